@@ -1,0 +1,210 @@
+-- supportlog schema, version 1: the one source of the schema.
+-- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
+-- live in tui/store/schema.py, one version step per transaction.
+-- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
+-- Every row users create has a stable text uid so export/import merges by it.
+
+PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
+PRAGMA user_version = 1;
+
+CREATE TABLE companies (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+    phone      TEXT,
+    chat_url   TEXT,
+    email      TEXT,
+    hours      TEXT,
+    notes      TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE cases (
+    id              INTEGER PRIMARY KEY,
+    uid             TEXT NOT NULL UNIQUE,
+    company_id      INTEGER NOT NULL REFERENCES companies(id),
+    title           TEXT NOT NULL CHECK (length(trim(title)) > 0),
+    category        TEXT NOT NULL DEFAULT 'other' CHECK (category IN ('missing_package',
+                        'late_delivery', 'damaged', 'not_as_described', 'refund', 'price_change',
+                        'subscription', 'billing', 'shipping', 'product_question', 'policy',
+                        'technical', 'account', 'other')),
+    want            TEXT NOT NULL DEFAULT 'other' CHECK (want IN ('refund', 'replacement',
+                        'explanation', 'change', 'repair', 'credit', 'other')),
+    status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'waiting',
+                        'resolved', 'abandoned')),
+    seller          TEXT,            -- the third-party seller, when not bought from the shop itself
+    opened_at       TEXT NOT NULL,
+    closed_at       TEXT,            -- set when resolved or abandoned
+    purchased_on    TEXT,
+    delivered_on    TEXT,
+    due_on          TEXT,            -- when the item or the answer was due
+    amount          TEXT,            -- a decimal string, exact ("129.99")
+    currency        TEXT,
+    notes           TEXT,
+    snoozed_until   TEXT,            -- stall findings are silenced until then
+    -- Kept by the triggers below so lists sort and filter without touching interactions:
+    -- the latest of opened_at and every contact's start, and the number of contacts.
+    last_activity_at TEXT NOT NULL,
+    contacts        INTEGER NOT NULL DEFAULT 0,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL
+);
+CREATE INDEX cases_status_activity ON cases(status, last_activity_at, id);
+CREATE INDEX cases_activity ON cases(last_activity_at, id);
+CREATE INDEX cases_opened ON cases(opened_at, id);
+CREATE INDEX cases_company ON cases(company_id, last_activity_at, id);
+
+CREATE TABLE case_refs (
+    id      INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    kind    TEXT NOT NULL CHECK (kind IN ('order', 'ticket', 'claim', 'return', 'chat', 'other')),
+    value   TEXT NOT NULL CHECK (length(trim(value)) > 0),
+    UNIQUE (case_id, kind, value)
+);
+
+CREATE TABLE interactions (
+    id             INTEGER PRIMARY KEY,
+    uid            TEXT NOT NULL UNIQUE,
+    case_id        INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    channel        TEXT NOT NULL CHECK (channel IN ('phone', 'chat', 'email', 'copilot', 'forum',
+                       'seller', 'social', 'in_person', 'letter', 'other')),
+    direction      TEXT NOT NULL DEFAULT 'out' CHECK (direction IN ('in', 'out')),
+    agent          TEXT,
+    agent_id       TEXT,
+    started_at     TEXT NOT NULL,
+    ended_at       TEXT CHECK (ended_at IS NULL OR ended_at >= started_at),
+    hold_seconds   INTEGER NOT NULL DEFAULT 0 CHECK (hold_seconds >= 0),
+    -- NULL while the contact is live (in progress in the app); set when it ends.
+    outcome        TEXT CHECK (outcome IS NULL OR outcome IN ('resolved', 'promised', 'escalated',
+                       'info', 'transferred', 'no_progress', 'disconnected', 'refused',
+                       'restarted')),
+    reference      TEXT,            -- the reference number they gave
+    transcript_ref TEXT,            -- a file path, URL, Message-ID, ticket or chat ID
+    notes          TEXT,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX interactions_case ON interactions(case_id, started_at, id);
+CREATE INDEX interactions_channel ON interactions(channel, case_id);
+CREATE INDEX interactions_live ON interactions(case_id) WHERE outcome IS NULL;
+
+-- Imported transcript text, kept apart so timelines never read it.
+CREATE TABLE transcripts (
+    interaction_id INTEGER PRIMARY KEY REFERENCES interactions(id) ON DELETE CASCADE,
+    text           TEXT NOT NULL
+);
+
+CREATE TABLE promises (
+    id             INTEGER PRIMARY KEY,
+    uid            TEXT NOT NULL UNIQUE,
+    case_id        INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+    text           TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    due_at         TEXT,
+    status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'kept', 'broken')),
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX promises_case ON promises(case_id, due_at);
+CREATE INDEX promises_pending_due ON promises(due_at) WHERE status = 'pending';
+CREATE INDEX promises_interaction ON promises(interaction_id);
+
+-- Key/value state of the notebook itself (e.g. when the app last started).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+
+-- Full-text search. One row per case (rowid = -case id) and per interaction
+-- (rowid = interaction id), so one bm25 ranking covers both.
+CREATE VIRTUAL TABLE search_index USING fts5(
+    case_id UNINDEXED,
+    title,      -- case title, company, seller
+    refs,       -- case references; the interaction's reference and transcript reference
+    people,     -- agent name and agent id
+    body,       -- case notes; interaction notes and transcript text
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER cases_ai AFTER INSERT ON cases BEGIN
+    INSERT INTO search_index (rowid, case_id, title, refs, people, body) VALUES (-new.id, new.id,
+        new.title || ' ' || (SELECT name FROM companies WHERE id = new.company_id)
+            || ' ' || coalesce(new.seller, ''),
+        (SELECT group_concat(value, ' ') FROM case_refs WHERE case_id = new.id),
+        '', coalesce(new.notes, ''));
+END;
+CREATE TRIGGER cases_opened_au AFTER UPDATE OF opened_at ON cases BEGIN
+    UPDATE cases SET last_activity_at = max(new.opened_at, coalesce((SELECT max(started_at)
+        FROM interactions WHERE case_id = new.id), '')) WHERE id = new.id;
+END;
+CREATE TRIGGER cases_au AFTER UPDATE OF title, company_id, seller, notes ON cases BEGIN
+    UPDATE search_index SET
+        title = new.title || ' ' || (SELECT name FROM companies WHERE id = new.company_id)
+            || ' ' || coalesce(new.seller, ''),
+        body = coalesce(new.notes, '')
+    WHERE rowid = -new.id;
+END;
+CREATE TRIGGER cases_ad AFTER DELETE ON cases BEGIN
+    DELETE FROM search_index WHERE rowid = -old.id;
+END;
+
+CREATE TRIGGER case_refs_ai AFTER INSERT ON case_refs BEGIN
+    UPDATE search_index SET refs = (SELECT group_concat(value, ' ') FROM case_refs
+        WHERE case_id = new.case_id) WHERE rowid = -new.case_id;
+END;
+CREATE TRIGGER case_refs_ad AFTER DELETE ON case_refs BEGIN
+    UPDATE search_index SET refs = coalesce((SELECT group_concat(value, ' ') FROM case_refs
+        WHERE case_id = old.case_id), '') WHERE rowid = -old.case_id;
+END;
+
+CREATE TRIGGER companies_au AFTER UPDATE OF name ON companies BEGIN
+    UPDATE search_index SET title = (SELECT c.title || ' ' || new.name || ' '
+        || coalesce(c.seller, '') FROM cases c WHERE c.id = -search_index.rowid)
+    WHERE rowid IN (SELECT -id FROM cases WHERE company_id = new.id);
+END;
+
+CREATE TRIGGER interactions_ai AFTER INSERT ON interactions BEGIN
+    INSERT INTO search_index (rowid, case_id, title, refs, people, body) VALUES (new.id,
+        new.case_id, '',
+        coalesce(new.reference, '') || ' ' || coalesce(new.transcript_ref, ''),
+        coalesce(new.agent, '') || ' ' || coalesce(new.agent_id, ''),
+        coalesce(new.notes, ''));
+    UPDATE cases SET contacts = contacts + 1,
+        last_activity_at = max(last_activity_at, new.started_at)
+    WHERE id = new.case_id;
+END;
+CREATE TRIGGER interactions_au AFTER UPDATE ON interactions BEGIN
+    UPDATE search_index SET
+        refs = coalesce(new.reference, '') || ' ' || coalesce(new.transcript_ref, ''),
+        people = coalesce(new.agent, '') || ' ' || coalesce(new.agent_id, ''),
+        body = coalesce(new.notes, '') || ' ' || coalesce((SELECT text FROM transcripts
+            WHERE interaction_id = new.id), '')
+    WHERE rowid = new.id;
+    UPDATE cases SET last_activity_at = max(opened_at, coalesce((SELECT max(started_at)
+        FROM interactions WHERE case_id = cases.id), ''))
+    WHERE id = new.case_id AND old.started_at IS NOT new.started_at;
+END;
+CREATE TRIGGER interactions_ad AFTER DELETE ON interactions BEGIN
+    DELETE FROM search_index WHERE rowid = old.id;
+    UPDATE cases SET contacts = contacts - 1,
+        last_activity_at = max(opened_at, coalesce((SELECT max(started_at) FROM interactions
+            WHERE case_id = old.case_id), ''))
+    WHERE id = old.case_id;
+END;
+
+CREATE TRIGGER transcripts_ai AFTER INSERT ON transcripts BEGIN
+    UPDATE search_index SET body = coalesce((SELECT notes FROM interactions
+        WHERE id = new.interaction_id), '') || ' ' || new.text
+    WHERE rowid = new.interaction_id;
+END;
+CREATE TRIGGER transcripts_au AFTER UPDATE ON transcripts BEGIN
+    UPDATE search_index SET body = coalesce((SELECT notes FROM interactions
+        WHERE id = new.interaction_id), '') || ' ' || new.text
+    WHERE rowid = new.interaction_id;
+END;
+CREATE TRIGGER transcripts_ad AFTER DELETE ON transcripts BEGIN
+    UPDATE search_index SET body = coalesce((SELECT notes FROM interactions
+        WHERE id = old.interaction_id), '')
+    WHERE rowid = old.interaction_id;
+END;

@@ -1,0 +1,1 @@
+"""Headless subcommands, one module per role; each exposes COMMANDS for cli.register()."""

@@ -1,0 +1,3 @@
+"""`supportlog advice` (placeholder until the advice layer lands)."""
+
+COMMANDS: list = []

@@ -1,0 +1,261 @@
+"""Companies and cases: create, edit, status, references, snooze, delete, read."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any, Iterable
+
+from . import validate as v
+from .db import new_uid
+from .errors import NotFound, ValidationError
+from .records import (CATEGORIES, REF_KINDS, STATUSES, WANTS, Case, CaseDetail, Company,
+                      Interaction, Promise, Ref)
+
+CASE_COLUMNS = ("c.id, c.uid, co.name AS company, c.title, c.status, c.category, c.want, "
+                "c.seller, c.opened_at, c.closed_at, c.purchased_on, c.delivered_on, c.due_on, "
+                "c.amount, c.currency, c.notes, c.snoozed_until, c.last_activity_at, "
+                "c.contacts, c.company_id")
+COMPANY_FIELDS = ("phone", "chat_url", "email", "hours", "notes")
+INTERACTION_COLUMNS = ("i.id, i.uid, i.case_id, i.channel, i.started_at, i.direction, i.agent, "
+                       "i.agent_id, i.ended_at, i.hold_seconds, i.outcome, i.reference, "
+                       "i.transcript_ref, i.notes, "
+                       "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) "
+                       "AS has_transcript")
+PROMISE_COLUMNS = "id, uid, case_id, text, status, due_at, interaction_id, created_at"
+
+
+def case_from_row(row: sqlite3.Row | tuple) -> Case:
+    return Case(*row)
+
+
+def interaction_from_row(row) -> Interaction:
+    *rest, has_transcript = row
+    return Interaction(*rest, has_transcript=bool(has_transcript))
+
+
+def normalise_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate the editable case fields present in `fields` (shared by create, edit, import)."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "title":
+            out[key] = v.text("title", value, required=True)
+        elif key == "category":
+            out[key] = v.choice("category", value or "other", CATEGORIES)
+        elif key == "want":
+            out[key] = v.choice("want", value or "other", WANTS)
+        elif key == "status":
+            out[key] = v.choice("status", value, STATUSES)
+        elif key in ("seller", "notes", "currency"):
+            out[key] = v.text(key, value)
+        elif key in ("purchased_on", "delivered_on", "due_on"):
+            out[key] = v.parse_date(key, value)
+        elif key in ("opened_at", "closed_at", "snoozed_until"):
+            out[key] = v.parse_when(key, value)
+        elif key == "amount":
+            out[key] = v.parse_amount("amount", value)
+        else:
+            raise ValidationError(key, "is not a case field")
+    if out.get("currency"):
+        out["currency"] = out["currency"].strip().upper()[:8]
+    return out
+
+
+class CaseOps:
+    """Mixed into Store; relies on Connection's conn, write() and now()."""
+
+    # -- companies -----------------------------------------------------------------------
+    def _company_id(self, name: str, **details: str | None) -> int:
+        """The id of the company called `name` (case-insensitive), created if new.
+        Must run inside a write unit."""
+        name = v.text("company", name, required=True).strip()
+        row = self.conn.execute("SELECT id FROM companies WHERE name = ?", (name,)).fetchone()
+        if row:
+            return row[0]
+        now = self.now()
+        clean = {k: v.text(k, details.get(k)) for k in COMPANY_FIELDS}
+        cur = self.conn.execute(
+            "INSERT INTO companies (uid, name, phone, chat_url, email, hours, notes, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (details.get("uid") or new_uid(), name, *clean.values(), now, now))
+        return cur.lastrowid
+
+    def companies(self, prefix: str = "", limit: int = 50) -> list[Company]:
+        """Known companies, for autocompletion and the company filter."""
+        rows = self.conn.execute(
+            "SELECT id, uid, name, phone, chat_url, email, hours, notes FROM companies "
+            "WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?",
+            (_like_prefix(prefix), limit)).fetchall()
+        return [Company(*r) for r in rows]
+
+    def get_company(self, name_or_id: str | int) -> Company:
+        col = "id" if isinstance(name_or_id, int) else "name"
+        row = self.conn.execute(
+            f"SELECT id, uid, name, phone, chat_url, email, hours, notes FROM companies "
+            f"WHERE {col} = ?", (name_or_id,)).fetchone()
+        if not row:
+            raise NotFound(f"no company called {name_or_id!r}")
+        return Company(*row)
+
+    def update_company(self, name_or_id: str | int, **fields: str | None) -> Company:
+        company = self.get_company(name_or_id)
+        clean = {}
+        for key, value in fields.items():
+            if key == "name":
+                clean[key] = v.text("name", value, required=True).strip()
+            elif key in COMPANY_FIELDS:
+                clean[key] = v.text(key, value)
+            else:
+                raise ValidationError(key, "is not a company field")
+        if clean:
+            sets = ", ".join(f"{k} = ?" for k in clean)
+            with self.write():
+                self.conn.execute(f"UPDATE companies SET {sets}, updated_at = ? WHERE id = ?",
+                                  (*clean.values(), self.now(), company.id))
+        return self.get_company(company.id)
+
+    def agents(self, company: str | None = None, prefix: str = "", limit: int = 50) -> list[str]:
+        """Agents met before (optionally at one company), most recent first."""
+        sql = ("SELECT i.agent, max(i.started_at) AS last FROM interactions i "
+               "JOIN cases c ON c.id = i.case_id JOIN companies co ON co.id = c.company_id "
+               "WHERE i.agent IS NOT NULL AND i.agent LIKE ? ESCAPE '\\'")
+        args: list[Any] = [_like_prefix(prefix)]
+        if company:
+            sql += " AND co.name = ?"
+            args.append(company)
+        sql += " GROUP BY i.agent ORDER BY last DESC LIMIT ?"
+        return [r[0] for r in self.conn.execute(sql, (*args, limit))]
+
+    # -- cases ---------------------------------------------------------------------------
+    def resolve_case(self, ref: str | int) -> int:
+        """A case's integer id from its id or its uid (as typed on the command line)."""
+        s = str(ref).strip()
+        if s.isdigit():
+            row = self.conn.execute("SELECT id FROM cases WHERE id = ?", (int(s),)).fetchone()
+        else:
+            row = self.conn.execute("SELECT id FROM cases WHERE uid = ?", (s,)).fetchone()
+        if not row:
+            raise NotFound(f"no case {s!r}; `supportlog list` shows the cases")
+        return row[0]
+
+    def create_case(self, company: str, title: str, *, refs: Iterable[tuple[str, str]] = (),
+                    company_details: dict | None = None, uid: str | None = None,
+                    **fields: Any) -> Case:
+        clean = normalise_case_fields({"title": title, **fields})
+        clean_refs = [(v.choice("ref kind", k, REF_KINDS), v.text("ref", val, required=True))
+                      for k, val in refs]
+        now = self.now()
+        clean.setdefault("opened_at", now)
+        clean["opened_at"] = clean["opened_at"] or now
+        if clean.get("status") in ("resolved", "abandoned") and not clean.get("closed_at"):
+            clean["closed_at"] = now
+        with self.write():
+            cid = self._company_id(company, **(company_details or {}))
+            cols = {"uid": uid or new_uid(), "company_id": cid, **clean,
+                    "last_activity_at": clean["opened_at"], "created_at": now,
+                    "updated_at": now}
+            cur = self.conn.execute(
+                f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                tuple(cols.values()))
+            case_id = cur.lastrowid
+            for kind, value in clean_refs:
+                self.conn.execute("INSERT OR IGNORE INTO case_refs (case_id, kind, value) "
+                                  "VALUES (?, ?, ?)", (case_id, kind, value))
+        return self.get_case(case_id)
+
+    def update_case(self, case_id: int, *, company: str | None = None, **fields: Any) -> Case:
+        """Edit any case fields; only those given change."""
+        current = self.get_case(case_id)
+        clean = normalise_case_fields(fields)
+        if "status" in clean:
+            clean.update(self._status_change(current, clean["status"]))
+        with self.write():
+            if company is not None:
+                clean["company_id"] = self._company_id(company)
+            if clean:
+                sets = ", ".join(f"{k} = ?" for k in clean)
+                self.conn.execute(f"UPDATE cases SET {sets}, updated_at = ? WHERE id = ?",
+                                  (*clean.values(), self.now(), case_id))
+        return self.get_case(case_id)
+
+    def _status_change(self, case: Case, status: str) -> dict[str, Any]:
+        if status in ("resolved", "abandoned"):
+            return {"status": status, "closed_at": case.closed_at or self.now()}
+        return {"status": status, "closed_at": None}
+
+    def set_status(self, case_id: int, status: str, note: str | None = None) -> Case:
+        """Change the status; a note is appended to the case notes with the date."""
+        status = v.choice("status", status, STATUSES)
+        case = self.get_case(case_id)
+        fields = self._status_change(case, status)
+        note = v.text("note", note)
+        if note:
+            stamp = self.now()[:10]
+            line = f"{stamp} {status}: {note}"
+            fields["notes"] = f"{case.notes}\n{line}" if case.notes else line
+        with self.write():
+            sets = ", ".join(f"{k} = ?" for k in fields)
+            self.conn.execute(f"UPDATE cases SET {sets}, updated_at = ? WHERE id = ?",
+                              (*fields.values(), self.now(), case_id))
+        return self.get_case(case_id)
+
+    def snooze(self, case_id: int, until: str | None) -> Case:
+        """Silence the case's stall findings until a date (None wakes it)."""
+        return self.update_case(case_id, snoozed_until=v.parse_when("until", until,
+                                                                    end_of_day=True))
+
+    def add_ref(self, case_id: int, kind: str, value: str) -> None:
+        kind = v.choice("ref kind", kind, REF_KINDS)
+        value = v.text("ref", value, required=True).strip()
+        self.get_case(case_id)
+        with self.write():
+            self.conn.execute("INSERT OR IGNORE INTO case_refs (case_id, kind, value) "
+                              "VALUES (?, ?, ?)", (case_id, kind, value))
+
+    def remove_ref(self, case_id: int, kind: str, value: str) -> bool:
+        with self.write():
+            cur = self.conn.execute("DELETE FROM case_refs WHERE case_id = ? AND kind = ? "
+                                    "AND value = ?", (case_id, kind, value))
+        return cur.rowcount > 0
+
+    def delete_case(self, case_id: int) -> dict:
+        """Delete a case and everything in it; returns its interchange record so the
+        deletion can be undone with `import_records`."""
+        record = self.case_record(case_id)
+        with self.write():
+            self.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+        return record
+
+    def get_case(self, case_id: int) -> Case:
+        row = self.conn.execute(
+            f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
+            "WHERE c.id = ?", (case_id,)).fetchone()
+        if not row:
+            raise NotFound(f"no case {case_id}; `supportlog list` shows the cases")
+        return case_from_row(row)
+
+    def get_detail(self, case_id: int) -> CaseDetail:
+        """The case with its references, timeline (oldest first), promises and company."""
+        case = self.get_case(case_id)
+        refs = tuple(Ref(*r) for r in self.conn.execute(
+            "SELECT kind, value FROM case_refs WHERE case_id = ? ORDER BY id", (case_id,)))
+        interactions = tuple(interaction_from_row(r) for r in self.conn.execute(
+            f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.case_id = ? "
+            "ORDER BY i.started_at, i.id", (case_id,)))
+        promises = tuple(Promise(*r) for r in self.conn.execute(
+            f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id = ? "
+            "ORDER BY coalesce(due_at, created_at), id", (case_id,)))
+        return CaseDetail(case, refs, interactions, promises, self.get_company(case.company_id))
+
+    def meta_get(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def meta_set(self, key: str, value: str | None) -> None:
+        with self.write():
+            self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
+                              "DO UPDATE SET value = excluded.value", (key, value))
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"

@@ -1,0 +1,231 @@
+"""Opening a notebook: checks, pragmas, creation, upgrades, write units, error translation."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sqlite3
+import stat
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+
+from . import schema
+from .errors import StoreError
+from .validate import now_utc, to_iso
+
+BUSY_TIMEOUT_MS = 15_000
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def new_uid() -> str:
+    return secrets.token_hex(8)
+
+
+def translate(exc: BaseException, path: Path | str) -> StoreError:
+    """Turn a sqlite3/OS error into one line that names the file and what to do."""
+    if isinstance(exc, StoreError):
+        return exc
+    msg = str(exc).lower()
+    if "not a database" in msg or "file is encrypted" in msg:
+        return StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
+                          "pass --db with another path")
+    if "malformed" in msg or "corrupt" in msg:
+        return StoreError(f"{path} is damaged ({exc}); restore it from a backup, or run "
+                          "`supportlog doctor` for details")
+    if "locked" in msg or "busy" in msg:
+        return StoreError(f"{path} is locked by another program that is writing to it; "
+                          "close that program and try again")
+    if "readonly" in msg or "read-only" in msg or isinstance(exc, PermissionError):
+        return StoreError(f"{path} is read-only; make it writable (chmod u+w) or copy it "
+                          "elsewhere and pass --db")
+    if "full" in msg or getattr(exc, "errno", None) == 28:
+        return StoreError(f"the disk holding {path} is full; free some space and try again "
+                          "(nothing was saved)")
+    if "unable to open" in msg or isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+        return StoreError(f"cannot open {path}: the folder is missing or not writable; "
+                          "create it or pass --db with another path")
+    return StoreError(f"{path}: {exc}")
+
+
+def _secure(path: Path) -> None:
+    """The notebook and its -wal/-shm companions are readable by their owner only."""
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if p.exists() and stat.S_IMODE(p.stat().st_mode) != 0o600:
+                p.chmod(0o600)
+        except OSError:
+            pass  # not ours to change (e.g. read-only media); doctor reports it
+
+
+class Connection:
+    """Owns the sqlite3 connection; the operation mixins build on `conn`, `db` and `write()`."""
+
+    def __init__(self, path: str | os.PathLike, *, create: bool = True,
+                 clock: Callable[[], datetime] | None = None):
+        self.path = Path(path)
+        self.clock = clock or now_utc
+        self.read_only = False
+        try:
+            self._open(create)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        except OSError as exc:
+            raise translate(exc, self.path) from None
+
+    # -- opening -------------------------------------------------------------------------
+    def _open(self, create: bool) -> None:
+        path = self.path
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a notebook file; pass --db FILE")
+        exists = path.exists()
+        if not exists and not create:
+            raise StoreError(f"no notebook at {path}; create one with `supportlog new` "
+                             "or pass --db with the right path")
+        if exists:
+            with open(path, "rb") as fh:
+                head = fh.read(16)
+            if head and head != SQLITE_MAGIC:
+                raise StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
+                                 "pass --db with another path")
+            self.read_only = not os.access(path, os.W_OK)
+        else:
+            parent = path.parent
+            if not parent.exists():
+                parent.mkdir(parents=True, mode=0o700)
+            if not os.access(parent, os.W_OK):
+                raise StoreError(f"cannot create {path}: the folder {parent} is not writable")
+            # Create the empty file 0600 before SQLite touches it, so it is never world-readable.
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+            os.close(fd)
+        if self.read_only:
+            uri = f"file:{path}?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(str(path), isolation_level=None,
+                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        self.conn = conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != schema.APPLICATION_ID:
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if app_id != 0 or tables:
+                conn.close()
+                raise StoreError(f"{path} is a SQLite database but not a supportlog notebook; "
+                                 "pass --db with another path")
+        if version > schema.schema_version():
+            conn.close()
+            raise StoreError(f"{path} was written by a newer supportlog (schema {version}, this "
+                             f"one knows up to {schema.schema_version()}); upgrade supportlog")
+        if not self.read_only:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = FULL")
+        self.db = sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+        if version < schema.schema_version():
+            if self.read_only:
+                raise StoreError(f"{path} needs an upgrade but is read-only; make it writable")
+            self._create_or_upgrade()
+        if not self.read_only:
+            _secure(path)
+
+    def _create_or_upgrade(self) -> None:
+        target = schema.schema_version()
+        with self.write():
+            # Re-read inside the lock: another process may have done it meanwhile.
+            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0:
+                for statement in _split_sql(schema.schema_sql()):
+                    self.conn.execute(statement)
+                return
+        if version >= target:
+            return
+        self.backup(self.path.with_name(
+            f"{self.path.name}.v{version}-{to_iso(self.clock()).replace(':', '')}.bak"))
+        while True:
+            with self.write():
+                version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version >= target:
+                    return
+                for statement in _split_sql(schema.UPGRADES[version]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {version + 1}")
+
+    # -- transactions --------------------------------------------------------------------
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write unit: BEGIN IMMEDIATE takes the write lock first, so a second writer
+        waits on the busy timeout instead of failing halfway through."""
+        if self.read_only:
+            raise StoreError(f"{self.path} is read-only; make it writable (chmod u+w) "
+                             "or copy it elsewhere and pass --db")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from None
+        try:
+            yield self.conn
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, self.path) from None
+            raise
+        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise translate(exc, self.path) from None
+
+    def now(self) -> str:
+        return to_iso(self.clock())
+
+    # -- files ---------------------------------------------------------------------------
+    def backup(self, dest: str | os.PathLike) -> Path:
+        """A consistent copy through SQLite's backup API, 0600 like the notebook."""
+        dest = Path(dest)
+        if dest.exists():
+            raise StoreError(f"{dest} already exists; choose another file name")
+        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+        try:
+            target = sqlite3.connect(str(dest))
+            with target:
+                self.conn.backup(target)
+            target.close()
+        except sqlite3.Error as exc:
+            dest.unlink(missing_ok=True)
+            raise translate(exc, dest) from None
+        return dest
+
+    def close(self) -> None:
+        try:
+            self.conn.close()
+        except sqlite3.Error:
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a script into statements; sqlite3.complete_statement understands triggers."""
+    statements, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        candidate = "\n".join(buf)
+        if sqlite3.complete_statement(candidate):
+            statements.append(candidate.strip())
+            buf = []
+    return statements

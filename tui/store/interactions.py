@@ -1,0 +1,228 @@
+"""Interactions (contacts) and promises: log, live contacts, edit, delete, promise ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import validate as v
+from .cases import INTERACTION_COLUMNS, PROMISE_COLUMNS, interaction_from_row
+from .db import new_uid
+from .errors import NotFound, ValidationError
+from .records import CHANNELS, DIRECTIONS, OUTCOMES, PROMISE_STATUSES, Interaction, Promise
+
+TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
+
+
+def normalise_interaction_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate the interaction fields present in `fields` (shared by log, edit, import)."""
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "channel":
+            out[key] = v.choice("channel", value, CHANNELS)
+        elif key == "outcome":
+            out[key] = None if value is None else v.choice("outcome", value, OUTCOMES)
+        elif key == "direction":
+            out[key] = v.choice("direction", value or "out", DIRECTIONS)
+        elif key in TEXT_FIELDS:
+            out[key] = v.text(key, value)
+        elif key in ("started_at", "ended_at"):
+            out[key] = v.parse_when(key, value)
+        elif key == "hold_seconds":
+            out[key] = v.parse_duration("hold", value)
+        else:
+            raise ValidationError(key, "is not an interaction field")
+    return out
+
+
+def check_times(started_at: str | None, ended_at: str | None, hold: int) -> None:
+    if started_at and ended_at:
+        if ended_at < started_at:
+            raise ValidationError("end", "is before the start; check the times")
+        length = (v.from_iso(ended_at) - v.from_iso(started_at)).total_seconds()
+        if hold > length:
+            raise ValidationError("hold", f"({v.format_duration(hold)}) is longer than the "
+                                          f"contact itself ({v.format_duration(int(length))})")
+
+
+class InteractionOps:
+    """Mixed into Store; relies on Connection and CaseOps."""
+
+    def log_interaction(self, case_id: int, channel: str, outcome: str | None, *,
+                        started_at: str | None = None, ended_at: str | None = None,
+                        duration: str | int | None = None, hold: str | int | None = None,
+                        promise: str | None = None, promise_due: str | None = None,
+                        transcript_text: str | None = None, uid: str | None = None,
+                        **fields: Any) -> Interaction:
+        """Log one contact. Without a start time it is taken to have just ended, so
+        `duration` reaches back from now. `outcome=None` starts a live contact."""
+        clean = normalise_interaction_fields({"channel": channel, "outcome": outcome, **fields})
+        seconds = v.parse_duration("duration", duration) if duration not in (None, "") else None
+        hold_seconds = v.parse_duration("hold", hold)
+        start = v.parse_when("at", started_at)
+        end = v.parse_when("end", ended_at)
+        live = outcome is None
+        if start is None:
+            # Logged after the fact with no start: it ended now (or at `end`).
+            if end is None and seconds is not None and not live:
+                end = self.now()
+            start = v.add(end, -(seconds or 0)) if end else self.now()
+        elif end is None and seconds is not None and not live:
+            end = v.add(start, seconds)
+        now = self.now()
+        check_times(start, end, hold_seconds)
+        transcript = v.text("transcript", transcript_text)
+        promise_text = v.text("promise", promise)
+        due = v.parse_when("due", promise_due, end_of_day=True)
+        if promise_text is None and due is not None:
+            raise ValidationError("promise", "a due date needs the promise itself (--promise)")
+        self.get_case(case_id)
+        with self.write():
+            cols = {"uid": uid or new_uid(), "case_id": case_id, **clean, "started_at": start,
+                    "ended_at": end, "hold_seconds": hold_seconds, "created_at": now,
+                    "updated_at": now}
+            cur = self.conn.execute(
+                f"INSERT INTO interactions ({', '.join(cols)}) "
+                f"VALUES ({', '.join('?' * len(cols))})", tuple(cols.values()))
+            iid = cur.lastrowid
+            if transcript:
+                self.conn.execute("INSERT INTO transcripts (interaction_id, text) VALUES (?, ?)",
+                                  (iid, transcript))
+            if promise_text:
+                self._insert_promise(case_id, promise_text, due, iid)
+            self._follow_outcome(case_id, clean.get("outcome"), bool(promise_text))
+        return self.get_interaction(iid)
+
+    def _follow_outcome(self, case_id: int, outcome: str | None, promised: bool) -> None:
+        """The case status follows what happened: resolved closes it, a promise means
+        waiting, and any other contact on a closed case reopens it."""
+        status = self.conn.execute("SELECT status FROM cases WHERE id = ?",
+                                   (case_id,)).fetchone()[0]
+        new = status
+        if outcome == "resolved":
+            new = "resolved"
+        elif outcome == "promised" or promised:
+            new = "waiting"
+        elif outcome is not None and status in ("resolved", "abandoned"):
+            new = "open"
+        if new != status:
+            closed = self.now() if new == "resolved" else None
+            self.conn.execute("UPDATE cases SET status = ?, closed_at = ?, updated_at = ? "
+                              "WHERE id = ?", (new, closed, self.now(), case_id))
+
+    # -- live contacts ---------------------------------------------------------------------
+    def start_contact(self, case_id: int, channel: str, **fields: Any) -> Interaction:
+        """A live contact: saved at once with no outcome, updated as it goes."""
+        return self.log_interaction(case_id, channel, None, **fields)
+
+    def live_contacts(self) -> list[Interaction]:
+        """Contacts left live (the app or terminal died mid-call), to resume or finish."""
+        return [interaction_from_row(r) for r in self.conn.execute(
+            f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.outcome IS NULL "
+            "ORDER BY i.started_at")]
+
+    def finish_contact(self, interaction_id: int, outcome: str, *, ended_at: str | None = None,
+                       promise: str | None = None, promise_due: str | None = None,
+                       **fields: Any) -> Interaction:
+        """End a live contact with its outcome (and the promise, when one was made)."""
+        fields = {**fields, "outcome": outcome, "ended_at": ended_at or self.now()}
+        return self.edit_interaction(interaction_id, promise=promise, promise_due=promise_due,
+                                     **fields)
+
+    # -- edit / delete -----------------------------------------------------------------------
+    def edit_interaction(self, interaction_id: int, *, promise: str | None = None,
+                         promise_due: str | None = None, transcript_text: str | None = None,
+                         hold: str | int | None = None,
+                         **fields: Any) -> Interaction:
+        current = self.get_interaction(interaction_id)
+        if hold is not None:
+            fields["hold_seconds"] = hold
+        clean = normalise_interaction_fields(fields)
+        check_times(clean.get("started_at", current.started_at),
+                    clean.get("ended_at", current.ended_at),
+                    clean.get("hold_seconds", current.hold_seconds))
+        promise_text = v.text("promise", promise)
+        due = v.parse_when("due", promise_due, end_of_day=True)
+        transcript = v.text("transcript", transcript_text)
+        with self.write():
+            if clean:
+                sets = ", ".join(f"{k} = ?" for k in clean)
+                self.conn.execute(f"UPDATE interactions SET {sets}, updated_at = ? WHERE id = ?",
+                                  (*clean.values(), self.now(), interaction_id))
+            if transcript is not None:
+                self.conn.execute("INSERT INTO transcripts (interaction_id, text) VALUES (?, ?) "
+                                  "ON CONFLICT(interaction_id) DO UPDATE SET text = excluded.text",
+                                  (interaction_id, transcript))
+            if promise_text:
+                self._insert_promise(current.case_id, promise_text, due, interaction_id)
+            if "outcome" in clean and clean["outcome"] != current.outcome:
+                self._follow_outcome(current.case_id, clean["outcome"], bool(promise_text))
+        return self.get_interaction(interaction_id)
+
+    def delete_interaction(self, interaction_id: int) -> None:
+        self.get_interaction(interaction_id)
+        with self.write():
+            self.conn.execute("DELETE FROM interactions WHERE id = ?", (interaction_id,))
+
+    def get_interaction(self, interaction_id: int) -> Interaction:
+        row = self.conn.execute(f"SELECT {INTERACTION_COLUMNS} FROM interactions i "
+                                "WHERE i.id = ?", (interaction_id,)).fetchone()
+        if not row:
+            raise NotFound(f"no interaction {interaction_id}")
+        return interaction_from_row(row)
+
+    def transcript(self, interaction_id: int) -> str | None:
+        row = self.conn.execute("SELECT text FROM transcripts WHERE interaction_id = ?",
+                                (interaction_id,)).fetchone()
+        return row[0] if row else None
+
+    # -- promises ----------------------------------------------------------------------------
+    def _insert_promise(self, case_id: int, text: str, due: str | None,
+                        interaction_id: int | None, uid: str | None = None,
+                        status: str = "pending") -> int:
+        now = self.now()
+        cur = self.conn.execute(
+            "INSERT INTO promises (uid, case_id, interaction_id, text, due_at, status, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid or new_uid(), case_id, interaction_id, text, due, status, now, now))
+        return cur.lastrowid
+
+    def add_promise(self, case_id: int, text: str, due: str | None = None,
+                    interaction_id: int | None = None) -> Promise:
+        text = v.text("promise", text, required=True)
+        due_at = v.parse_when("due", due, end_of_day=True)
+        self.get_case(case_id)
+        with self.write():
+            pid = self._insert_promise(case_id, text, due_at, interaction_id)
+            self.conn.execute("UPDATE cases SET status = 'waiting', updated_at = ? "
+                              "WHERE id = ? AND status = 'open'", (self.now(), case_id))
+        return self.get_promise(pid)
+
+    def set_promise_status(self, promise_id: int, status: str) -> Promise:
+        status = v.choice("promise status", status, PROMISE_STATUSES)
+        promise = self.get_promise(promise_id)
+        with self.write():
+            self.conn.execute("UPDATE promises SET status = ?, updated_at = ? WHERE id = ?",
+                              (status, self.now(), promise_id))
+            # A broken promise with nothing else pending puts the case back in your hands.
+            if status == "broken":
+                self.conn.execute(
+                    "UPDATE cases SET status = 'open', updated_at = ? WHERE id = ? AND "
+                    "status = 'waiting' AND NOT EXISTS (SELECT 1 FROM promises WHERE "
+                    "case_id = cases.id AND status = 'pending')", (self.now(), promise.case_id))
+        return self.get_promise(promise_id)
+
+    def resolve_promise(self, ref: str | int) -> int:
+        s = str(ref).strip()
+        col = "id" if s.isdigit() else "uid"
+        row = self.conn.execute(f"SELECT id FROM promises WHERE {col} = ?",
+                                (int(s) if s.isdigit() else s,)).fetchone()
+        if not row:
+            raise NotFound(f"no promise {s!r}; `supportlog show CASE` lists a case's promises")
+        return row[0]
+
+    def get_promise(self, promise_id: int) -> Promise:
+        row = self.conn.execute(f"SELECT {PROMISE_COLUMNS} FROM promises WHERE id = ?",
+                                (promise_id,)).fetchone()
+        if not row:
+            raise NotFound(f"no promise {promise_id}")
+        return Promise(*row)

@@ -1,0 +1,135 @@
+"""Read side: keyset-paged case lists, counts, and ranked full-text search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import validate as v
+from .cases import CASE_COLUMNS, case_from_row
+from .errors import ValidationError
+from .records import CHANNELS, STATUSES, Case, Page, SearchHit
+
+# Snippet markers around matched words: private-use characters, never shown as such; the UI
+# turns them into styles (user text is never markup) and the CLI into plain brackets.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+# sort name -> (ORDER BY columns, direction); every sort ends on id so keys are unique.
+SORTS = {
+    "recent": ("c.last_activity_at", "DESC"),   # latest activity first
+    "quiet": ("c.last_activity_at", "ASC"),     # longest silence first
+    "opened": ("c.opened_at", "DESC"),
+    "id": ("c.id", "ASC"),
+}
+STATUS_FILTERS = ("all", "active", *STATUSES)
+
+
+def fts_query(text: str | None) -> str | None:
+    """User words -> an FTS5 query that cannot be a syntax error: every word is quoted
+    (so AND, NEAR, '-', ':' are plain words); a trailing * keeps prefix search."""
+    terms = []
+    for word in (text or "").split():
+        prefix = word.endswith("*")
+        core = word.strip("*")
+        if not any(ch.isalnum() for ch in core):
+            continue
+        terms.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(terms) or None
+
+
+class QueryOps:
+    """Mixed into Store."""
+
+    def _filters(self, status: str | None, company: str | None,
+                 channel: str | None) -> tuple[list[str], list[Any]]:
+        where, args = [], []
+        status = (status or "all").lower()
+        if status not in STATUS_FILTERS:
+            raise ValidationError("status", f"unknown value {status!r}; use one of: "
+                                            f"{', '.join(STATUS_FILTERS)}")
+        if status == "active":
+            where.append("c.status IN ('open', 'waiting')")
+        elif status != "all":
+            where.append("c.status = ?")
+            args.append(status)
+        if company:
+            where.append("c.company_id = (SELECT id FROM companies WHERE name = ?)")
+            args.append(company.strip())
+        if channel:
+            channel = v.choice("channel", channel, CHANNELS)
+            where.append("EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id "
+                         "AND i.channel = ?)")
+            args.append(channel)
+        return where, args
+
+    def list_cases(self, *, status: str | None = None, company: str | None = None,
+                   channel: str | None = None, sort: str = "recent", after: tuple | None = None,
+                   limit: int = 50) -> Page:
+        """One page of cases; pass the returned `after` to get the next page."""
+        if sort not in SORTS:
+            raise ValidationError("sort", f"unknown value {sort!r}; use one of: {', '.join(SORTS)}")
+        column, direction = SORTS[sort]
+        where, args = self._filters(status, company, channel)
+        if after is not None:
+            op = "<" if direction == "DESC" else ">"
+            if column == "c.id":
+                where.append(f"c.id {op} ?")
+                args.append(after[-1])
+            else:
+                where.append(f"({column}, c.id) {op} (?, ?)")
+                args.extend(after)
+        sql = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id"
+               + (" WHERE " + " AND ".join(where) if where else "")
+               + f" ORDER BY {column} {direction}, c.id {direction} LIMIT ?")
+        cases = [case_from_row(r) for r in self.conn.execute(sql, (*args, limit))]
+        key = None
+        if len(cases) == limit:
+            last = cases[-1]
+            key = (last.id,) if column == "c.id" else (
+                getattr(last, column.split(".")[1]), last.id)
+        return Page(tuple(cases), key)
+
+    def iter_cases(self, **filters: Any):
+        """Every case matching the filters, fetched a page at a time."""
+        after = None
+        while True:
+            page = self.list_cases(after=after, limit=500, **filters)
+            yield from page.items
+            if page.after is None:
+                return
+            after = page.after
+
+    def count_cases(self, *, status: str | None = None, company: str | None = None,
+                    channel: str | None = None) -> int:
+        where, args = self._filters(status, company, channel)
+        sql = "SELECT count(*) FROM cases c" + (" WHERE " + " AND ".join(where) if where else "")
+        return self.conn.execute(sql, args).fetchone()[0]
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        counts.update(self.conn.execute("SELECT status, count(*) FROM cases GROUP BY status"))
+        return counts
+
+    def search(self, query: str | None, *, limit: int = 50, status: str | None = None,
+               company: str | None = None) -> list[SearchHit]:
+        """Ranked hits (bm25) over cases and interactions; blank query = most recent cases."""
+        match = fts_query(query)
+        if match is None:
+            page = self.list_cases(status=status, company=company, limit=limit)
+            return [SearchHit(c.id, c.title, c.company, c.status, None, c.last_activity_at,
+                              (c.notes or "").split("\n")[0][:120]) for c in page.items]
+        where, args = self._filters(status, company, None)
+        sql = (
+            "SELECT c.id, c.title, co.name, c.status, "
+            "CASE WHEN s.rowid > 0 THEN s.rowid END, "
+            "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
+            "WHERE id = s.rowid) ELSE c.last_activity_at END, "
+            f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 12), "
+            "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0) AS rank "
+            "FROM search_index s JOIN cases c ON c.id = s.case_id "
+            "JOIN companies co ON co.id = c.company_id "
+            "WHERE search_index MATCH ?" + "".join(f" AND {w}" for w in where)
+            + " ORDER BY rank LIMIT ?")
+        return [SearchHit(*row) for row in self.conn.execute(sql, (match, *args, limit))]
+
+    def recent_activity(self, limit: int = 10) -> list[Case]:
+        return list(self.list_cases(limit=limit).items)
