@@ -15,24 +15,11 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .store import Store, StoreError, ValidationError
+from .store import NotFound, Store, StoreError, ValidationError
 from .store.db import translate
 from .store.paths import config_path, resolve_db_path
 from .store.validate import now_utc, parse_when
-
-EXIT_STALLED, EXIT_INPUT, EXIT_FILE = 1, 2, 3
-
-
-class Failure(click.ClickException):
-    """A one-line error for people; `exit_code` tells scripts which kind."""
-
-    def __init__(self, message: str, exit_code: int = EXIT_FILE):
-        super().__init__(message)
-        self.exit_code = exit_code
-
-    def show(self, file=None) -> None:
-        click.echo(f"supportlog: {self.message}", err=True)
-
+from .commands.output import EXIT_FILE, EXIT_INPUT, EXIT_STALLED, Failure  # noqa: F401
 
 class Env:
     """What every command shares: the notebook path, the clock, the open store."""
@@ -73,7 +60,7 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except ValidationError as exc:
+        except (ValidationError, NotFound) as exc:
             raise Failure(str(exc), EXIT_INPUT) from None
         except StoreError as exc:
             raise Failure(str(exc), EXIT_FILE) from None

@@ -44,7 +44,7 @@ def normalise_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif key == "want":
             out[key] = v.choice("want", value or "other", WANTS)
         elif key == "status":
-            out[key] = v.choice("status", value, STATUSES)
+            out[key] = v.choice("status", value or "open", STATUSES)
         elif key in ("seller", "notes", "currency"):
             out[key] = v.text(key, value)
         elif key in ("purchased_on", "delivered_on", "due_on"):

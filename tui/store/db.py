@@ -91,7 +91,10 @@ class Connection:
             if head and head != SQLITE_MAGIC:
                 raise StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
                                  "pass --db with another path")
-            self.read_only = not os.access(path, os.W_OK)
+            # The owner's write bit too: root may write anything, but a notebook its owner
+            # made read-only (chmod a-w) should stay untouched.
+            self.read_only = (not os.access(path, os.W_OK)
+                              or not path.stat().st_mode & stat.S_IWUSR)
         else:
             parent = path.parent
             if not parent.exists():

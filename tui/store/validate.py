@@ -188,3 +188,11 @@ def now_utc() -> datetime:
 
 def add(iso: str, seconds: int) -> str:
     return to_iso(from_iso(iso) + timedelta(seconds=seconds))
+
+
+def local_time(iso: str | None, *, seconds: bool = False) -> str:
+    """ISO UTC text -> local 'YYYY-MM-DD HH:MM' for people; '' for None."""
+    if not iso:
+        return ""
+    dt = from_iso(iso).astimezone()
+    return dt.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")

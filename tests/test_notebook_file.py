@@ -1,0 +1,134 @@
+"""The notebook file: created from schema.sql, pragmas, refusing files that are not ours,
+never created by a read-only command, private permissions, upgrades."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+
+import pytest
+
+from tui.store import Store, StoreError, schema
+from tui.store.db import _split_sql
+from conftest import NOW
+
+
+def mode(p):
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+def test_created_from_schema_sql(db_path):
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 1
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    expected = {s.split()[2] for s in _split_sql(schema.schema_sql()) if s.startswith("CREATE")
+                and "VIRTUAL" not in s} | {"search_index"}
+    assert expected <= names
+
+
+def test_every_connection_sets_its_pragmas(store):
+    c = store.conn
+    assert c.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert c.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert c.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_files_are_private(db_path):
+    s = Store(db_path)
+    s.create_case("A", "t")
+    for p in (db_path, db_path.with_name(db_path.name + "-wal"),
+              db_path.with_name(db_path.name + "-shm")):
+        assert mode(p) == 0o600, p
+    backup = s.backup(db_path.parent / "b.db")
+    assert mode(backup) == 0o600
+    s.close()
+
+
+def test_new_data_dir_is_private(tmp_path):
+    path = tmp_path / "new" / "deeper" / "n.db"
+    Store(path).close()
+    assert mode(path.parent) == 0o700
+
+
+def test_read_only_open_never_creates(tmp_path):
+    path = tmp_path / "missing.db"
+    with pytest.raises(StoreError, match="no notebook at"):
+        Store(path, create=False)
+    assert not path.exists()
+
+
+def test_refuses_a_file_that_is_not_sqlite(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("hello, this is not a database at all")
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        Store(path)
+    assert path.read_text().startswith("hello")  # untouched
+
+
+def test_refuses_a_foreign_sqlite_file(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE photos (id)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="not a supportlog notebook"):
+        Store(path)
+
+
+def test_refuses_a_newer_schema(db_path):
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer supportlog"):
+        Store(db_path)
+
+
+def test_empty_file_becomes_a_notebook(tmp_path):
+    path = tmp_path / "empty.db"
+    path.touch()
+    Store(path).close()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_folder_is_not_a_notebook(tmp_path):
+    with pytest.raises(StoreError, match="is a folder"):
+        Store(tmp_path)
+
+
+def test_read_only_file_reads_but_refuses_writes(db_path):
+    s = Store(db_path)
+    s.create_case("A", "t")
+    s.close()
+    db_path.chmod(0o400)
+    try:
+        s = Store(db_path)
+        assert s.count_cases() == 1
+        with pytest.raises(StoreError, match="read-only"):
+            s.create_case("A", "u")
+        s.close()
+    finally:
+        db_path.chmod(0o600)
+
+
+def test_upgrade_runs_one_step_per_version_after_a_backup(db_path, monkeypatch):
+    s = Store(db_path, clock=lambda: NOW)
+    s.create_case("Amazon", "kept across upgrades")
+    s.close()
+    # Pretend the code knows a version 2 that adds a column.
+    monkeypatch.setitem(schema.UPGRADES, 1, "ALTER TABLE cases ADD COLUMN priority INTEGER;")
+    monkeypatch.setattr(schema, "schema_version", lambda: 2)
+    s = Store(db_path, clock=lambda: NOW)
+    assert s.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert s.conn.execute("SELECT title, priority FROM cases").fetchall() == [
+        ("kept across upgrades", None)]
+    s.close()
+    backups = list(db_path.parent.glob("notebook.db.v1-*.bak"))
+    assert len(backups) == 1 and mode(backups[0]) == 0o600
+    old = sqlite3.connect(backups[0])
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT title FROM cases").fetchall() == [("kept across upgrades",)]

@@ -1,0 +1,84 @@
+"""Full-text search: ranked, quoted user input, never an FTS syntax error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.store import MARK_END, MARK_START
+
+
+@pytest.fixture
+def filled(store):
+    a = store.create_case("Amazon", "Package never arrived", refs=[("order", "order-123")],
+                          notes="the cat's toy was inside")
+    store.log_interaction(a.id, "chat", "promised", agent="Priya", notes="refunds take 5 days",
+                          transcript_text="Agent: I have issued the refund [bold]today[/]")
+    b = store.create_case("Comcast", "Router refund", want="refund")
+    store.log_interaction(b.id, "phone", "transferred", agent="Sam AND Max", reference="T-55")
+    return store, a, b
+
+
+@pytest.mark.parametrize("query", ["", "   ", '"', "'", "*", "-", "((", "^", '" "'])
+def test_blank_or_symbol_queries_mean_most_recent(filled, query):
+    store, a, b = filled
+    hits = store.search(query)
+    assert {h.case_id for h in hits} == {a.id, b.id}
+    assert all(h.interaction_id is None for h in hits)
+
+
+def test_words_that_are_fts_syntax_are_plain_words(filled):
+    store, a, b = filled
+    for query in ("NEAR(", "a:b", "title:x", '"unbalanced', "x AND", "-x", "{a b}"):
+        assert store.search(query) == []  # a search, not a syntax error
+    assert [h.interaction_id is not None for h in store.search("AND")] == [True]
+    assert store.search("OR") == []
+    assert store.search("NOT") == []
+
+
+@pytest.mark.parametrize("query, case_title", [
+    ("order-123", "Package never arrived"),
+    ("cat's", "Package never arrived"),
+    ("[bold]", "Package never arrived"),
+    ("T-55", "Router refund"),
+    ("priya", "Package never arrived"),
+    ("Comcast", "Router refund"),
+])
+def test_finds(filled, query, case_title):
+    store, a, b = filled
+    hits = store.search(query)
+    assert hits and hits[0].case_title == case_title
+
+
+def test_prefix_and_stemming_and_ranking(filled):
+    store, a, b = filled
+    titles = [h.case_title for h in store.search("refund*")]
+    assert set(titles) == {"Package never arrived", "Router refund"}
+    assert titles[0] == "Router refund"  # a title match outranks a body match
+    assert store.search("refunding")  # porter stemming
+    assert store.search("refu") == []  # no prefix without *
+
+
+def test_snippet_marks_the_match(filled):
+    store, *_ = filled
+    hit = store.search("issued")[0]
+    assert f"{MARK_START}issued{MARK_END}" in hit.snippet
+
+
+def test_filters_combine_with_search(filled):
+    store, a, b = filled
+    store.set_status(b.id, "resolved")
+    assert {h.case_id for h in store.search("refund*", status="active")} == {a.id}
+    assert {h.case_id for h in store.search("refund*", company="Comcast")} == {b.id}
+
+
+def test_edits_reach_the_index(filled):
+    store, a, b = filled
+    store.update_case(a.id, title="Parcel lost", notes="zebra")
+    assert store.search("zebra")[0].case_id == a.id
+    assert not [h for h in store.search("arrived") if h.interaction_id is None]
+    store.update_company("Amazon", name="Amazon EU")
+    assert store.search("EU")[0].case_id == a.id
+    iid = store.get_detail(a.id).interactions[0].id
+    store.edit_interaction(iid, notes="quokka")
+    assert store.search("quokka")[0].interaction_id == iid
+    assert store.search("issued")  # the transcript is still indexed after a notes edit

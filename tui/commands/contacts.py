@@ -1,0 +1,97 @@
+"""Contact commands: log an interaction, manage promises."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import click
+
+from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
+from .output import EXIT_INPUT, Failure, echo_json
+
+
+@click.command()
+@click.argument("case")
+@click.option("--channel", required=True, type=click.Choice(CHANNELS))
+@click.option("--outcome", required=True, type=click.Choice(OUTCOMES),
+              help="resolved, promised, escalated and info are progress; the rest dead ends.")
+@click.option("--agent", help="The agent's name as given.")
+@click.option("--agent-id", help="The agent's ID as given.")
+@click.option("--at", "at", metavar="WHEN", help="When it started (default: it just ended).")
+@click.option("--duration", metavar="D", help="How long it took: 25m, 1h10m, 90s.")
+@click.option("--hold", metavar="D", help="Time on hold: 12m.")
+@click.option("--reference", help="The reference number they gave.")
+@click.option("--transcript", metavar="REF", help="Where the transcript is: file, URL, Message-ID.")
+@click.option("--transcript-file", type=click.File("r", encoding="utf-8"),
+              help="Import the transcript text from a file ('-' for stdin).")
+@click.option("--note", help="What happened.")
+@click.option("--promise", help="What they promised (with --due).")
+@click.option("--due", metavar="WHEN", help="When the promise is due.")
+@click.option("--direction", type=click.Choice(DIRECTIONS), default="out", show_default=True,
+              help="out: you contacted them; in: they contacted you.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, reference, transcript,
+        transcript_file, note, promise, due, direction, as_json):
+    """Log a contact with a company against CASE and print its id."""
+    if due and not promise:
+        raise Failure("--due needs --promise: what did they promise?", EXIT_INPUT)
+    text = transcript_file.read() if transcript_file else None
+    store = env.store()
+    interaction = store.log_interaction(
+        store.resolve_case(case), channel, outcome, started_at=at, duration=duration, hold=hold,
+        agent=agent, agent_id=agent_id, reference=reference, transcript_ref=transcript,
+        notes=note, promise=promise, promise_due=due, direction=direction,
+        transcript_text=text)
+    if as_json:
+        echo_json(asdict(interaction))
+    else:
+        click.echo(interaction.id)
+
+
+@click.command()
+@click.argument("target")
+@click.argument("state", required=False, type=click.Choice(("kept", "broken")))
+@click.option("--add", "text", metavar="TEXT", help="Record a new promise on case TARGET.")
+@click.option("--due", metavar="WHEN", help="When the new promise is due.")
+@click.pass_obj
+def promise(env, target, state, text, due):
+    """Record a promise, or mark one kept or broken.
+
+    \b
+    supportlog promise CASE --add "refund within 5 days" --due 2026-12-01
+    supportlog promise p12 kept          (a promise as `show` lists it, or its uid)
+    supportlog promise CASE broken       (the case's one pending promise)"""
+    store = env.store()
+    if text:
+        if state:
+            raise Failure("use either --add or kept/broken, not both", EXIT_INPUT)
+        p = store.add_promise(store.resolve_case(target), text, due)
+        click.echo(f"p{p.id}")
+        return
+    if not state:
+        raise Failure("say kept or broken, or --add TEXT to record a new promise", EXIT_INPUT)
+    promise_id = _promise_for(store, target)
+    p = store.set_promise_status(promise_id, state)
+    click.echo(f"promise {p.id} is {p.status}")
+
+
+def _promise_for(store, target: str) -> int:
+    """`p3` (as `show` prints promises) or a promise uid names a promise; a case id or uid
+    names that case's one pending promise."""
+    if target[:1] in "pP" and target[1:].isdigit():
+        return store.resolve_promise(target[1:])
+    if not target.isdigit():
+        row = store.conn.execute("SELECT id FROM promises WHERE uid = ?", (target,)).fetchone()
+        if row:
+            return row[0]
+    detail = store.get_detail(store.resolve_case(target))
+    pending = [p for p in detail.promises if p.status == "pending"]
+    if len(pending) != 1:
+        ids = ", ".join(f"p{p.id}" for p in pending) or "none"
+        raise Failure(f"case {detail.case.id} has {len(pending)} pending promises ({ids}); "
+                      "name one, e.g. `supportlog promise p12 kept`", EXIT_INPUT)
+    return pending[0].id
+
+
+COMMANDS = [log, promise]
