@@ -99,8 +99,8 @@ def cli(ctx: click.Context, db: str | None, now: str | None) -> None:
 
 
 def register() -> None:
-    from .commands import advice, cases, contacts, files
-    for module in (cases, contacts, files, advice):
+    from .commands import advice, cases, contacts, files, stats
+    for module in (cases, contacts, files, advice, stats):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from ..store import Store, load_document
+from ..store.dossier import render_markdown, write_csv
 from ..store.paths import config_path, data_dir, default_db_path, demo_db_path
 from ..store.schema import APPLICATION_ID, schema_version
 from .output import EXIT_FILE, EXIT_INPUT, Failure, echo_json
@@ -28,20 +29,36 @@ def private_file(path: Path):
 
 @click.command()
 @click.argument("cases", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(("json",)), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("json", "md", "csv")), default="json",
+              show_default=True, help="json: supportlog/1 for import; md: the dossier to hand "
+              "to a bank or ombudsman; csv: the contacts, for spreadsheets.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file (created 0600) instead of standard output.")
 @click.pass_obj
 def export(env, cases, fmt, output):
-    """Export the notebook, or the given cases, in the interchange format supportlog/1."""
+    """Export the notebook, or the given cases."""
     store = env.store()
     ids = [store.resolve_case(c) for c in cases] if cases else None
     if output:
         with private_file(output) as fh:
-            n = store.export_json(fh, ids)
-        click.echo(f"exported {n} case{'s' * (n != 1)} to {output}", err=True)
+            n = _export(store, fh, ids, fmt, env)
+        click.echo(f"exported {n} {'case' if fmt != 'csv' else 'contact'}{'s' * (n != 1)} "
+                   f"to {output}", err=True)
     else:
-        store.export_json(sys.stdout, ids)
+        _export(store, sys.stdout, ids, fmt, env)
+
+
+def _export(store, out, ids, fmt: str, env) -> int:
+    if fmt == "json":
+        return store.export_json(out, ids)
+    details = (store.get_detail(i) for i in (ids if ids is not None else
+                                             (c.id for c in store.iter_cases(sort="id"))))
+    if fmt == "csv":
+        return write_csv(out, details)
+    n = 0
+    for n, detail in enumerate(details, 1):
+        out.write(("\n\n" if n > 1 else "") + render_markdown(detail, store.now()))
+    return n
 
 
 @click.command("import")
