@@ -47,10 +47,19 @@ def test_files_are_private(db_path):
     s.close()
 
 
-def test_new_data_dir_is_private(tmp_path):
-    path = tmp_path / "new" / "deeper" / "n.db"
+def test_default_data_dir_is_made_private(tmp_path):
+    from tui.store.paths import default_db_path
+    path = default_db_path()  # under the test's XDG_DATA_HOME
+    assert str(path).startswith(str(tmp_path)) and not path.parent.exists()
     Store(path).close()
     assert mode(path.parent) == 0o700
+
+
+def test_missing_folder_is_an_error_not_a_new_notebook(tmp_path):
+    path = tmp_path / "typo" / "n.db"
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(path)
+    assert not path.parent.exists()
 
 
 def test_read_only_open_never_creates(tmp_path):
@@ -128,6 +137,7 @@ def test_upgrade_runs_one_step_per_version_after_a_backup(db_path, monkeypatch):
         ("kept across upgrades", None)]
     s.close()
     backups = list(db_path.parent.glob("notebook.db.v1-*.bak"))
+    assert backups[0].name == "notebook.db.v1-20261125T120000Z.bak"
     assert len(backups) == 1 and mode(backups[0]) == 0o600
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import click
 
-from ..store import Store, load_document
+import sqlite3
+
+from ..store import Store, StoreError, load_document
+from ..store.db import translate
 from ..store.dossier import render_markdown, write_csv
 from ..store.paths import config_path, data_dir, default_db_path, demo_db_path
 from ..store.schema import APPLICATION_ID, schema_version
@@ -119,6 +122,26 @@ def doctor(env, as_json):
     if not path.exists():
         problems.append(f"no notebook at {path}")
     else:
+        _examine(env, report)
+    report["config"] = str(config_path())
+    report["ok"] = not problems
+    if as_json:
+        echo_json(report)
+    else:
+        for key, value in report.items():
+            if key not in ("problems", "ok"):
+                click.echo(f"{key + ':':<26}{value}")
+        for p in problems:
+            click.echo(f"problem: {p}")
+        click.echo("ok" if not problems else f"{len(problems)} problem(s)")
+    if problems:
+        raise click.exceptions.Exit(EXIT_FILE)
+
+
+def _examine(env, report: dict) -> None:
+    """Fill the doctor's report; a notebook that cannot be read is a finding, not a crash."""
+    path, problems = env.db_path, report["problems"]
+    try:
         before = {str(p): _mode(p) for p in _notebook_files(path)}
         store = env.store()  # opening repairs the modes of the notebook's files
         conn = store.conn
@@ -149,19 +172,8 @@ def doctor(env, as_json):
                 problems.append(f"{p} is {mode}, should be 0o600 (chmod 600 {p})")
         if store.read_only:
             problems.append(f"{path} is read-only")
-    report["config"] = str(config_path())
-    report["ok"] = not problems
-    if as_json:
-        echo_json(report)
-    else:
-        for key, value in report.items():
-            if key not in ("problems", "ok"):
-                click.echo(f"{key + ':':<26}{value}")
-        for p in problems:
-            click.echo(f"problem: {p}")
-        click.echo("ok" if not problems else f"{len(problems)} problem(s)")
-    if problems:
-        raise click.exceptions.Exit(EXIT_FILE)
+    except (StoreError, sqlite3.Error) as exc:
+        problems.append(str(translate(exc, path)))
 
 
 @click.command()

@@ -15,10 +15,18 @@ import sqlite_utils
 
 from . import schema
 from .errors import StoreError
+from .paths import data_dir
 from .validate import now_utc, to_iso
 
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = 15_000  # SUPPORTLOG_BUSY_TIMEOUT_MS overrides it (tests, slow disks)
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def busy_timeout_ms() -> int:
+    try:
+        return max(0, int(os.environ.get("SUPPORTLOG_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)))
+    except ValueError:
+        return BUSY_TIMEOUT_MS
 
 
 def new_uid() -> str:
@@ -34,11 +42,12 @@ def translate(exc: BaseException, path: Path | str) -> StoreError:
         return StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
                           "pass --db with another path")
     if "malformed" in msg or "corrupt" in msg:
-        return StoreError(f"{path} is damaged ({exc}); restore it from a backup, or run "
-                          "`supportlog doctor` for details")
+        return StoreError(f"{path} is damaged ({exc}); restore a backup (backups/ beside it) "
+                          f"or salvage what is left with `sqlite3 {path} .recover`")
     if "locked" in msg or "busy" in msg:
-        return StoreError(f"{path} is locked by another program that is writing to it; "
-                          "close that program and try again")
+        return StoreError(f"{path} is locked by another program that has been writing to it "
+                          f"for over {busy_timeout_ms() // 1000} s; close that program and try "
+                          "again (nothing was saved)")
     if "readonly" in msg or "read-only" in msg or isinstance(exc, PermissionError):
         return StoreError(f"{path} is read-only; make it writable (chmod u+w) or copy it "
                           "elsewhere and pass --db")
@@ -98,21 +107,23 @@ class Connection:
         else:
             parent = path.parent
             if not parent.exists():
+                # Only our own data folder is made on demand: a mistyped --db folder is an
+                # error, not a new empty notebook somewhere unexpected.
+                if parent != data_dir():
+                    raise StoreError(f"cannot create {path}: the folder {parent} does not "
+                                     "exist; create it first or pass --db with another path")
                 parent.mkdir(parents=True, mode=0o700)
             if not os.access(parent, os.W_OK):
                 raise StoreError(f"cannot create {path}: the folder {parent} is not writable")
             # Create the empty file 0600 before SQLite touches it, so it is never world-readable.
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
-        if self.read_only:
-            uri = f"file:{path}?mode=ro"
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
-        else:
-            conn = sqlite3.connect(str(path), isolation_level=None,
-                                   timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        busy = busy_timeout_ms()
+        target, uri = (f"file:{path}?mode=ro", True) if self.read_only else (str(path), False)
+        conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=busy / 1000,
+                               check_same_thread=False)
         self.conn = conn
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {busy}")
         conn.execute("PRAGMA foreign_keys = ON")
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -139,23 +150,23 @@ class Connection:
             _secure(path)
 
     def _create_or_upgrade(self) -> None:
+        """Create a new notebook, or upgrade an old one a version per transaction. The backup
+        is taken under the write lock, so a second process opening the same old file waits
+        and then finds the work done."""
         target = schema.schema_version()
-        with self.write():
-            # Re-read inside the lock: another process may have done it meanwhile.
-            version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-            if version == 0:
-                for statement in _split_sql(schema.schema_sql()):
-                    self.conn.execute(statement)
-                return
-        if version >= target:
-            return
-        self.backup(self.path.with_name(
-            f"{self.path.name}.v{version}-{to_iso(self.clock()).replace(':', '')}.bak"))
         while True:
             with self.write():
                 version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+                if version == 0:
+                    for statement in _split_sql(schema.schema_sql()):
+                        self.conn.execute(statement)
+                    return
                 if version >= target:
                     return
+                if not getattr(self, "_upgrade_backup", None):
+                    stamp = to_iso(self.clock()).replace(":", "").replace("-", "")
+                    self._upgrade_backup = self.backup(_unique(self.path.with_name(
+                        f"{self.path.name}.v{version}-{stamp}.bak")))
                 for statement in _split_sql(schema.UPGRADES[version]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
@@ -193,20 +204,26 @@ class Connection:
 
     # -- files ---------------------------------------------------------------------------
     def backup(self, dest: str | os.PathLike) -> Path:
-        """A consistent copy through SQLite's backup API, 0600 like the notebook."""
+        """A consistent copy through SQLite's backup API, 0600 like the notebook. Inside our
+        own write transaction it reads through a second connection (the backup API spins
+        forever on a source connection that is mid-transaction)."""
         dest = Path(dest)
         if dest.exists():
             raise StoreError(f"{dest} already exists; choose another file name")
         fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)
+        source = sqlite3.connect(str(self.path)) if self.conn.in_transaction else self.conn
         try:
             target = sqlite3.connect(str(dest))
             with target:
-                self.conn.backup(target)
+                source.backup(target)
             target.close()
         except sqlite3.Error as exc:
             dest.unlink(missing_ok=True)
             raise translate(exc, dest) from None
+        finally:
+            if source is not self.conn:
+                source.close()
         return dest
 
     def close(self) -> None:
@@ -220,6 +237,14 @@ class Connection:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _unique(path: Path) -> Path:
+    n, candidate = 1, path
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.{n}")
+    return candidate
 
 
 def _split_sql(script: str) -> list[str]:

@@ -36,6 +36,11 @@ def text(field: str, value: str | None, required: bool = False) -> str | None:
         raise ValidationError(field, f"is {len(value):,} characters; the limit is {MAX_TEXT:,}")
     if "\x00" in value:
         raise ValidationError(field, "contains a NUL character; remove it")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(field, "contains characters that are not valid Unicode text; "
+                                     "retype or paste it again") from None
     return mask_cards(value)
 
 

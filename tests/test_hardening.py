@@ -1,0 +1,276 @@
+"""The reliability contract, tried the hard way: crashes, locks, bad files, full disks,
+hostile text, old notebooks."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from tui.store import Store, StoreError, ValidationError
+from conftest import NOW
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+LOGGER = textwrap.dedent("""
+    import sys
+    from tui.store import Store
+    store = Store(sys.argv[1])
+    n = 0
+    while True:
+        i = store.log_interaction(1, "phone", "info", notes=f"row {n}")
+        print(i.id, flush=True)   # acknowledged: committed before it is printed
+        n += 1
+""")
+
+IMPORTER = textwrap.dedent("""
+    import json, sys
+    from tui.store import Store
+    store = Store(sys.argv[1])
+    doc = json.load(open(sys.argv[2]))
+    print("start", flush=True)
+    store.import_records(doc)
+    print("done", flush=True)
+""")
+
+
+def fresh(db_path: Path) -> Store:
+    store = Store(db_path, clock=lambda: NOW)
+    store.create_case("Amazon", "crash test")
+    return store
+
+
+def test_sigkill_in_a_stream_of_logs_loses_nothing_acknowledged(db_path):
+    fresh(db_path).close()
+    proc = subprocess.Popen([sys.executable, "-c", LOGGER, str(db_path)],
+                            stdout=subprocess.PIPE, text=True)
+    acked = []
+    while len(acked) < 60:
+        acked.append(int(proc.stdout.readline()))
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    store = Store(db_path)
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    present = {r[0] for r in store.conn.execute("SELECT id FROM interactions")}
+    assert set(acked) <= present
+    assert store.get_case(1).contacts == len(present)  # the counters agree with the rows
+
+
+def test_sigkill_during_an_import_leaves_nothing_half_done(db_path, tmp_path):
+    fresh(db_path).close()
+    doc = {"format": "supportlog/1", "cases": [
+        {"company": f"Co {n % 50}", "title": f"case {n}", "opened_at": "2026-11-01T10:00:00Z",
+         "notes": "x" * 2000,
+         "interactions": [{"channel": "chat", "outcome": "info", "notes": "y" * 500,
+                           "started_at": "2026-11-02T10:00:00Z"}] * 3}
+        for n in range(4000)]}
+    doc_path = tmp_path / "big.json"
+    doc_path.write_text(json.dumps(doc))
+    proc = subprocess.Popen([sys.executable, "-c", IMPORTER, str(db_path), str(doc_path)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "start"
+    wal = Path(f"{db_path}-wal")
+    deadline = time.monotonic() + 60
+    # Kill once the single write transaction has written a few MB: truly half done.
+    while (not wal.exists() or wal.stat().st_size < 4_000_000) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert "done" not in proc.stdout.read()  # it died mid-import
+    store = Store(db_path)
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert store.count_cases() == 1  # nothing of the half-done import
+    assert store.conn.execute("SELECT count(*) FROM search_index").fetchone()[0] == \
+        store.count_cases() + store.conn.execute("SELECT count(*) FROM interactions").fetchone()[0]
+
+
+def test_three_writer_processes_at_once(db_path):
+    fresh(db_path).close()
+    script = textwrap.dedent("""
+        import sys
+        from tui.store import Store
+        store = Store(sys.argv[1])
+        for n in range(120):
+            if n % 3 == 0:
+                store.add_promise(1, f"{sys.argv[2]} promise {n}")
+            store.log_interaction(1, "chat", "info", notes=f"{sys.argv[2]}-{n}")
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db_path), w],
+                              stderr=subprocess.PIPE, text=True) for w in "abc"]
+    errors = [p.communicate(timeout=180)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], errors
+    store = Store(db_path)
+    assert store.get_case(1).contacts == 360
+    assert store.conn.execute("SELECT count(*) FROM promises").fetchone()[0] == 120
+
+
+def test_a_long_lock_is_a_clear_message(db_path, monkeypatch):
+    fresh(db_path).close()
+    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
+        import sys, time
+        from tui.store import Store
+        s = Store(sys.argv[1])
+        with s.write():
+            print("locked", flush=True)
+            time.sleep(3)
+    """), str(db_path)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    env = {**os.environ, "SUPPORTLOG_BUSY_TIMEOUT_MS": "300"}
+    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db_path), "log", "1",
+                             "--channel", "chat", "--outcome", "info"], env=env,
+                            capture_output=True, text=True, timeout=60)
+    holder.wait(timeout=30)
+    assert result.returncode == 3
+    assert result.stderr.startswith(f"supportlog: {db_path} is locked by another program")
+    assert "Traceback" not in result.stderr
+    assert Store(db_path).get_case(1).contacts == 0
+
+
+def test_full_disk_is_a_clear_message_and_loses_nothing(db_path):
+    store = fresh(db_path)
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    with pytest.raises(StoreError, match="is full"):
+        store.create_case("Amazon", "big", notes="z" * 1_000_000)
+    assert store.count_cases() == 1
+    store.log_interaction(1, "chat", "info", notes="small")  # still usable
+    assert store.get_case(1).contacts == 1
+
+
+def test_corrupt_pages_are_reported_by_the_cli(run, db_path):
+    store = fresh(db_path)
+    for n in range(200):
+        store.log_interaction(1, "chat", "info", notes=f"filler {n} " * 50)
+    store.close()
+    data = bytearray(db_path.read_bytes())
+    for offset in range(4096 * 3, len(data) - 4096, 4096 * 2):
+        data[offset:offset + 200] = b"\xff" * 200
+    db_path.write_bytes(bytes(data))
+    expected = f"supportlog: {db_path} is damaged (database disk image is malformed); restore"
+    for args in (["list"], ["search", "filler"], ["show", "1"], ["export"]):
+        r = run(*args)
+        assert r.exit_code == 3 and r.stderr.startswith(expected), (args, r.output)
+        assert r.stderr.count("\n") == 1 and "Traceback" not in r.output
+    report = run("doctor")
+    assert report.exit_code == 3 and "problem: " + expected[12:] in report.stdout
+
+
+def test_read_only_notebook_through_the_cli(run, db_path):
+    fresh(db_path).close()
+    db_path.chmod(0o400)
+    try:
+        assert "crash test" in run.ok("list")
+        result = run("log", "1", "--channel", "chat", "--outcome", "info")
+        assert result.exit_code == 3 and "read-only" in result.stderr
+    finally:
+        db_path.chmod(0o600)
+
+
+def test_missing_folder_through_the_cli(run, tmp_path):
+    from tui.cli import cli
+    target = tmp_path / "nope" / "n.db"
+    result = run.runner.invoke(cli, ["--db", str(target), "new", "--company", "A", "--title", "t"])
+    assert result.exit_code == 3 and "does not exist" in result.stderr
+    assert not target.parent.exists()
+
+
+# -- hostile text: either a clear validation message or an exact round trip ----------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+               min_size=1, max_size=300).filter(lambda s: s.strip())
+SAMPLES = st.sampled_from(["[/]", "[bold]", "[link=x]y[/link]", "\\[", '"AND" OR NEAR(a b)',
+                           "📦🙂‍↔️", "שלום", "ग्राहक सेवा", "e\u0301", "\x1b[2J\x07\r\n\t",
+                           "'; DROP TABLE cases; --"])
+ANY_TEXT = st.one_of(TEXT, SAMPLES)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=ANY_TEXT, notes=ANY_TEXT, agent=ANY_TEXT, ref=ANY_TEXT, transcript=ANY_TEXT)
+def test_any_text_round_trips_exactly(tmp_path_factory, title, notes, agent, ref, transcript):
+    folder = tmp_path_factory.mktemp("rt")
+    a = Store(folder / "a.db", clock=lambda: NOW)
+    case = a.create_case(agent, title, notes=notes, refs=[("other", ref)], seller=notes)
+    a.log_interaction(case.id, "chat", "info", agent=agent, agent_id=ref, reference=ref,
+                      notes=notes, transcript_ref=title, transcript_text=transcript)
+    first = io.StringIO()
+    a.export_json(first)
+    b = Store(folder / "b.db", clock=lambda: NOW)
+    b.import_records(json.loads(first.getvalue()))
+    second = io.StringIO()
+    b.export_json(second)
+    assert first.getvalue() == second.getvalue()
+    rec = json.loads(second.getvalue())["cases"][0]
+    from tui.store.validate import mask_cards
+    assert rec["title"] == mask_cards(title) and rec["notes"] == mask_cards(notes)
+    assert rec["interactions"][0]["transcript_text"] == mask_cards(transcript)
+    a.close(), b.close()
+
+
+def test_megabyte_note_round_trips(store):
+    note = ("ग्राहक [b] " * 120_000)[:1_000_000]
+    case = store.create_case("A", "big", notes=note)
+    assert store.get_case(case.id).notes == note
+    assert store.search("ग्राहक")[0].case_id == case.id
+
+
+@pytest.mark.parametrize("call", [
+    lambda s: s.create_case("A", "t", notes="bad \ud800 surrogate"),
+    lambda s: s.create_case("A", "t", amount="9" * 30),
+    lambda s: s.create_case("A", "t", purchased_on="99999-01-01"),
+    lambda s: s.create_case("A", "t", opened_at="1900-01-01"),
+    lambda s: s.log_interaction(s.create_case("A", "t").id, "chat", "info", notes="a\x00b"),
+])
+def test_bad_values_are_validation_errors(store, call):
+    with pytest.raises(ValidationError):
+        call(store)
+
+
+# -- old notebooks ---------------------------------------------------------------------------
+
+def test_fixture_notebooks_open_with_every_row(tmp_path):
+    for fixture in sorted(FIXTURES.glob("notebook-v*.db")):
+        copy = tmp_path / fixture.name
+        shutil.copy(fixture, copy)
+        store = Store(copy, clock=lambda: NOW)
+        out = io.StringIO()
+        store.export_json(out)
+        expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+        assert json.loads(out.getvalue()) == expected
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        store.close()
+
+
+UPGRADER = textwrap.dedent("""
+    import sys
+    from tui.store import schema
+    schema.UPGRADES[1] = "ALTER TABLE cases ADD COLUMN priority INTEGER;"
+    schema.schema_version = lambda: 2
+    from tui.store import Store
+    store = Store(sys.argv[1])
+    print(store.count_cases(), store.conn.execute("PRAGMA user_version").fetchone()[0])
+""")
+
+
+def test_two_processes_upgrading_an_old_file_at_once(tmp_path):
+    copy = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "notebook-v1.db", copy)
+    procs = [subprocess.Popen([sys.executable, "-c", UPGRADER, str(copy)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(2)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert [o[0].split() for o in outs] == [["3", "2"], ["3", "2"]]
+    backups = list(tmp_path.glob("old.db.v1-*.bak"))
+    assert len(backups) == 1  # taken once, under the lock
+    assert sqlite3.connect(backups[0]).execute("SELECT count(*) FROM cases").fetchone()[0] == 3
