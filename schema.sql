@@ -50,10 +50,17 @@ CREATE TABLE cases (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 );
+-- One index per list (filter x sort) so every page is a keyset range scan; the partial ones
+-- serve the "active" (open + waiting) lists, the home screen's default.
 CREATE INDEX cases_status_activity ON cases(status, last_activity_at, id);
+CREATE INDEX cases_status_opened ON cases(status, opened_at, id);
 CREATE INDEX cases_activity ON cases(last_activity_at, id);
 CREATE INDEX cases_opened ON cases(opened_at, id);
 CREATE INDEX cases_company ON cases(company_id, last_activity_at, id);
+CREATE INDEX cases_company_opened ON cases(company_id, opened_at, id);
+CREATE INDEX cases_active_activity ON cases(last_activity_at, id)
+    WHERE status IN ('open', 'waiting');
+CREATE INDEX cases_active_opened ON cases(opened_at, id) WHERE status IN ('open', 'waiting');
 
 CREATE TABLE case_refs (
     id      INTEGER PRIMARY KEY,

@@ -82,3 +82,19 @@ def test_edits_reach_the_index(filled):
     store.edit_interaction(iid, notes="quokka")
     assert store.search("quokka")[0].interaction_id == iid
     assert store.search("issued")  # the transcript is still indexed after a notes edit
+
+
+def test_common_words_rank_among_the_most_recent_matches(store, monkeypatch):
+    from tui.store import queries
+    monkeypatch.setattr(queries, "SEARCH_CAP", 3)
+    case = store.create_case("Bank", "statement")
+    store.log_interaction(case.id, "email", "info", notes="refund refund refund refund",
+                          started_at="2026-10-01T09:00:00Z")  # the best match, written first
+    for n in range(6):
+        store.log_interaction(case.id, "email", "info", notes=f"refund note {n}",
+                              started_at=f"2026-11-0{n + 1}T10:00:00Z")
+    hits = store.search("refund")
+    assert len(hits) == 3  # only the three most recently written matches were ranked
+    assert {h.when[:10] for h in hits} == {"2026-11-04", "2026-11-05", "2026-11-06"}
+    monkeypatch.setattr(queries, "SEARCH_CAP", 2000)
+    assert store.search("refund")[0].when == "2026-10-01T09:00:00Z"  # below the cap: exact

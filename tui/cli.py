@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .advice.playbook import ConfigError
 from .store import NotFound, Store, StoreError, ValidationError
 from .store.db import translate
 from .store.paths import config_path, resolve_db_path
@@ -60,7 +61,7 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (ValidationError, NotFound) as exc:
+        except (ValidationError, NotFound, ConfigError) as exc:
             raise Failure(str(exc), EXIT_INPUT) from None
         except StoreError as exc:
             raise Failure(str(exc), EXIT_FILE) from None

@@ -2,21 +2,84 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import FrozenInstanceError, dataclass, field
+from typing import Callable, Iterable
+
+from ..store.records import Case
+
+# One term of a score, (label, value): ("dead_ends", 4.0), ("1 more dead end x 1", 1.0).
+Term = tuple[str, float]
 
 
-@dataclass(frozen=True, slots=True)
 class Finding:
-    """One reason a case needs attention."""
+    """One reason a case needs attention.
 
+    Built like a frozen dataclass: Finding(rule, score, evidence, advice, headline, ...).
+    The words (headline, evidence, advice, terms) may instead come from `render`, called on
+    first use: ranking thousands of cases then costs only their scores."""
+
+    __slots__ = ("rule", "score", "interaction_ids", "promise_ids", "press_restart", "_words",
+                 "_render")
     rule: str                       # dead_ends, broken_promise, gone_quiet, long_hold, ...
     score: float                    # this finding's term in the case's stall score
-    evidence: tuple[str, ...]       # human lines: "transferred 11-20 (phone, agent Priya)"
-    advice: str                     # what to do, filled in from the evidence
-    headline: str = ""              # one line for lists: "2 dead-end contacts in a row"
-    interaction_ids: tuple[int, ...] = ()
-    promise_ids: tuple[int, ...] = ()
-    press_restart: bool = False     # show the press-restart advice prominently
+    interaction_ids: tuple[int, ...]
+    promise_ids: tuple[int, ...]
+    press_restart: bool             # show the press-restart advice prominently
+
+    def __init__(self, rule: str, score: float, evidence: tuple[str, ...] = (),
+                 advice: str = "", headline: str = "", interaction_ids: tuple[int, ...] = (),
+                 promise_ids: tuple[int, ...] = (), press_restart: bool = False,
+                 terms: tuple[Term, ...] = (), *,
+                 render: Callable[[], tuple[str, Iterable[str], str, Iterable[Term]]]
+                 | None = None):
+        set_ = object.__setattr__
+        set_(self, "rule", rule)
+        set_(self, "score", score)
+        set_(self, "interaction_ids", tuple(interaction_ids))
+        set_(self, "promise_ids", tuple(promise_ids))
+        set_(self, "press_restart", press_restart)
+        set_(self, "_render", render)
+        set_(self, "_words", None if render else (headline, tuple(evidence), advice,
+                                                   tuple(terms)))
+
+    def _word(self, index: int):
+        words = self._words
+        if words is None:
+            headline, evidence, advice, terms = self._render()
+            words = (headline, tuple(evidence), advice, tuple(terms))
+            object.__setattr__(self, "_words", words)
+            object.__setattr__(self, "_render", None)
+        return words[index]
+
+    headline = property(lambda self: self._word(0),
+                        doc='One line for lists: "2 dead-end contacts in a row".')
+    evidence = property(lambda self: self._word(1),
+                        doc='Human lines: "transferred 2026-11-20 14:03 (phone, agent Priya)".')
+    advice = property(lambda self: self._word(2), doc="What to do, filled in from the evidence.")
+    terms = property(lambda self: self._word(3), doc="How `score` adds up, every term shown.")
+
+    @property
+    def breakdown(self) -> str:
+        """The score's terms as one line: '4 (dead_ends) + 1 (1 more dead end x 1) = 5'."""
+        return score_line(self.terms, self.score)
+
+    def _key(self) -> tuple:
+        return (self.rule, self.score, self.evidence, self.advice, self.headline,
+                self.interaction_ids, self.promise_ids, self.press_restart, self.terms)
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Finding) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __setattr__(self, name: str, value) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __repr__(self) -> str:
+        return (f"Finding(rule={self.rule!r}, score={self.score!r}, "
+                f"headline={self.headline!r}, evidence={self.evidence!r}, "
+                f"advice={self.advice!r})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +91,7 @@ class Assessment:
     findings: tuple[Finding, ...] = ()
     snoozed_until: str | None = None   # findings are kept but score is 0 while snoozed
     snoozed: bool = False
+    case: Case | None = None           # the case assessed, for lists that show it
 
     @property
     def stalled(self) -> bool:
@@ -47,3 +111,12 @@ class Brief:
     text: str = ""                              # plain text, for the clipboard
 
     extra: dict = field(default_factory=dict)
+
+
+def score_line(terms: tuple[Term, ...], total: float) -> str:
+    """'4 (dead_ends) + 1 (1 more dead end x 1) = 5'."""
+    parts = []
+    for label, value in terms:
+        sign = "- " if value < 0 else ("+ " if parts else "")
+        parts.append(f"{sign}{abs(value):g} ({label})")
+    return f"{' '.join(parts)} = {total:g}"

@@ -1,3 +1,132 @@
-"""`supportlog advice` (placeholder until the advice layer lands)."""
+"""`supportlog advice`: which cases are stalled, why, and what to do next; `supportlog snooze`:
+quiet a case's findings until a date."""
 
-COMMANDS: list = []
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..advice import Assessment, Finding
+from ..advice.words import moment
+from ..store import NotFound
+
+
+def _failure(message: str):
+    from ..cli import EXIT_INPUT, Failure  # imported late: tui.cli imports this module
+    return Failure(message, EXIT_INPUT)
+
+
+def _case_id(store, ref: str) -> int:
+    try:
+        return store.resolve_case(ref)
+    except NotFound as exc:
+        raise _failure(str(exc)) from None
+
+
+def _finding_record(f: Finding) -> dict:
+    return {"rule": f.rule, "score": f.score, "evidence": list(f.evidence), "advice": f.advice,
+            "headline": f.headline, "press_restart": f.press_restart,
+            "terms": [{"label": label, "value": value} for label, value in f.terms]}
+
+
+def _record(a: Assessment) -> dict:
+    case = a.case
+    return {"case_id": a.case_id, "case_uid": case.uid, "title": case.title,
+            "company": case.company, "status": case.status, "stalled": a.stalled,
+            "score": a.score, "snoozed_until": a.snoozed_until,
+            "findings": [_finding_record(f) for f in a.findings]}
+
+
+def _echo_case(a: Assessment) -> None:
+    case = a.case
+    note = f"  (snoozed until {moment(a.snoozed_until)})" if a.snoozed else ""
+    click.echo(f"{a.score:g}  #{case.id}  {case.company}  {case.title}{note}")
+    for f in a.findings:
+        restart = "  [press restart]" if f.press_restart else ""
+        click.echo(f"  {f.rule}: {f.headline}{restart}")
+        for line in f.evidence:
+            click.echo(f"      {line}")
+        click.echo(f"    score {f.breakdown}")
+        click.echo(f"    Advice: {f.advice}")
+
+
+def _echo_all(assessments: list[Assessment]) -> None:
+    stalled = [a for a in assessments if a.stalled]
+    rest = len(assessments) - len(stalled)
+    if not assessments:
+        click.echo("No open or waiting cases.")
+        return
+    for a in stalled:
+        _echo_case(a)
+        click.echo("")
+    snoozed = sum(1 for a in assessments if a.snoozed)
+    if rest:
+        other = "other " if stalled else ""
+        extra = f" ({snoozed} of them snoozed)" if snoozed else ""
+        click.echo(f"Nothing to report on {rest} {other}open or waiting "
+                   f"case{'s' if rest != 1 else ''}{extra}.")
+
+
+def _echo_one(a: Assessment) -> None:
+    if a.findings:
+        _echo_case(a)
+    else:
+        case = a.case
+        click.echo(f"#{case.id}  {case.company}  {case.title}: nothing to report "
+                   f"({case.status}).")
+
+
+@click.command()
+@click.argument("case", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the assessments as JSON.")
+@click.option("--fail-on-stall", is_flag=True,
+              help="Exit with code 1 when any case is stalled (for scripts and cron).")
+@click.pass_obj
+def advice(env, case: str | None, as_json: bool, fail_on_stall: bool) -> None:
+    """What needs you: stalled cases by score, with the evidence and what to do.
+
+    With CASE (its id or uid), just that case, whatever its status."""
+    from ..advice import ConfigError, assess, assess_all, load_playbook
+    from ..cli import EXIT_STALLED
+    try:
+        playbook = load_playbook(env.config_path)
+    except ConfigError as exc:
+        raise _failure(str(exc)) from None
+    store = env.store(create=False)
+    if case is not None:
+        detail = store.get_detail(_case_id(store, case))
+        assessments = [assess(detail, env.now(), playbook,
+                              history=lambda: store.channel_stats(detail.case.company_id))]
+    else:
+        assessments = assess_all(store, env.now(), playbook)
+    if as_json:
+        click.echo(json.dumps([_record(a) for a in assessments], ensure_ascii=False, indent=2))
+    elif case is not None:
+        _echo_one(assessments[0])
+    else:
+        _echo_all(assessments)
+    if fail_on_stall and any(a.stalled for a in assessments):
+        raise click.exceptions.Exit(EXIT_STALLED)
+
+
+@click.command()
+@click.argument("case")
+@click.argument("until")
+@click.pass_obj
+def snooze(env, case: str, until: str) -> None:
+    """Quiet CASE's findings until UNTIL (a date such as 2026-12-01), or `off` to wake it.
+
+    A snoozed case keeps its findings but leaves the stalled list; it wakes by itself."""
+    store = env.store(create=False)
+    case_id = _case_id(store, case)
+    wake = until.strip().lower() == "off"
+    updated = store.snooze(case_id, None if wake else until)
+    if updated.snoozed_until:
+        click.echo(f"Case {case_id} snoozed until {moment(updated.snoozed_until)}: its "
+                   "findings stay visible but it leaves the stalled list until then.")
+    else:
+        click.echo(f"Case {case_id} is awake: its findings count again.")
+
+
+COMMANDS = [advice, snooze]

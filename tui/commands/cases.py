@@ -102,24 +102,58 @@ def status(env, case, state, note):
               show_default=True, help="active = open and waiting.")
 @click.option("--company", help="Only this company's cases.")
 @click.option("--channel", type=click.Choice(CHANNELS), help="Only cases with a contact on it.")
-@click.option("--sort", type=click.Choice(tuple(SORTS)), default="recent", show_default=True)
+@click.option("--sort", type=click.Choice((*SORTS, "attention")), default="recent",
+              show_default=True, help="attention: open and waiting cases, most urgent first.")
+@click.option("--stalled", is_flag=True, help="Only stalled cases, most urgent first.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_env
-def list_(env, status_, company, channel, sort, limit, as_json):
-    """List cases, most recent activity first."""
+def list_(env, status_, company, channel, sort, stalled, limit, as_json):
+    """List cases, most recent activity first (or by attention)."""
     store = env.store()
-    page = store.list_cases(status=status_, company=company, channel=channel, sort=sort,
-                            limit=limit)
+    scores: dict[int, float] = {}
+    if stalled or sort == "attention":
+        cases, scores = _by_attention(env, store, status_, company, channel, stalled, limit)
+    else:
+        cases = list(store.list_cases(status=status_, company=company, channel=channel,
+                                      sort=sort, limit=limit).items)
     if as_json:
-        echo_json([case_summary(c) for c in page.items])
+        echo_json([{**case_summary(c), **({"score": scores[c.id]} if scores else {})}
+                   for c in cases])
         return
-    if not page.items:
-        click.echo("no cases" + ("" if status_ == "all" else f" ({status_})"))
+    if not cases:
+        click.echo(("no stalled cases" if stalled else "no cases")
+                   + ("" if status_ == "all" else f" ({status_})"))
         return
-    table(("ID", "STATUS", "COMPANY", "CONTACTS", "LAST ACTIVITY", "TITLE"),
-          [(c.id, c.status, clean(c.company, 24), c.contacts, local_time(c.last_activity_at),
-            c.title) for c in page.items])
+    headers = ("ID", "STATUS", "COMPANY", "CONTACTS", "LAST ACTIVITY", "TITLE")
+    rows = [(c.id, c.status, clean(c.company, 24), c.contacts, local_time(c.last_activity_at),
+             c.title) for c in cases]
+    if scores:
+        headers = ("SCORE", *headers)
+        rows = [(f"{scores[c.id]:g}", *row) for c, row in zip(cases, rows)]
+    table(headers, rows)
+
+
+def _by_attention(env, store, status_, company, channel, stalled_only, limit):
+    """Open and waiting cases in the advice layer's order, filtered like any listing."""
+    from ..advice import assess_all, load_playbook
+    if status_ not in ("all", "active", "open", "waiting"):
+        return [], {}
+    wanted = None
+    if channel:  # the channel filter needs the interactions: ask the store which cases
+        wanted = {c.id for c in store.iter_cases(status="active", channel=channel)}
+    picked = []
+    for a in assess_all(store, env.now(), load_playbook(env.config_path)):
+        c = a.case
+        if ((stalled_only and not a.stalled) or (status_ in ("open", "waiting")
+                                                 and c.status != status_)
+                or (company and c.company.lower() != company.strip().lower())
+                or (wanted is not None and c.id not in wanted)):
+            continue
+        picked.append(a)
+        if len(picked) == limit:
+            break
+    return [a.case for a in picked], {a.case_id: a.score for a in picked}
 
 
 @click.command()

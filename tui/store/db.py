@@ -148,6 +148,31 @@ class Connection:
             self._create_or_upgrade()
         if not self.read_only:
             _secure(path)
+            self._refresh_statistics()
+
+    def _refresh_statistics(self) -> None:
+        """Keep the planner's statistics near the truth: without them SQLite sorts a whole
+        status instead of walking the partial index (40 ms against 0.3 ms at 100k cases).
+        Runs when the case count has doubled or halved since the last ANALYZE (63 ms at
+        100k, so rarely and cheaply); skipped if another writer holds the lock."""
+        cases = self.conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+        if cases < 1000:
+            return  # small notebooks: every plan is fast
+        row = self.conn.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = 'cases' LIMIT 1").fetchone() \
+            if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                                 ).fetchone() else None
+        known = int(row[0].split()[0]) if row else 0
+        if known and known / 2 <= cases <= known * 2:
+            return
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self.write():
+                self.conn.execute("ANALYZE cases")
+        except StoreError:
+            pass  # busy: the next open tries again
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
 
     def _create_or_upgrade(self) -> None:
         """Create a new notebook, or upgrade an old one a version per transaction. The backup

@@ -21,6 +21,9 @@ SORTS = {
     "id": ("c.id", "ASC"),
 }
 STATUS_FILTERS = ("all", "active", *STATUSES)
+SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see search)
+# bm25 weights per column: case_id (unindexed), title, refs, people, body.
+RANK = "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0)"
 
 
 def fts_query(text: str | None) -> str | None:
@@ -111,25 +114,38 @@ class QueryOps:
 
     def search(self, query: str | None, *, limit: int = 50, status: str | None = None,
                company: str | None = None) -> list[SearchHit]:
-        """Ranked hits (bm25) over cases and interactions; blank query = most recent cases."""
+        """Ranked hits (bm25) over cases and interactions; blank query = most recent cases.
+
+        A word found in hundreds of thousands of rows would make bm25 and snippet() run on
+        every match (0.7 s at 1M contacts), so each kind is ranked among its SEARCH_CAP most
+        recent matches (filters applied while collecting them); snippets are built for the
+        final page only. Words rarer than the cap rank exactly."""
         match = fts_query(query)
         if match is None:
             page = self.list_cases(status=status, company=company, limit=limit)
             return [SearchHit(c.id, c.title, c.company, c.status, None, c.last_activity_at,
                               (c.notes or "").split("\n")[0][:120]) for c in page.items]
         where, args = self._filters(status, company, None)
+        joined = ("JOIN cases c ON c.id = f.case_id" + "".join(f" AND {w}" for w in where)
+                  if where else "")
+        candidates = " UNION ALL ".join(
+            f"SELECT id, rank FROM (SELECT f.rowid AS id, {RANK} AS rank FROM search_index f "
+            f"{joined} WHERE search_index MATCH ? AND f.rowid {op} 0 "
+            f"ORDER BY f.rowid {order} LIMIT {SEARCH_CAP})"
+            for op, order in ((">", "DESC"), ("<", "ASC")))
         sql = (
+            f"WITH candidates AS ({candidates}), "
+            "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ?) "
             "SELECT c.id, c.title, co.name, c.status, "
             "CASE WHEN s.rowid > 0 THEN s.rowid END, "
             "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
             "WHERE id = s.rowid) ELSE c.last_activity_at END, "
-            f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 12), "
-            "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0) AS rank "
-            "FROM search_index s JOIN cases c ON c.id = s.case_id "
-            "JOIN companies co ON co.id = c.company_id "
-            "WHERE search_index MATCH ?" + "".join(f" AND {w}" for w in where)
-            + " ORDER BY rank LIMIT ?")
-        return [SearchHit(*row) for row in self.conn.execute(sql, (match, *args, limit))]
+            f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 12), top.rank "
+            "FROM top JOIN search_index s ON s.rowid = top.id "
+            "JOIN cases c ON c.id = s.case_id JOIN companies co ON co.id = c.company_id "
+            "WHERE search_index MATCH ? ORDER BY top.rank")
+        params = (*args, match, *args, match, limit, match)
+        return [SearchHit(*row) for row in self.conn.execute(sql, params)]
 
     def recent_activity(self, limit: int = 10) -> list[Case]:
         return list(self.list_cases(limit=limit).items)

@@ -1,0 +1,271 @@
+"""Time every row of DESIGN.md's budget table on a generated notebook.
+
+    python bench/run.py --cases 100000 --interactions 1000000 [--db PATH] [--reuse]
+
+Prints a table (operation, median ms, spread, budget, verdict) and writes bench/out/results.json.
+Timings are wall-clock on a shared machine: read them as noisy, and the medians first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import run_probes as probes  # noqa: E402
+from generate import generate  # noqa: E402
+from generate_words import RARE_WORDS  # noqa: E402
+
+from tui.store import Store  # noqa: E402
+
+OUT = HERE / "out"
+LIST_MS, SEARCH_MS, LOG_MS, ADVICE_ALL_MS, ADVICE_ONE_MS = 20, 50, 20, 500, 5
+DEEP_PAGES = 50
+SMALL = (1_000, 10_000)     # the notebook the memory row compares against
+MEMORY_SLACK_KIB = 10 * 1024
+
+
+class Results:
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+
+    def add(self, operation: str, samples_ms: list[float] | None, budget: str, verdict: str,
+            **extra) -> dict:
+        row = {"operation": operation, "budget": budget, "verdict": verdict, **extra}
+        if samples_ms:
+            row.update(median_ms=round(statistics.median(samples_ms), 2),
+                       min_ms=round(min(samples_ms), 2), max_ms=round(max(samples_ms), 2),
+                       runs=len(samples_ms))
+        self.rows.append(row)
+        print(format_row(row), flush=True)
+        return row
+
+    def timed(self, operation: str, fn, budget_ms: float, reps: int = 7, **extra) -> dict:
+        samples = time_it(fn, reps)
+        verdict = "ok" if statistics.median(samples) <= budget_ms else "OVER"
+        return self.add(operation, samples, f"<= {budget_ms:g} ms", verdict, **extra)
+
+
+def time_it(fn, reps: int) -> list[float]:
+    fn()   # warm the page cache and the statement cache; real use repeats too
+    samples = []
+    for _ in range(reps):
+        began = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def format_row(row: dict) -> str:
+    median = f"{row['median_ms']:.2f}" if "median_ms" in row else "-"
+    spread = f"{row['min_ms']:.2f}-{row['max_ms']:.2f}" if "min_ms" in row else "-"
+    note = f"  ({row['note']})" if row.get("note") else ""
+    return (f"{row['operation'][:52]:52} {median:>10} {spread:>17} {row['budget']:>14} "
+            f"{row['verdict']:>8}{note}")
+
+
+# -- the notebook ------------------------------------------------------------------------------
+def notebook(path: Path, cases: int, interactions: int, reuse: bool, results: Results) -> None:
+    if reuse and path.exists():
+        with Store(path, create=False) as store:
+            have = (store.count_cases(),
+                    store.conn.execute("SELECT count(*) FROM interactions").fetchone()[0])
+        if have[0] == cases and abs(have[1] - interactions) <= 100:
+            results.add(f"generate {cases:,} cases (reused)", None, "-", "info")
+            return
+        print(f"{path} holds {have}, not ({cases}, {interactions}): generating anew")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with Store(path) as store:
+        made = generate(store, cases, interactions, seed=1)
+    rows = sum(made["counts"].values())
+    results.add(f"generate {cases:,} cases / {interactions:,} contacts", [made["seconds"] * 1000],
+                "minutes", "info", rows=rows, rows_per_second=made["rows_per_second"],
+                note=f"{rows:,} rows, {made['rows_per_second']:,} rows/s")
+
+
+# -- lists -----------------------------------------------------------------------------------
+def bench_lists(store: Store, results: Results) -> None:
+    biggest = store.conn.execute("SELECT co.name FROM cases c JOIN companies co ON "
+                                 "co.id = c.company_id GROUP BY co.id ORDER BY count(*) DESC "
+                                 "LIMIT 1").fetchone()[0]
+    filters = [{"status": s} for s in ("active", "open", "waiting", "resolved", "all")]
+    filters += [{"company": biggest}, {"channel": "phone"}, {"channel": "letter"},
+                {"channel": "copilot"}, {"status": "active", "channel": "chat"}]
+    for where in filters:
+        label = " ".join(f"{k}={v}" for k, v in where.items())
+        for sort in ("recent", "quiet", "opened"):
+            results.timed(f"list {label} sort={sort} page 1",
+                          lambda: store.list_cases(sort=sort, **where), LIST_MS)
+            after, pages = None, 1
+            for _ in range(DEEP_PAGES - 1):
+                page = store.list_cases(sort=sort, after=after, **where)
+                if page.after is None:
+                    break
+                after, pages = page.after, pages + 1
+            results.timed(f"list {label} sort={sort} page {pages}",
+                          lambda: store.list_cases(sort=sort, after=after, **where), LIST_MS,
+                          reps=5)
+
+
+# -- search ----------------------------------------------------------------------------------
+def bench_search(store: Store, results: Results) -> None:
+    conn = store.conn
+    middle = conn.execute("SELECT max(id) / 2 FROM interactions").fetchone()[0]
+    reference = conn.execute("SELECT reference FROM interactions WHERE id >= ? AND reference "
+                             "IS NOT NULL LIMIT 1", (middle,)).fetchone()[0]
+    order = conn.execute("SELECT value FROM case_refs WHERE kind = 'order' AND case_id >= "
+                         "(SELECT max(id) / 3 FROM cases) LIMIT 1").fetchone()[0]
+    queries = [("common", "refund"), ("common", "agent"), ("common phrase", "courier claim"),
+               ("rare", RARE_WORDS[0]), ("rare", RARE_WORDS[1]), ("reference", reference),
+               ("order number", order), ("prefix", "superv*")]
+    for kind, words in queries:
+        hits = len(store.search(words))
+        results.timed(f"search top 50, {kind}: {words}", lambda: store.search(words), SEARCH_MS,
+                      reps=5, hits=hits)
+
+
+# -- logging ---------------------------------------------------------------------------------
+def bench_logging(store: Store, results: Results) -> None:
+    case = store.list_cases(status="open", limit=1).items[0]
+    made: list[int] = []
+
+    def log_one():
+        made.append(store.log_interaction(case.id, "phone", "info", duration=600, hold=120,
+                                          agent="Bench", notes="benchmark contact").id)
+    try:
+        results.timed("log one interaction (commit, synchronous=FULL)", log_one, LOG_MS, reps=15)
+    finally:
+        for iid in made:   # leave the notebook as generated, for --reuse
+            store.delete_interaction(iid)
+
+
+# -- advice ----------------------------------------------------------------------------------
+def bench_advice(store: Store, results: Results) -> None:
+    now = datetime.now(timezone.utc)
+    try:
+        from tui.advice import assess, assess_all, load_playbook
+        playbook = load_playbook()
+        assessed = assess_all(store, now, playbook)
+    except NotImplementedError:
+        assessed = None
+    except ImportError as exc:
+        results.add("advice, all open cases", None, f"<= {ADVICE_ALL_MS} ms", "pending",
+                    note=f"tui.advice not importable: {exc}")
+        return
+    if not assessed:
+        results.add("advice, all open cases", None, f"<= {ADVICE_ALL_MS} ms", "pending",
+                    note="assess_all returned nothing (not written yet?)")
+    else:
+        stalled = sum(1 for a in assessed if getattr(a, "stalled", False))
+        results.timed("advice, all open cases", lambda: assess_all(store, now, playbook),
+                      ADVICE_ALL_MS, reps=3, assessed=len(assessed), stalled=stalled,
+                      note=f"{len(assessed):,} cases assessed, {stalled:,} stalled")
+    # One case that surely needs attention: open, with the most contacts among recent cases.
+    busy = store.conn.execute("SELECT id FROM cases WHERE status = 'open' ORDER BY contacts "
+                              "DESC LIMIT 1").fetchone()[0]
+    try:
+        found = assess(store.get_detail(busy), now, playbook)
+    except NotImplementedError:
+        found = None
+    if not found or not getattr(found, "findings", None):
+        results.add("advice, one case (get_detail + assess)", None, f"<= {ADVICE_ONE_MS} ms",
+                    "pending", note="assess found nothing on an open case with the most contacts")
+        return
+    results.timed("advice, one case (get_detail + assess)",
+                  lambda: assess(store.get_detail(busy), now, playbook), ADVICE_ONE_MS, reps=20,
+                  note=f"case {busy}, {len(found.findings)} findings")
+
+
+# -- processes: UI start and memory ------------------------------------------------------------
+def bench_ui_start(db: Path, results: Results, reps: int = 5) -> None:
+    bare, app, pending = [], [], None
+    for _ in range(reps):      # alternate, so both see the same machine load
+        b = probes.run_probe(probes.BARE_APP)
+        a = probes.run_probe(probes.SUPPORTLOG_APP, db)
+        if "ready_s" in b:
+            bare.append(b["ready_s"] * 1000)
+        if "ready_s" in a:
+            app.append(a["ready_s"] * 1000)
+        else:
+            pending = a.get("pending") or a.get("error")
+            break
+    results.add("UI start: bare Textual app, one-row table", bare, "reference", "info")
+    if pending or not app or not bare:
+        results.add("UI cold start to home screen with rows", app, "<= 2x bare", "pending",
+                    note=pending or "the bare app did not start")
+        return
+    ratio = statistics.median(app) / statistics.median(bare)
+    results.add("UI cold start to home screen with rows", app, "<= 2x bare",
+                "ok" if ratio <= 2 else "OVER", ratio=round(ratio, 2),
+                note=f"{ratio:.2f}x the bare app")
+
+
+def bench_memory(big: Path, small: Path, results: Results) -> None:
+    peaks = {}
+    for label, path in (("small", small), ("big", big)):
+        probe = probes.run_probe(probes.MEMORY, path, timeout=600)
+        if "maxrss_kib" not in probe:
+            results.add(f"memory, page through all cases ({label})", None, "flat", "error",
+                        note=probe.get("error"))
+            return
+        peaks[label] = probe
+    growth = peaks["big"]["maxrss_kib"] - peaks["small"]["maxrss_kib"]
+    verdict = "ok" if growth <= MEMORY_SLACK_KIB else "OVER"
+    few, many = peaks["small"], peaks["big"]
+    results.add("memory: peak RSS paging all cases", None, "no growth", verdict,
+                small_cases=few["cases"], small_kib=few["maxrss_kib"],
+                big_cases=many["cases"], big_kib=many["maxrss_kib"],
+                note=f"{few['cases']:,} cases: {few['maxrss_kib'] / 1024:.1f} MiB; "
+                     f"{many['cases']:,} cases: {many['maxrss_kib'] / 1024:.1f} MiB "
+                     f"(allowed growth {MEMORY_SLACK_KIB // 1024} MiB)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--interactions", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, help="the notebook (default: bench/out/bench-N-M.db)")
+    parser.add_argument("--reuse", action="store_true", help="reuse --db if it has the sizes")
+    args = parser.parse_args(argv)
+    db = args.db or OUT / f"bench-{args.cases}-{args.interactions}.db"
+    small = OUT / f"bench-{SMALL[0]}-{SMALL[1]}.db"
+    results = Results()
+    began = time.time()
+    print(f"{'operation':52} {'median ms':>10} {'spread (min-max)':>17} {'budget':>14} "
+          f"{'verdict':>8}")
+    notebook(db, args.cases, args.interactions, args.reuse, results)
+    notebook(small, *SMALL, True, Results())
+    with Store(db, create=False) as store:
+        bench_lists(store, results)
+        bench_search(store, results)
+        bench_logging(store, results)
+        bench_advice(store, results)
+    bench_ui_start(db, results)
+    bench_memory(db, small, results)
+    OUT.mkdir(parents=True, exist_ok=True)
+    meta = {"cases": args.cases, "interactions": args.interactions, "db": str(db),
+            "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "seconds": round(time.time() - began, 1), "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "cpus": os.cpu_count(),
+            "loadavg": os.getloadavg(), "note": "shared machine: timings are noisy"}
+    (OUT / "results.json").write_text(json.dumps({"meta": meta, "rows": results.rows},
+                                                 indent=1) + "\n")
+    over = [r["operation"] for r in results.rows if r["verdict"] == "OVER"]
+    print(f"\n{len(results.rows)} rows in {meta['seconds']} s; over budget: {len(over)}; "
+          f"pending: {sum(r['verdict'] == 'pending' for r in results.rows)}; "
+          f"results in {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

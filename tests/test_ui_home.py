@@ -1,0 +1,130 @@
+"""Home: welcome, attention order, tabs, filters, search as you type, paging, preview, and
+the stalled-since-last-start notice."""
+
+from __future__ import annotations
+
+import json
+
+from textual.widgets import Input, Select
+
+from tui.screens.case import CaseScreen
+from tui.screens.case_form import CaseForm
+from tui.store import Store
+from tui.widgets.text import SNIPPET_STYLE
+from ui_fixtures import (SIZE, app_factory, clock, messages, plain, seeded, settle,  # noqa: F401
+                         ui)
+
+
+def keys(table) -> list[int]:
+    return [int(str(table.coordinate_to_cell_key((i, 0)).row_key.value).split(":")[0])
+            for i in range(table.row_count)]
+
+
+@ui
+async def test_empty_notebook_welcomes_and_offers_a_first_case(app_factory):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        welcome = app.screen.query_one("#welcome")
+        assert welcome.display and app.screen.query_one("#lists").current == "welcome"
+        text = plain(welcome)
+        assert "supportlog demo" in text and "first case" in text
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseForm)
+
+
+@ui
+async def test_attention_first_then_open_with_counts(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#cases")
+        assert keys(table) == [seeded.stalled, seeded.quiet]      # resolved is not on it
+        assert table.get_row_at(0)[0].plain.strip()                # the stalled one has a score
+        assert not table.get_row_at(1)[0].plain.strip()
+        bar = plain(app.screen.query_one("#topbar"))
+        assert "1 open" in bar and "1 waiting" in bar and "1 resolved" in bar and "1 need attention" in bar
+        preview = plain(app.screen.query_one("#preview-title"))
+        assert "Package never arrived" in preview
+        assert "Top finding" in plain(app.screen.query_one("#preview-finding"))
+
+
+@ui
+async def test_tabs_and_filters(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#cases")
+        await pilot.press("5")
+        await settle(pilot)
+        assert sorted(keys(table)) == sorted([seeded.stalled, seeded.quiet, seeded.done])
+        await pilot.press("4")
+        await settle(pilot)
+        assert keys(table) == [seeded.done]
+        await pilot.press("5", "f", *"Acme", "enter")
+        await settle(pilot)
+        assert keys(table) == [seeded.quiet]
+        app.screen.query_one("#company-filter", Input).value = ""
+        await settle(pilot)
+        app.screen.query_one("#channel-filter", Select).value = "phone"
+        await settle(pilot)
+        assert keys(table) == [seeded.stalled]
+
+
+@ui
+async def test_search_as_you_type_highlights_and_opens(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"toaster")
+        await pilot.pause(0.3)     # the debounce
+        await settle(pilot)
+        hits = app.screen.query_one("#hits")
+        assert hits.row_count >= 1 and keys(hits)[0] == seeded.quiet
+        match = hits.get_row_at(0)[4]
+        marked = [match.plain[s.start:s.end] for s in match.spans if s.style == SNIPPET_STYLE]
+        assert marked and all(m.lower() == "toaster" for m in marked)
+        await pilot.press("enter")          # from the search box to the hits
+        await pilot.press("enter")          # open the best hit
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == seeded.quiet
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")         # leaves search mode
+        assert app.screen.query_one("#lists").current == "cases"
+
+
+@ui
+async def test_list_pages_in_as_the_cursor_nears_the_end(app_factory, db_path, clock):
+    with Store(db_path, clock=clock) as s:
+        s.import_records({"format": "supportlog/1", "companies": [], "cases": [
+            {"uid": f"bulk{i:04d}", "company": "Bulkco", "title": f"Case {i}",
+             "opened_at": f"2026-10-{1 + i % 28:02d}T09:00:00Z"} for i in range(150)]})
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#cases")
+        first = table.row_count
+        assert 0 < first < 150
+        await pilot.press("G")
+        await settle(pilot)
+        for _ in range(4):
+            await pilot.press("end")
+            await settle(pilot)
+        assert table.row_count == 150 and len(set(keys(table))) == 150
+
+
+@ui
+async def test_names_cases_that_stalled_since_last_start(app_factory, seeded, db_path):
+    app = app_factory()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        notes = [m for m in messages(app) if "stalled since the last start" in m]
+        assert len(notes) == 1 and "Package never arrived" in notes[0]
+    with Store(db_path) as s:
+        assert json.loads(s.meta_get("stalled_ids")) == [seeded.stalled]
+    again = app_factory()
+    async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        assert not [m for m in messages(again) if "stalled since" in m]

@@ -1,0 +1,122 @@
+"""Helpers for the UI tests: a movable clock, a seeded notebook built through the Store API,
+the real app on a real SQLite file, and a `settle` that waits for every worker."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from textual.worker import WorkerState
+
+from tui.app import SupportlogApp
+from tui.store import Store
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+SIZE = (120, 40)
+MARKUP = ("[/]", "[bold]", "[link=x]", "\\[", "[b]x[/b]", "$accent")
+
+
+def ui(test):
+    """Run an async pilot test (no asyncio plugin here); pytest still sees its fixtures."""
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+    return run
+
+
+class Clock:
+    """The app's and the store's clock; tests move it forward."""
+
+    def __init__(self, now: datetime = NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Seeded:
+    stalled: int      # Amazon: two dead ends in a row, an overdue promise -> needs attention
+    quiet: int        # Acme: open, one useful contact yesterday
+    done: int         # resolved long ago
+    dead_end: int     # the interaction id of the last dead end on `stalled`
+
+
+def seed(path: Path, clock: Clock) -> Seeded:
+    with Store(path, clock=clock) as s:
+        a = s.create_case("Amazon", "Package never arrived", refs=[("order", "112-3345")],
+                          want="refund", category="missing_package", amount="129.99",
+                          currency="EUR", opened_at="2026-11-01T09:00:00Z")
+        s.log_interaction(a.id, "phone", "transferred", started_at="2026-11-20T10:00:00Z",
+                          duration="20m", hold="12m", agent="Priya", reference="T-1")
+        last = s.log_interaction(a.id, "phone", "disconnected",
+                                 started_at="2026-11-22T10:00:00Z", duration="5m",
+                                 notes="line went dead")
+        s.add_promise(a.id, "Refund issued", "2026-11-21")
+        b = s.create_case("Acme", "Broken toaster", opened_at="2026-11-23T09:00:00Z")
+        s.log_interaction(b.id, "chat", "info", started_at="2026-11-24T15:00:00Z",
+                          duration="10m", agent="Sam", notes="asked for photos of the toaster")
+        c = s.create_case("Skylark", "Lost suitcase", opened_at="2025-03-01T09:00:00Z")
+        s.log_interaction(c.id, "email", "resolved", started_at="2025-03-04T09:00:00Z",
+                          duration="5m")
+        return Seeded(a.id, b.id, c.id, last.id)
+
+
+def make_app(path: Path, clock: Clock, **kwargs) -> SupportlogApp:
+    return SupportlogApp(Store(path, clock=clock), clock=clock, **kwargs)
+
+
+async def settle(pilot) -> None:
+    """Let every worker finish (a finished worker may start another, hence the loop)."""
+    await pilot.pause()
+    for _ in range(10):
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                   for w in pilot.app.workers):
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def messages(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def plain(widget) -> str:
+    """What a Static shows, as plain text."""
+    return str(widget.render())
+
+
+def table_text(table) -> str:
+    return "\n".join(" ".join(str(c) for c in table.get_row_at(i))
+                     for i in range(table.row_count))
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def seeded(db_path, clock) -> Seeded:
+    return seed(db_path, clock)
+
+
+@pytest.fixture
+def app_factory(db_path, clock):
+    """Apps on the test notebook; their stores are closed afterwards."""
+    apps: list[SupportlogApp] = []
+
+    def factory(**kwargs) -> SupportlogApp:
+        app = make_app(db_path, clock, **kwargs)
+        apps.append(app)
+        return app
+    yield factory
+    for app in apps:
+        app.store.close()

@@ -1,0 +1,147 @@
+"""The playbook: the packaged data file (tips, channel guides, rule texts, ladder, brief
+wording, default thresholds and weights) plus the user's overrides from config.toml."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+DATA_FILE = "playbook.toml"
+
+
+class ConfigError(Exception):
+    """config.toml has a value the advice cannot use; the message is one line naming the
+    file and the key."""
+
+    def __init__(self, path: Path | str | None, message: str, key: str | None = None):
+        where = f"config file {path}" if path else "config"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.key = key
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelGuide:
+    """When a channel serves, where it is weak, what to have ready, and why to try it next."""
+
+    channel: str
+    label: str
+    serves: str
+    weak: str
+    ready: str
+    why_next: str
+
+    @property
+    def text(self) -> str:
+        return f"{self.serves} Weak spots: {self.weak} Have ready: {self.ready}"
+
+
+@cache
+def _packaged() -> dict[str, Any]:
+    raw = resources.files(__package__).joinpath(DATA_FILE).read_text(encoding="utf-8")
+    return tomllib.loads(raw)
+
+
+def _frozen(mapping: Mapping) -> Mapping:
+    return MappingProxyType(dict(mapping))
+
+
+def _guides() -> Mapping[str, ChannelGuide]:
+    return _frozen({name: ChannelGuide(name, **g) for name, g in _packaged()["channels"].items()})
+
+
+def _default(key: str, build=None):
+    """A dataclass default read from the packaged file, so `Playbook()` is the full default
+    playbook (the UI may build one without loading config)."""
+    return field(default_factory=lambda: build() if build else _frozen(_packaged()[key]))
+
+
+@dataclass(frozen=True)
+class Playbook:
+    tips: tuple[tuple[str, str], ...] = _default(
+        "tips", lambda: tuple((t["title"], t["text"]) for t in _packaged()["tips"]))
+    channel_guides: Mapping[str, str] = _default(
+        "channels", lambda: _frozen({k: g.text for k, g in _guides().items()}))
+    thresholds: Mapping[str, int] = _default("thresholds")
+    ladder: tuple[str, ...] = _default("ladder", lambda: tuple(_packaged()["ladder"]["steps"]))
+    weights: Mapping[str, float] = _default("weights")
+    channels: Mapping[str, ChannelGuide] = _default("channels", _guides)
+    texts: Mapping[str, Mapping[str, str]] = _default("rules")     # rule -> template name -> text
+    default_order: tuple[str, ...] = _default(
+        "suggest", lambda: tuple(_packaged()["suggest"]["default_order"]))
+    brief: Mapping[str, Any] = _default("brief")
+    tip_keys: tuple[str, ...] = _default(
+        "tips", lambda: tuple(t["key"] for t in _packaged()["tips"]))
+    config_path: Path | None = None     # where the overrides came from, if anywhere
+
+    def tip(self, key: str) -> tuple[str, str]:
+        return self.tips[self.tip_keys.index(key)]
+
+    def text(self, rule: str, name: str, **values: Any) -> str:
+        """A rule's text with its placeholders filled in."""
+        return self.texts[rule][name].format_map(values)
+
+    def label(self, channel: str) -> str:
+        guide = self.channels.get(channel)
+        return guide.label if guide else channel
+
+
+@cache
+def default_playbook() -> Playbook:
+    return Playbook()
+
+
+def load_playbook(config_path: Path | str | None = None) -> Playbook:
+    """The default playbook with [thresholds] and [weights] from `config_path` applied.
+    No path or a missing file means the defaults; anything unusable raises ConfigError."""
+    base = default_playbook()
+    if config_path is None:
+        return base
+    path = Path(config_path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return base
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot be read ({exc})") from None
+    try:
+        config = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"is not valid TOML ({exc})") from None
+    return replace(base, config_path=path,
+                   thresholds=_override(path, config, "thresholds", base.thresholds,
+                                        _whole_number),
+                   weights=_override(path, config, "weights", base.weights, _weight))
+
+
+def _whole_number(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
+def _weight(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 1e6
+
+
+_EXPECTED = {_whole_number: "a whole number of at least 1", _weight: "a number of 0 or more"}
+
+
+def _override(path: Path, config: dict, section: str, defaults: Mapping, valid) -> Mapping:
+    """`defaults` updated from config[section]; other sections (keys, theme) are not ours."""
+    given = config.get(section, {})
+    if not isinstance(given, dict):
+        raise ConfigError(path, f"[{section}] must be a table of settings", section)
+    merged = dict(defaults)
+    for key, value in given.items():
+        if key not in defaults:
+            raise ConfigError(path, f"unknown key {key!r} in [{section}]; known keys: "
+                                    f"{', '.join(defaults)}", key)
+        if not valid(value):
+            raise ConfigError(path, f"[{section}] {key} = {value!r} is not usable; it must be "
+                                    f"{_EXPECTED[valid]}", key)
+        merged[key] = value
+    return _frozen(merged)

@@ -1,0 +1,304 @@
+"""The Textual app: owns the notebook, the clock and the playbook; screens do the rest.
+
+Threads: the main store (writes, tiny reads) lives on the UI thread. Anything whose cost
+grows with the history runs in a worker thread on a connection of its own borrowed from
+`ReaderPool`, because one sqlite3 connection must never run transactions from two threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import queue
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterator, NamedTuple, TypeVar
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.reactive import var
+
+from .advice import Assessment, Brief, assess, assess_all, load_playbook, make_brief
+from .store import CaseDetail, NotFound, Store, StoreError
+from .store.paths import config_path
+from .store.validate import now_utc
+
+T = TypeVar("T")
+STALLED_META = "stalled_ids"
+THEME_META = "theme"
+
+
+class ReaderPool:
+    """Read-only connections for worker threads: each is lent to one thread at a time."""
+
+    def __init__(self, path: Path, clock: Callable[[], datetime]):
+        self.path, self.clock = path, clock
+        self._idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        self._all: list[Store] = []
+
+    @contextmanager
+    def borrow(self) -> Iterator[Store]:
+        try:
+            store = self._idle.get_nowait()
+        except queue.Empty:
+            store = Store(self.path, create=False, clock=self.clock)
+            self._all.append(store)
+        try:
+            yield store
+        finally:
+            self._idle.put(store)
+
+    def close(self) -> None:
+        for store in self._all:
+            store.close()
+
+
+class Advisor:
+    """The advice API bound to the playbook; tests may pass their own."""
+
+    def __init__(self, playbook) -> None:
+        self.playbook = playbook
+
+    def assess(self, detail: CaseDetail, now: datetime, store: Store | None = None) -> Assessment:
+        """`store` (a worker's reader) lets the rules see how channels went with the company."""
+        history = (lambda: store.channel_stats(detail.case.company_id)) if store else None
+        return assess(detail, now, self.playbook, history=history)
+
+    def assess_all(self, store: Store, now: datetime) -> list[Assessment]:
+        return assess_all(store, now, self.playbook)
+
+    def brief(self, detail: CaseDetail, now: datetime) -> Brief:
+        return make_brief(detail, self.playbook, now=now)
+
+
+class CaseView(NamedTuple):
+    """One case as a screen shows it: the record, its findings, its brief."""
+
+    detail: CaseDetail
+    assessment: Assessment | None
+    brief: Brief | None
+
+
+class SupportlogApp(App[None]):
+    """supportlog's terminal UI."""
+
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
+    TITLE = "supportlog"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    # Bumped after every write; screens watch it and reload what they show.
+    data_version: var[int] = var(0)
+    # Stalled cases (id -> Assessment) from the latest assess_all; None until computed.
+    stalled: var[dict[int, Assessment] | None] = var(None)
+
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None,
+                 advisor: Advisor | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.clock: Callable[[], datetime] = clock or store.clock or now_utc
+        self.readers = ReaderPool(store.path, self.clock)
+        self._config_problem: str | None = None
+        self.advisor = advisor or Advisor(self._load_playbook())
+        self.last_deleted: dict | None = None
+        self.url_opener: Callable[[str], bool] | None = None  # tests replace it
+        self._theme_loaded = False
+
+    # -- lifecycle -----------------------------------------------------------------------
+    def get_default_screen(self):
+        from .screens.home import HomeScreen
+        return HomeScreen()
+
+    @property
+    def playbook(self):
+        return self.advisor.playbook
+
+    def _load_playbook(self):
+        try:
+            return load_playbook(config_path())
+        except Exception as exc:  # noqa: BLE001 - a bad config must not keep the notebook shut
+            self._config_problem = f"{exc} (using the default playbook)"
+            return load_playbook(None)
+
+    def on_mount(self) -> None:
+        saved = self.store.meta_get(THEME_META)
+        if saved and saved in self.available_themes:
+            self.theme = saved
+        self._theme_loaded = True
+        if self._config_problem:
+            self.say(self._config_problem, severity="warning", timeout=10)
+        self.startup_checks()
+
+    def on_unmount(self) -> None:
+        self.readers.close()
+
+    def watch_theme(self, theme: str) -> None:
+        if self._theme_loaded and not self.store.read_only:
+            self.write(lambda s: s.meta_set(THEME_META, theme), quiet=True)
+
+    # -- reading and writing -------------------------------------------------------------
+    async def read(self, fn: Callable[[Store], T]) -> T:
+        """Run `fn(store)` in a worker thread on a connection of its own."""
+        def run() -> T:
+            with self.readers.borrow() as store:
+                return fn(store)
+        return await asyncio.to_thread(run)
+
+    async def load_case(self, case_id: int, *, brief: bool = False) -> CaseView | None:
+        """A case with its assessment (and brief), read and assessed in a worker thread."""
+        now, advisor = self.now(), self.advisor
+
+        def fetch(store: Store) -> CaseView | None:
+            try:
+                detail = store.get_detail(case_id)
+            except NotFound:
+                return None
+            return CaseView(detail, advisor.assess(detail, now, store),
+                            advisor.brief(detail, now) if brief else None)
+        return await self.read(fetch)
+
+    def write(self, fn: Callable[[Store], T], *, quiet: bool = False) -> T | None:
+        """Run one small write on the main store; errors become a one-line notification."""
+        try:
+            result = fn(self.store)
+        except StoreError as exc:
+            self.say(str(exc), severity="error")
+            return None
+        if not quiet:
+            self.data_version += 1
+        return result
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def say(self, message: str, *, severity: str = "information", timeout: float | None = None,
+            title: str = "") -> None:
+        """Every notification: user text inside is shown literally."""
+        self.notify(message, severity=severity, timeout=timeout, title=title, markup=False)
+
+    # -- startup -------------------------------------------------------------------------
+    @work(exclusive=True, group="assess")
+    async def refresh_assessments(self) -> None:
+        now = self.now()
+        result = await self.read(lambda s: self.advisor.assess_all(s, now))
+        self.stalled = {a.case_id: a for a in result if a.stalled}
+
+    @work(group="startup")
+    async def startup_checks(self) -> None:
+        """Offer to resume contacts left live; name the cases that stalled since last time."""
+        live = await self.read(lambda s: s.live_contacts())
+        if live:
+            from .screens.dialogs import ResumeLiveScreen
+            self.push_screen(ResumeLiveScreen(live))
+        now = self.now()
+        assessments = await self.read(lambda s: self.advisor.assess_all(s, now))
+        self.stalled = {a.case_id: a for a in assessments if a.stalled}
+        current = sorted(self.stalled)
+        previous = _ids(self.store.meta_get(STALLED_META))
+        new = [i for i in self.stalled if i not in previous]   # most urgent first
+        if new:
+            cases = await self.read(lambda s: s.cases_by_id(new[:5]))
+            names = ", ".join(f"“{cases[i].title}” ({cases[i].company})"
+                              for i in new[:5] if i in cases)
+            more = f" and {len(new) - 5} more" if len(new) > 5 else ""
+            noun = "case has" if len(new) == 1 else "cases have"
+            self.say(f"{len(new)} {noun} stalled since the last start: {names}{more}",
+                     title="Needs attention", severity="warning", timeout=12)
+        if not self.store.read_only and current != sorted(previous):
+            self.write(lambda s: s.meta_set(STALLED_META, json.dumps(current)), quiet=True)
+
+    def watch_data_version(self) -> None:
+        self.refresh_assessments()
+
+    # -- navigation used by several screens ----------------------------------------------
+    def open_case(self, case_id: int, interaction_id: int | None = None) -> None:
+        from .screens.case import CaseScreen
+        self.push_screen(CaseScreen(case_id, interaction_id))
+
+    def new_case(self) -> None:
+        from .screens.case_form import CaseForm
+        self.push_screen(CaseForm(), self._case_created)
+
+    def _case_created(self, case_id: int | None) -> None:
+        if case_id:
+            self.open_case(case_id)
+
+    def log_contact(self, case_id: int) -> None:
+        from .screens.contact_form import ContactForm
+        self.push_screen(ContactForm(case_id))
+
+    def start_live(self, case_id: int, channel: str | None = None) -> None:
+        """Ask for the channel (unless given), start the contact, show the live screen."""
+        from .screens.dialogs import ChannelPicker
+        from .screens.live import LiveScreen
+
+        def begin(chosen: str | None) -> None:
+            if not chosen:
+                return
+            contact = self.write(lambda s: s.start_contact(case_id, chosen))
+            if contact:
+                self.push_screen(LiveScreen(contact))
+
+        if channel:
+            begin(channel)
+        else:
+            self.push_screen(ChannelPicker(case_id, title="Start a contact: which channel?"),
+                             begin)
+
+    def open_transcript(self, ref: str | None) -> None:
+        from .screens.transcript import open_reference
+        open_reference(self, ref)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_new_case(self) -> None:
+        self.new_case()
+
+    def action_undo_delete(self) -> None:
+        record = self.last_deleted
+        if not record:
+            self.say("Nothing to undo.")
+            return
+        done = self.write(lambda s: s.import_records(
+            {"format": "supportlog/1", "companies": [], "cases": [record]}))
+        if done is not None:
+            self.last_deleted = None
+            self.say(f"Restored “{record.get('title')}”.")
+
+    def action_switch_theme(self) -> None:
+        self.action_change_theme()
+
+
+def _ids(raw: str | None) -> set[int]:
+    try:
+        return {int(i) for i in json.loads(raw or "[]")}
+    except (ValueError, TypeError):
+        return set()
+
+
+def run_app(db_path: Path, now: datetime | None = None) -> None:
+    """Open the notebook first (file errors reach the CLI as StoreError), then the UI."""
+    clock = (lambda: now) if now else None
+    store = Store(db_path, create=True, clock=clock)
+    try:
+        SupportlogApp(store, clock=clock).run()
+    finally:
+        store.close()
+
+
+def _palette_providers():
+    from .screens.palette import ActionsProvider, CasesProvider
+    return CasesProvider, ActionsProvider
+
+
+SupportlogApp.COMMANDS = App.COMMANDS | {lambda: _palette_providers()[0],
+                                         lambda: _palette_providers()[1]}

@@ -1,0 +1,254 @@
+"""One case: header, timeline, promise ledger, advice (press restart up front) and the brief."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..store import CaseDetail, Interaction
+from ..store.validate import format_duration
+from ..widgets.case_table import FitTable
+from ..widgets.case_views import (PRESS_RESTART, brief_content, case_header, findings_content,
+                                  needs_restart)
+from ..widgets.text import OUTCOME_STYLES, PROMISE_STYLES, cell, day, duration, lit, when_short
+
+
+TIMELINE_COLUMNS = (("when", "When", 11, 0), ("channel", "Channel", 7, 0),
+                    ("agent", "Agent", 6, 2), ("length", "Length (hold)", 13, 0),
+                    ("outcome", "Outcome", 12, 0), ("reference", "Reference", 6, 2),
+                    ("transcript", "Transcript", 6, 2))
+PROMISE_COLUMNS = (("due", "Due", 10, 0), ("promise", "Promise", 20, 1),
+                   ("status", "Status", 7, 0), ("made", "Made", 10, 0))
+
+
+class CaseScreen(Screen):
+    """Everything about one case, and the keys to act on it."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("l", "log", "Log contact"),
+        Binding("c", "contact", "Contact now"),
+        Binding("p", "promise", "Promise"),
+        Binding("k", "promise_status('kept')", "Kept"),
+        Binding("b", "promise_status('broken')", "Broken"),
+        Binding("y", "copy_brief", "Copy brief"),
+        Binding("r", "status('resolved')", "Resolve"),
+        Binding("a", "status('abandoned')", "Abandon", show=False),
+        Binding("o", "status('open')", "Reopen", show=False),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete", show=False),
+        Binding("t", "transcript", "Transcript", show=False),
+        Binding("backspace", "back", "Back", show=False),
+    ]
+
+    def __init__(self, case_id: int, interaction_id: int | None = None) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.focus_interaction = interaction_id
+        self.detail: CaseDetail | None = None
+        self.brief = None
+        self._stale = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Loading…", "dim"), id="case-title")
+        with Horizontal(id="case-body"):
+            with Vertical(id="case-left"):
+                yield Static(id="case-header", classes="panel")
+                yield FitTable(TIMELINE_COLUMNS, id="timeline")
+                yield FitTable(PROMISE_COLUMNS, id="promises")
+            with VerticalScroll(id="case-right"):
+                yield Static(PRESS_RESTART, id="case-restart", classes="press-restart")
+                yield Static(id="case-advice", classes="panel")
+                yield Static(id="case-brief", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        timeline = self.query_one("#timeline", DataTable)
+        timeline.border_title = "Timeline  (Enter opens a contact)"
+        promises = self.query_one("#promises", DataTable)
+        promises.border_title = "Promises  (k kept · b broken · p new)"
+        self.query_one("#case-header").border_title = "Case"
+        self.query_one("#case-advice").border_title = "Advice"
+        self.query_one("#case-brief").border_title = "Brief  (y copies)"
+        self.query_one("#case-restart").display = False
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+        self.load()
+        timeline.focus()
+
+    def _data_changed(self) -> None:
+        if self.app.screen is self:
+            self.load()
+        else:
+            self._stale = True
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.load()
+
+    @work(exclusive=True, group="case")
+    async def load(self) -> None:
+        view = await self.app.load_case(self.case_id, brief=True)
+        if view is None:
+            if self.is_current:  # deleted elsewhere (or by us, already on the way out)
+                self.app.say(f"Case {self.case_id} no longer exists.", severity="warning")
+                self.dismiss()
+            return
+        self.detail, self.brief = view.detail, view.brief
+        case = view.detail.case
+        self.query_one("#case-title", Static).update(Content.assemble(
+            (f"#{case.id}  ", "dim"), lit(case.title, "bold"), "  ",
+            (f" {case.status} ", f"reverse {'$success' if case.status == 'resolved' else ''}")))
+        self.query_one("#case-header", Static).update(case_header(view.detail))
+        self.query_one("#case-restart").display = needs_restart(view.assessment)
+        self.query_one("#case-advice", Static).update(findings_content(view.assessment))
+        self.query_one("#case-brief", Static).update(brief_content(view.brief))
+        self._fill_timeline(view.detail.interactions)
+        self._fill_promises(view.detail)
+
+    def _fill_timeline(self, interactions: tuple[Interaction, ...]) -> None:
+        now = self.app.now()
+        table = self.query_one("#timeline", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for i in interactions:
+            outcome = i.outcome or "● live"
+            agent = " ".join(x for x in (i.agent, f"({i.agent_id})" if i.agent_id else "") if x)
+            table.add_row(cell(when_short(i.started_at, now)), cell(i.channel), cell(agent, limit=40),
+                          cell(duration(i.started_at, i.ended_at) + (
+                              f" ({format_duration(i.hold_seconds)})" if i.hold_seconds else "")),
+                          cell(outcome, OUTCOME_STYLES.get(i.outcome or "", "bold")
+                               if not i.dead_end else "red"),
+                          cell(i.reference, limit=30),
+                          cell(("📎 " if i.has_transcript else "") + (i.transcript_ref or ""),
+                               limit=40), key=str(i.id))
+        table.border_subtitle = "" if interactions else "no contacts yet: l logs one, c starts one"
+        target = str(self.focus_interaction) if self.focus_interaction else None
+        if target and target in table.rows:
+            table.move_cursor(row=table.get_row_index(target))
+            self.focus_interaction = None
+        elif table.row_count:
+            table.move_cursor(row=min(max(keep, 0), table.row_count - 1) if keep >= 0
+                              else table.row_count - 1)
+
+    def _fill_promises(self, detail: CaseDetail) -> None:
+        table = self.query_one("#promises", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for p in detail.promises:
+            table.add_row(cell(day(p.due_at)), cell(p.text, limit=120),
+                          cell(p.status, PROMISE_STYLES.get(p.status, "")),
+                          cell(day(p.created_at)), key=str(p.id))
+        if table.row_count and keep >= 0:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+
+    # -- helpers -------------------------------------------------------------------------
+    def _selected(self, table_id: str) -> int | None:
+        table = self.query_one(table_id, FitTable)
+        key = table.highlighted_key
+        return int(key) if key and key.isdigit() else None
+
+    def _interaction(self) -> Interaction | None:
+        iid = self._selected("#timeline")
+        if self.detail is None or iid is None:
+            return None
+        return next((i for i in self.detail.interactions if i.id == iid), None)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_log(self) -> None:
+        self.app.log_contact(self.case_id)
+
+    def action_contact(self) -> None:
+        live = next((i for i in (self.detail.interactions if self.detail else ()) if i.live),
+                    None)
+        if live:
+            from .live import LiveScreen
+            self.app.push_screen(LiveScreen(live))
+        else:
+            self.app.start_live(self.case_id)
+
+    def action_promise(self) -> None:
+        from .contact_form import PromiseForm
+        self.app.push_screen(PromiseForm(self.case_id))
+
+    def action_promise_status(self, status: str) -> None:
+        pid = self._selected("#promises")
+        if pid is None:
+            self.app.say("No promise selected: p adds one.")
+            return
+        if self.app.write(lambda s: s.set_promise_status(pid, status)):
+            self.app.say(f"Promise marked {status}.")
+
+    def action_status(self, status: str) -> None:
+        if self.detail and self.detail.case.status == status:
+            self.app.say(f"The case is already {status}.")
+            return
+        if self.app.write(lambda s: s.set_status(self.case_id, status)):
+            verb = {"resolved": "Resolved", "abandoned": "Abandoned", "open": "Reopened"}
+            hint = "" if status == "open" else " (o reopens)"
+            self.app.say(f"{verb[status]}: {self.detail.case.title if self.detail else ''}"
+                         f"{hint}")
+
+    def action_edit(self) -> None:
+        from .case_form import CaseForm
+        self.app.push_screen(CaseForm(self.case_id))
+
+    def action_copy_brief(self) -> None:
+        brief = self.brief
+        text = brief.text if brief and brief.text else brief_content(brief).plain
+        self.app.copy_to_clipboard(text)
+        self.app.say("Brief copied to the clipboard.")
+
+    def action_transcript(self) -> None:
+        interaction = self._interaction()
+        if interaction is None or not (interaction.transcript_ref or interaction.has_transcript):
+            self.app.say("This contact has no transcript reference.")
+        elif interaction.transcript_ref:
+            self.app.open_transcript(interaction.transcript_ref)
+        else:
+            self.app.push_screen(_interaction_screen(interaction))
+
+    @on(DataTable.RowSelected, "#timeline")
+    def _open_interaction(self, event: DataTable.RowSelected) -> None:
+        interaction = self._interaction()
+        if interaction is None:
+            return
+        if interaction.live:
+            from .live import LiveScreen
+            self.app.push_screen(LiveScreen(interaction))
+        else:
+            self.app.push_screen(_interaction_screen(interaction))
+
+    def action_delete(self) -> None:
+        from .dialogs import ConfirmScreen
+        if self.detail is None:
+            return
+        case = self.detail.case
+        question = Content.assemble("Delete the case ", lit(case.title, "bold"),
+                                    f" and its {len(self.detail.interactions)} contacts and "
+                                    f"{len(self.detail.promises)} promises?")
+        self.app.push_screen(ConfirmScreen(question, yes="Delete"), self._confirmed_delete)
+
+    def _confirmed_delete(self, yes: bool | None) -> None:
+        if not yes:
+            return
+        record = self.app.write(lambda s: s.delete_case(self.case_id))
+        if record is None:
+            return
+        self.app.last_deleted = record
+        self.dismiss()
+        self.app.say(f"Deleted “{record.get('title')}”. Press ctrl+z (or u on the home "
+                     "screen) to undo.", timeout=12)
+
+
+def _interaction_screen(interaction: Interaction):
+    from .interaction import InteractionScreen
+    return InteractionScreen(interaction.id)

@@ -1,0 +1,99 @@
+"""Log a contact after the fact (back-dating allowed), edit one, and add a promise."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Input, TextArea
+
+from ..store import Interaction, ValidationError
+from ..store import validate as v
+from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
+from ..widgets.forms import FormScreen, field, select
+from ..widgets.suggest import agent_suggester
+from ..widgets.text import local
+
+TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
+
+
+class ContactForm(FormScreen):
+    """Every field of a contact. New: `log_interaction`; existing: `edit_interaction`."""
+
+    TITLE = "Log a contact"
+
+    def __init__(self, case_id: int, interaction: Interaction | None = None) -> None:
+        super().__init__()
+        self.case_id, self.interaction = case_id, interaction
+        if interaction:
+            self.TITLE = "Edit the contact"
+
+    def fields(self) -> ComposeResult:
+        i = self.interaction
+        start = local(i.started_at) if i else self.app.now().astimezone()
+        length = ""
+        if i and i.ended_at:
+            length = v.format_duration(int((local(i.ended_at) - start).total_seconds()))
+        yield field("channel", "Channel", select(CHANNELS, i.channel if i else "phone"))
+        yield field("outcome", "Outcome", select(OUTCOMES, i.outcome if i else None),
+                    "progress: resolved, promised, escalated, info; the rest are dead ends")
+        yield field("started_at", "When it started (local time)",
+                    Input(start.strftime("%Y-%m-%d %H:%M")), "back-dating is fine")
+        yield field("duration", "How long", Input(length, placeholder="25m, 1h10m"))
+        yield field("hold", "Of which on hold", Input(
+            v.format_duration(i.hold_seconds) if i and i.hold_seconds else "",
+            placeholder="10m"))
+        yield field("direction", "Who contacted whom", select(
+            DIRECTIONS, i.direction if i else "out"), "out: you contacted them · in: they did")
+        yield field("agent", "Agent", Input(i.agent or "" if i else "",
+                                            suggester=agent_suggester(self.app, lambda: None)))
+        yield field("agent_id", "Agent ID", Input(i.agent_id or "" if i else ""))
+        yield field("reference", "Reference they gave", Input(i.reference or "" if i else ""))
+        yield field("transcript_ref", "Transcript reference",
+                    Input(i.transcript_ref or "" if i else "",
+                          placeholder="file path, URL, e-mail subject or chat ID"))
+        if i is None:
+            yield field("promise", "What they promised (if anything)", Input())
+            yield field("promise_due", "Promised by (YYYY-MM-DD)", Input())
+        yield field("notes", "Notes", TextArea(i.notes or "" if i else "", soft_wrap=True))
+
+    def save(self) -> int:
+        outcome = self.value("outcome")
+        if outcome is None:
+            raise ValidationError("outcome", "choose what came of the contact")
+        channel = self.value("channel")
+        if channel is None:
+            raise ValidationError("channel", "choose the channel")
+        texts = {name: self.value(name) for name in TEXT_FIELDS}
+        started = self.value("started_at")
+        if self.interaction is None:
+            contact = self.app.store.log_interaction(
+                self.case_id, channel, outcome, started_at=started,
+                duration=self.value("duration"), hold=self.value("hold"),
+                direction=self.value("direction"), promise=self.value("promise"),
+                promise_due=self.value("promise_due"), **texts)
+            return contact.id
+        start_iso = v.parse_when("at", started)
+        seconds = v.parse_duration("duration", self.value("duration"))
+        ended = v.add(start_iso, seconds) if self.value("duration") else None
+        self.app.store.edit_interaction(
+            self.interaction.id, channel=channel, outcome=outcome, started_at=start_iso,
+            ended_at=ended or self.interaction.ended_at, hold=self.value("hold") or 0,
+            direction=self.value("direction"), **texts)
+        return self.interaction.id
+
+
+class PromiseForm(FormScreen):
+    TITLE = "Add a promise"
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+
+    def fields(self) -> ComposeResult:
+        yield field("promise", "What they promised", Input())
+        yield field("promise_due", "By when (YYYY-MM-DD)", Input(),
+                    "a bare date means by the end of that day")
+
+    def save(self) -> int:
+        promise = self.app.store.add_promise(self.case_id, self.value("promise") or "",
+                                             self.value("promise_due"))
+        return promise.id

@@ -1,0 +1,264 @@
+"""Small modal questions: confirm, which channel next, how did the contact end, and what to
+do with contacts left live by a crash."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..store import Company, Interaction, StoreError, ValidationError
+from ..store.records import CHANNELS, OUTCOMES, PROGRESS_OUTCOMES
+from ..widgets.forms import field
+from ..widgets.text import lit, when
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no. y/n/Enter/Esc work, and so does the mouse."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
+                Binding("escape", "answer(False)", "No")]
+
+    def __init__(self, question: Content, *, yes: str = "Yes", no: str = "Cancel") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-question")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self.yes} (y)", id="yes", variant="error")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no").focus()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ChannelPicker(ModalScreen[str | None]):
+    """Pick a channel; the playbook's guide and the company's route for it show below."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, case_id: int, *, current: str | None = None,
+                 title: str = "Which channel?") -> None:
+        super().__init__()
+        self.case_id, self.current, self.title_text = case_id, current, title
+        self.company: Company | None = None
+
+    def compose(self) -> ComposeResult:
+        label = getattr(self.app.playbook, "label", lambda c: c.replace("_", " "))
+        with Vertical(classes="dialog wide"):
+            yield Static(Content.styled(self.title_text, "bold"))
+            yield OptionList(*(Option(label(c), id=c) for c in CHANNELS), id="channels",
+                             markup=False)
+            yield Static(id="channel-guide")
+            yield Static(Content.styled("Enter starts · Esc cancels", "dim"))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if self.current in CHANNELS:
+            options.highlighted = CHANNELS.index(self.current)
+        elif options.highlighted is None:
+            options.highlighted = 0
+        options.focus()
+        self.load_company()
+
+    @work(group="picker")
+    async def load_company(self) -> None:
+        def fetch(store):
+            return store.get_company(store.get_case(self.case_id).company_id)
+        try:
+            self.company = await self.app.read(fetch)
+        except StoreError:
+            self.company = None
+        self._show_guide()
+
+    @on(OptionList.OptionHighlighted)
+    def _show_guide(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        channel = CHANNELS[options.highlighted]
+        guide = self.app.playbook.channel_guides.get(channel, "")
+        route = _route(self.company, channel)
+        parts = []
+        if route:
+            parts.append(Content.assemble(("Route: ", "bold"), lit(route)))
+        if guide:
+            parts.append(lit(guide, "italic"))
+        if channel == self.current:
+            parts.append(Content.styled("(the channel you were on)", "dim"))
+        self.query_one("#channel-guide", Static).update(Content("\n").join(parts))
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _route(company: Company | None, channel: str) -> str | None:
+    if company is None:
+        return None
+    return {"phone": company.phone, "copilot": company.phone, "chat": company.chat_url,
+            "email": company.email}.get(channel)
+
+
+class FinishContactScreen(ModalScreen[bool]):
+    """How did it end? With `promised`, what and by when. `submit(values)` saves; a
+    ValidationError keeps the dialog open with the message beside the field."""
+
+    BINDINGS = [Binding("escape", "cancel", "Back to the contact"),
+                Binding("ctrl+s", "submit", "Save", priority=True)]
+
+    def __init__(self, submit: Callable[[dict], None]) -> None:
+        super().__init__()
+        self.submit = submit
+        self.outcome: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Content.styled("How did it end?", "bold"))
+            yield OptionList(*(Option(Content.assemble(
+                o.replace("_", " "), ("  progress" if o in PROGRESS_OUTCOMES else "  dead end",
+                                      "dim")), id=o) for o in OUTCOMES), id="outcomes")
+            with Vertical(id="promise-fields"):
+                yield field("promise", "What did they promise?", Input())
+                yield field("promise_due", "By when (YYYY-MM-DD)", Input())
+            yield Static("", id="err-form", classes="field-error")
+            yield Static(Content.styled("Enter picks · ctrl+s saves · Esc goes back", "dim"))
+
+    def on_mount(self) -> None:
+        self.query_one("#promise-fields").display = False
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.outcome = event.option.id
+        if self.outcome == "promised":
+            self.query_one("#promise-fields").display = True
+            self.query_one("#promise", Input).focus()
+        else:
+            self.action_submit()
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        if event.input.id == "promise":
+            self.query_one("#promise_due", Input).focus()
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.outcome is None:
+            self.outcome = self.query_one(OptionList).highlighted_option.id
+        values = {"outcome": self.outcome, "promise": None, "promise_due": None}
+        if self.outcome == "promised":
+            values["promise"] = self.query_one("#promise", Input).value or None
+            values["promise_due"] = self.query_one("#promise_due", Input).value or None
+        for error in self.query(".field-error"):
+            error.update("")
+        try:
+            if self.outcome == "promised" and not values["promise"]:
+                raise ValidationError("promise", "say what they promised (and by when)")
+            self.submit(values)
+        except ValidationError as exc:
+            target = {"promise": "#err-promise", "due": "#err-promise_due"}.get(exc.field,
+                                                                                "#err-form")
+            self.query_one(target, Static).update(Content(exc.message if target != "#err-form"
+                                                          else str(exc)))
+            return
+        except StoreError as exc:
+            self.query_one("#err-form", Static).update(Content(str(exc)))
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ResumeLiveScreen(ModalScreen[None]):
+    """Contacts left live (the app or the terminal died mid-call): resume or finish each.
+    Whatever was typed was saved as it went, so nothing is lost either way."""
+
+    BINDINGS = [Binding("r", "resume", "Resume"), Binding("f", "finish", "Finish"),
+                Binding("escape", "later", "Decide later")]
+
+    def __init__(self, live: list[Interaction]) -> None:
+        super().__init__()
+        self.live = live
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static(Content.styled("Contacts still in progress", "bold $warning"))
+            yield Static("These contacts were left live. Enter resumes one (its clock keeps "
+                         "running from its start); f finishes it with an outcome.",
+                         markup=False)
+            yield OptionList(id="live-list")
+            yield Static(Content.styled("Enter/r resume · f finish · Esc decide later", "dim"))
+
+    def on_mount(self) -> None:
+        self.refresh_list()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_list()
+
+    @work(exclusive=True, group="live-list")
+    async def refresh_list(self) -> None:
+        def fetch(store):
+            live = store.live_contacts()
+            return live, store.cases_by_id(i.case_id for i in live)
+        self.live, cases = await self.app.read(fetch)
+        if not self.live:
+            self.dismiss(None)
+            return
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for i in self.live:
+            case = cases.get(i.case_id)
+            options.add_option(Option(Content.assemble(
+                lit(case.title if case else f"case {i.case_id}", "bold"), "  ",
+                lit(case.company if case else ""), "\n  ",
+                f"{i.channel}, started {when(i.started_at)}",
+                *((", agent ", lit(i.agent)) if i.agent else ())), id=str(i.id)))
+        options.highlighted = 0
+        options.focus()
+
+    def _chosen(self) -> Interaction | None:
+        option = self.query_one(OptionList).highlighted_option
+        return next((i for i in self.live if option and str(i.id) == option.id), None)
+
+    @on(OptionList.OptionSelected)
+    def action_resume(self) -> None:
+        from .live import LiveScreen
+        if (contact := self._chosen()) is not None:
+            self.app.push_screen(LiveScreen(contact))
+
+    def action_finish(self) -> None:
+        contact = self._chosen()
+        if contact is None:
+            return
+
+        def submit(values: dict) -> None:
+            self.app.store.finish_contact(contact.id, values["outcome"],
+                                          promise=values["promise"],
+                                          promise_due=values["promise_due"])
+            self.app.data_version += 1
+        self.app.push_screen(FinishContactScreen(submit))
+
+    def action_later(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,96 @@
+"""F1: every key, screen by screen (read from the screens' own bindings so it never drifts),
+then the playbook's tips and channel guides."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..widgets.text import lit
+
+
+def _screens():
+    from .case import CaseScreen
+    from .home import HomeScreen
+    from .interaction import InteractionScreen
+    from .live import LiveScreen
+    return (("Home", HomeScreen), ("Case", CaseScreen), ("Live contact", LiveScreen),
+            ("Contact", InteractionScreen))
+
+
+EXTRA_KEYS = {
+    "Home": [("enter", "Open the highlighted case"), ("j / k", "Down / up"),
+             ("1 … 5", "Attention, open, waiting, resolved, all"),
+             ("ctrl+z", "Undo the last delete")],
+    "Case": [("enter", "Open the highlighted contact (a live one resumes)"),
+             ("tab", "Move between the timeline and the promises")],
+    "Forms": [("ctrl+s", "Save"), ("escape", "Cancel (asks first if you typed something)"),
+              ("→", "Accept the grey suggestion (companies, agents)")],
+    "Everywhere": [("F1", "This help"), ("ctrl+p", "Command palette: jump to any case, run "
+                                                   "actions, switch theme"),
+                   ("ctrl+q", "Quit")],
+}
+
+
+class HelpScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
+                Binding("q", "app.pop_screen", "Back", show=False),
+                Binding("f1", "app.pop_screen", "Back", show=False)]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help"):
+            yield Static(Content.styled("supportlog — keys and the playbook", "bold $accent"))
+            yield Static(self.keys(), id="help-keys", classes="panel")
+            yield Static(self.tips(), id="help-tips", classes="panel")
+            yield Static(self.guides(), id="help-guides", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys").border_title = "Keys"
+        self.query_one("#help-tips").border_title = "Tips for every contact"
+        self.query_one("#help-guides").border_title = "Channels"
+        self.query_one("#help").focus()
+
+    def keys(self) -> Content:
+        sections: dict[str, list[tuple[str, str]]] = {
+            name: [(self.app.get_key_display(b), b.description)
+                   for b in _bindings(screen) if b.description]
+            for name, screen in _screens()}
+        for name, rows in EXTRA_KEYS.items():
+            sections.setdefault(name, []).extend(rows)
+        parts: list[Content] = []
+        for name, rows in sections.items():
+            parts.append(Content.styled(name, "bold underline"))
+            for key, description in dict.fromkeys(rows):
+                parts.append(Content.assemble((f"  {key:<12}", "bold $accent"), description))
+            parts.append(Content(""))
+        return Content("\n").join(parts)
+
+    def tips(self) -> Content:
+        tips = getattr(self.app.playbook, "tips", ())
+        if not tips:
+            return Content.styled("No tips in the playbook.", "dim")
+        return Content("\n\n").join(Content.assemble(lit(title, "bold"), "\n", lit(text))
+                                    for title, text in tips)
+
+    def guides(self) -> Content:
+        guides = getattr(self.app.playbook, "channel_guides", {}) or {}
+        if not guides:
+            return Content.styled("No channel guides in the playbook.", "dim")
+        return Content("\n\n").join(Content.assemble(lit(channel.replace("_", " "), "bold"),
+                                                     "\n", lit(text))
+                                    for channel, text in guides.items())
+
+
+def _bindings(screen) -> list[Binding]:
+    out = []
+    for binding in screen.BINDINGS:
+        if isinstance(binding, Binding):
+            out.append(binding)
+        else:
+            out.append(Binding(*binding))
+    return out

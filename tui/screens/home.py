@@ -1,0 +1,303 @@
+"""Home: what needs you first, then everything else; filters, search as you type, preview."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Static, Tab, Tabs
+
+from ..store.records import CHANNELS
+from ..widgets.case_table import CaseTable, HitTable
+from ..widgets.case_views import CasePreview
+from ..widgets.suggest import company_suggester
+from ..widgets.text import lit
+from .home_rows import TABS, RowSource
+
+SEARCH_DEBOUNCE = 0.2
+PREVIEW_DEBOUNCE = 0.08
+
+WELCOME = Content.assemble(
+    ("Welcome to supportlog\n\n", "bold $accent"),
+    "A notebook for dealing with customer service. Log every contact with a company — "
+    "phone, chat, e-mail, seller — against a case: who you spoke to, what they promised, "
+    "where the transcript is.\n\n"
+    "When a case stalls (dead-end calls, broken promises, long holds, silence) supportlog "
+    "says why and what to try next: often, press restart — end it and try another agent "
+    "or channel.\n\n",
+    ("Press ", ""), ("n", "bold reverse"), (" to open your first case.\n", ""),
+    ("Or run ", ""), ("supportlog demo", "bold"),
+    (" in a shell to explore a notebook filled with examples.\n", ""),
+    ("F1 shows every key and the playbook's tips.", "dim"))
+
+
+class HomeScreen(Screen):
+    """The attention list, the status tabs, the filters, search and the preview."""
+
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("o", "open", "Open"),
+        Binding("n", "new_case", "New case"),
+        Binding("l", "log_contact", "Log contact"),
+        Binding("c", "contact_now", "Contact now"),
+        Binding("f", "filter", "Filter"),
+        Binding("escape", "close_search", "Back", show=False),
+        Binding("u", "app.undo_delete", "Undo delete", show=False),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("q", "app.quit", "Quit"),
+        *(Binding(str(n), f"tab('{tab}')", tab.title(), show=False)
+          for n, tab in enumerate(TABS, 1)),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.source: RowSource | None = None
+        self.tab = "attention"
+        self.company: str | None = None
+        self.channel: str | None = None
+        self.searching = False
+        self.total: int | None = None   # cases in the notebook, once counted
+        self._stale = False
+        self._restore_key: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="filters"):
+            yield Tabs(*(Tab(t.title(), id=f"tab-{t}") for t in TABS), id="tabs")
+            yield Input(placeholder="company… (Enter)", id="company-filter", compact=True,
+                        suggester=company_suggester(self.app))
+            yield Select([(c.replace("_", " "), c) for c in CHANNELS], prompt="any channel",
+                         id="channel-filter", compact=True)
+        yield Input(placeholder="search titles, notes, agents, references…  (Esc to close)",
+                    id="search", classes="hidden")
+        with Horizontal(id="home-body"):
+            with ContentSwitcher(initial="cases", id="lists"):
+                yield CaseTable(id="cases")
+                yield HitTable(id="hits")
+                yield Static(WELCOME, id="welcome")
+            yield CasePreview(id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "data_version", self._data_changed, init=False)
+        self.watch(self.app, "stalled", self._stalled_changed, init=False)
+        self.update_counts()
+        self.reload()
+        self.query_one("#cases").focus()
+
+    # -- data ----------------------------------------------------------------------------
+    def _data_changed(self) -> None:
+        if self.app.screen is self:
+            self.update_counts()
+            self.reload(keep=True)
+        else:
+            self._stale = True
+
+    def _stalled_changed(self) -> None:
+        self.update_counts()
+        if self.tab == "attention" or self.app.screen is not self:
+            self._data_changed()
+
+    def on_screen_resume(self) -> None:
+        if self._stale:
+            self._stale = False
+            self.update_counts()
+            self.reload(keep=True)
+
+    def reload(self, keep: bool = False) -> None:
+        table = self.query_one("#cases", CaseTable)
+        self._restore_key = table.highlighted_key if keep else None
+        self.source = RowSource(self.tab, company=self.company, channel=self.channel,
+                                stalled=self.app.stalled or {}, now=self.app.now())
+        table.reset()
+        self.load_page()
+        if self.searching:
+            self.run_search(self.query_one("#search", Input).value, debounce=False)
+
+    @work(exclusive=True, group="page")
+    async def load_page(self) -> None:
+        source = self.source
+        if source is None or source.done:
+            return
+        rows = await self.app.read(lambda store: source.next_page(store))
+        if source is not self.source:
+            return  # the filter changed while this page was loading
+        table = self.query_one("#cases", CaseTable)
+        table.exhausted = source.done
+        table.add_cases(rows)
+        if self._restore_key and self._restore_key in table.rows:
+            table.move_cursor(row=table.get_row_index(self._restore_key))
+            self._restore_key = None
+        if not table.row_count and source.done:
+            self.query_one(CasePreview).clear("Your notebook is empty." if self.total == 0
+                                              else "No cases here. Try another tab or filter.")
+
+    @on(CaseTable.NeedMore)
+    def _more(self) -> None:
+        self.load_page()
+
+    @work(exclusive=True, group="counts")
+    async def update_counts(self) -> None:
+        counts = await self.app.read(lambda s: s.status_counts())
+        self.total = total = sum(counts.values())
+        stalled = self.app.stalled
+        bar = Content.assemble(
+            ("supportlog", "bold $accent"), "  ", lit(self.app.store.path.name, "dim"), "   ",
+            *(Content.assemble((f"{n} ", "bold"), f"{status}   ")
+              for status, n in counts.items()),
+            *(((f"{len(stalled)} need attention", "bold $warning"),) if stalled else ()))
+        self.query_one("#topbar", Static).update(bar)
+        tabs = self.query_one(Tabs)
+        labels = {"attention": len(stalled) if stalled is not None else None,
+                  "open": counts["open"], "waiting": counts["waiting"],
+                  "resolved": counts["resolved"], "all": total}
+        for tab, n in labels.items():
+            tabs.query_one(f"#tab-{tab}", Tab).label = (tab.title() if n is None
+                                                        else f"{tab.title()} {n}")
+        switcher = self.query_one(ContentSwitcher)
+        if total == 0 and not self.searching:
+            switcher.current = "welcome"
+            self.query_one(CasePreview).clear("Your notebook is empty.")
+        elif switcher.current == "welcome":
+            switcher.current = "cases"
+
+    # -- preview -------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value
+        if key:
+            self.load_preview(int(key.split(":")[0]))
+
+    @work(exclusive=True, group="preview")
+    async def load_preview(self, case_id: int) -> None:
+        await asyncio.sleep(PREVIEW_DEBOUNCE)  # a held arrow key should not load every row
+        view = await self.app.load_case(case_id)
+        preview = self.query_one(CasePreview)
+        if view is None:
+            preview.clear("This case no longer exists.")
+        else:
+            preview.show(view.detail, view.assessment, self.app.now())
+
+    # -- opening -------------------------------------------------------------------------
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._open_key(event.row_key.value)
+
+    def _open_key(self, key: str | None) -> None:
+        if not key:
+            return
+        case_id, interaction_id = HitTable.parse_key(key)
+        self.app.open_case(case_id, interaction_id)
+
+    def _current_table(self) -> CaseTable | HitTable | None:
+        current = self.query_one(ContentSwitcher).current
+        return self.query_one(f"#{current}") if current in ("cases", "hits") else None
+
+    def _current_case(self) -> int | None:
+        table = self._current_table()
+        key = table.highlighted_key if table else None
+        return HitTable.parse_key(key)[0] if key else None
+
+    def action_open(self) -> None:
+        table = self._current_table()
+        self._open_key(table.highlighted_key if table else None)
+
+    def action_new_case(self) -> None:
+        self.app.new_case()
+
+    def action_log_contact(self) -> None:
+        if (case_id := self._current_case()) is not None:
+            self.app.log_contact(case_id)
+
+    def action_contact_now(self) -> None:
+        if (case_id := self._current_case()) is not None:
+            self.app.start_live(case_id)
+
+    def action_reload(self) -> None:
+        self.app.refresh_assessments()
+        self.update_counts()
+        self.reload(keep=True)
+
+    # -- tabs and filters ----------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        self.query_one(Tabs).active = f"tab-{tab}"
+
+    @on(Tabs.TabActivated)
+    def _tab_changed(self, event: Tabs.TabActivated) -> None:
+        tab = (event.tab.id or "tab-attention").removeprefix("tab-")
+        if tab != self.tab:
+            self.tab = tab
+            self.reload()
+
+    def action_filter(self) -> None:
+        self.query_one("#company-filter", Input).focus()
+
+    @on(Input.Submitted, "#company-filter")
+    def _company_submitted(self, event: Input.Submitted) -> None:
+        self.company = event.value.strip() or None
+        self.reload()
+        self.query_one("#cases").focus()
+
+    @on(Input.Changed, "#company-filter")
+    def _company_cleared(self, event: Input.Changed) -> None:
+        if not event.value.strip() and self.company:
+            self.company = None
+            self.reload()
+
+    @on(Select.Changed, "#channel-filter")
+    def _channel_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else str(event.value)
+        if value != self.channel:
+            self.channel = value
+            self.reload()
+
+    # -- search --------------------------------------------------------------------------
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if not self.searching:
+            self.searching = True
+            search.remove_class("hidden")
+            self.query_one(ContentSwitcher).current = "hits"
+            self.run_search(search.value, debounce=False)
+        search.focus()
+
+    def action_close_search(self) -> None:
+        if not self.searching:
+            if self.focused is not self.query_one("#cases"):
+                self.query_one("#cases").focus()
+            return
+        self.searching = False
+        search = self.query_one("#search", Input)
+        search.value = ""
+        search.add_class("hidden")
+        self.query_one(ContentSwitcher).current = "cases"
+        self.query_one("#cases").focus()
+        self.update_counts()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self.searching:
+            self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        hits = self.query_one("#hits", HitTable)
+        if hits.row_count:
+            hits.focus()
+
+    @work(exclusive=True, group="search")
+    async def run_search(self, query: str, debounce: bool = True) -> None:
+        if debounce:
+            await asyncio.sleep(SEARCH_DEBOUNCE)  # typing cancels this worker; last one runs
+        company = self.company
+        hits = await self.app.read(lambda s: s.search(query, limit=50, company=company))
+        table = self.query_one("#hits", HitTable)
+        table.show_hits(hits)
+        if not hits:
+            self.query_one(CasePreview).clear(f"No match for {query.strip()!r}."
+                                              if query.strip() else "Nothing yet.")

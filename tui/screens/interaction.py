@@ -1,0 +1,100 @@
+"""One contact: every field, the notes and the imported transcript text, literally."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..store import NotFound
+from ..store.validate import format_duration
+from ..widgets.text import duration, labelled, lit, when
+
+
+class InteractionScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("o", "open_ref", "Open transcript"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+    ]
+
+    def __init__(self, interaction_id: int) -> None:
+        super().__init__()
+        self.interaction_id = interaction_id
+        self.interaction = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content.styled("Loading…", "dim"), id="interaction-title")
+        with VerticalScroll(id="interaction-body"):
+            yield Static(id="interaction-fields", classes="panel")
+            yield Static(id="interaction-notes", classes="panel")
+            yield Static(id="interaction-transcript", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#interaction-notes").border_title = "Notes"
+        self.query_one("#interaction-transcript").border_title = "Transcript"
+        self.watch(self.app, "data_version", lambda: self.load(), init=False)
+        self.load()
+
+    @work(exclusive=True, group="interaction")
+    async def load(self) -> None:
+        def fetch(store):
+            try:
+                i = store.get_interaction(self.interaction_id)
+            except NotFound:
+                return None
+            return i, store.get_case(i.case_id), store.transcript(i.id)
+        found = await self.app.read(fetch)
+        if found is None:
+            if self.is_current:
+                self.dismiss()
+            return
+        i, case, transcript = found
+        self.interaction = i
+        self.query_one("#interaction-title", Static).update(Content.assemble(
+            (f"{i.channel.replace('_', ' ')} contact, {when(i.started_at)}  ", "bold"),
+            lit(case.title, "dim")))
+        self.query_one("#interaction-fields", Static).update(labelled([
+            ("Outcome", i.outcome or "live (in progress)"), ("Direction",
+             "you contacted them" if i.direction == "out" else "they contacted you"),
+            ("Agent", i.agent), ("Agent ID", i.agent_id), ("Started", when(i.started_at)),
+            ("Ended", when(i.ended_at)), ("Length", duration(i.started_at, i.ended_at)),
+            ("Hold", format_duration(i.hold_seconds) if i.hold_seconds else ""),
+            ("Reference", i.reference),
+            ("Transcript reference", (i.transcript_ref or "") +
+             ("   (o opens it)" if i.transcript_ref else ""))]))
+        self.query_one("#interaction-notes", Static).update(
+            lit(i.notes) if i.notes else Content.styled("No notes.", "dim"))
+        panel = self.query_one("#interaction-transcript", Static)
+        panel.display = bool(transcript)
+        panel.update(lit(transcript or ""))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_open_ref(self) -> None:
+        if self.interaction is not None:
+            self.app.open_transcript(self.interaction.transcript_ref)
+
+    def action_edit(self) -> None:
+        if self.interaction is not None:
+            from .contact_form import ContactForm
+            self.app.push_screen(ContactForm(self.interaction.case_id, self.interaction))
+
+    def action_delete(self) -> None:
+        from .dialogs import ConfirmScreen
+        if self.interaction is None:
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and self.app.write(lambda s: s.delete_interaction(self.interaction_id) or True):
+                self.app.say("Contact deleted.")
+                self.dismiss()
+        self.app.push_screen(ConfirmScreen(Content("Delete this contact for good?"),
+                                           yes="Delete"), confirmed)

@@ -1,0 +1,258 @@
+"""A contact in progress: the clock, the hold toggle, the fields, the brief beside them, the
+stall banner, and press restart. Saved as it goes: nothing typed is lost if the app dies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static, TextArea
+
+from ..store import Interaction, StoreError, ValidationError
+from ..store.validate import format_duration, from_iso
+from ..widgets.case_views import brief_content
+from ..widgets.forms import field
+from ..widgets.suggest import agent_suggester
+from ..widgets.text import clock_text, lit
+
+SAVE_DEBOUNCE = 0.6
+FIELDS = ("agent", "agent_id", "reference")
+
+
+class LiveScreen(Screen):
+    """One live contact. F-keys so every letter can go into the fields."""
+
+    BINDINGS = [
+        Binding("f2", "hold", "Hold on/off", priority=True),
+        Binding("f3", "progress", "Progress noted", priority=True),
+        Binding("f5", "restart", "Press restart", priority=True),
+        Binding("f9", "finish", "End contact", priority=True),
+        Binding("ctrl+y", "copy_brief", "Copy brief", priority=True),
+        Binding("escape", "finish", "End", show=False),
+    ]
+
+    def __init__(self, contact: Interaction) -> None:
+        super().__init__()
+        self.contact = contact
+        self.company: str | None = None
+        self.brief_text = ""
+        self._reset_clock(contact)
+
+    def _reset_clock(self, contact: Interaction) -> None:
+        self.started = from_iso(contact.started_at)
+        self.hold_total = contact.hold_seconds
+        self.hold_since: datetime | None = None
+        self.progress_at = self.started
+        self._save_timer = None
+        self._stall_shown = ""
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="live-top"):
+            yield Static(id="live-what")
+            yield Static(id="live-hold")
+            yield Static(id="live-clock")
+        yield Static(id="live-banner", classes="stall-banner")
+        with Horizontal(id="live-body"):
+            with VerticalScroll(id="live-fields"):
+                yield field("agent", "Agent", Input(placeholder="name as given",
+                            suggester=agent_suggester(self.app, lambda: self.company)))
+                yield field("agent_id", "Agent ID", Input())
+                yield field("reference", "Reference they gave", Input(
+                    placeholder="ticket or case number (counts as progress)"))
+                yield field("notes", "Notes", TextArea(soft_wrap=True))
+                yield Static("", id="err-form", classes="field-error")
+            with VerticalScroll(id="live-side", can_focus=False):
+                yield Static(id="live-brief", classes="panel")
+                yield Static(id="live-guide", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#live-brief").border_title = "Brief  (ctrl+y copies)"
+        self.query_one("#live-guide").border_title = "This channel"
+        self._fill_fields(self.contact)
+        self.query_one("#live-banner").display = False
+        self.set_interval(1, self.tick)
+        self.tick()
+        self.load_brief()
+        self.query_one("#agent", Input).focus()
+
+    def _fill_fields(self, contact: Interaction) -> None:
+        with self.prevent(Input.Changed, TextArea.Changed):
+            for name in FIELDS:
+                self.query_one(f"#{name}", Input).value = getattr(contact, name) or ""
+            self.query_one("#notes", TextArea).text = contact.notes or ""
+        guide = self.app.playbook.channel_guides.get(contact.channel, "")
+        self.query_one("#live-guide", Static).update(
+            Content.assemble((contact.channel.replace("_", " "), "bold"), "\n", lit(guide)))
+
+    @work(exclusive=True, group="live-brief")
+    async def load_brief(self) -> None:
+        view = await self.app.load_case(self.contact.case_id, brief=True)
+        if view is None:
+            return
+        case = view.detail.case
+        self.company = case.company
+        self.brief_text = view.brief.text if view.brief and view.brief.text else \
+            brief_content(view.brief).plain
+        self.query_one("#live-brief", Static).update(brief_content(view.brief))
+        self.query_one("#live-what", Static).update(Content.assemble(
+            ("● LIVE ", "bold $error"), (self.contact.channel.replace("_", " "), "bold"),
+            " · ", lit(case.company, "$accent"), " · ", lit(case.title)))
+
+    # -- the clock -----------------------------------------------------------------------
+    def hold_seconds(self, now: datetime | None = None) -> int:
+        now = now or self.app.now()
+        current = (now - self.hold_since).total_seconds() if self.hold_since else 0
+        return int(self.hold_total + max(0, current))
+
+    def tick(self) -> None:
+        now = self.app.now()
+        self.query_one("#live-clock", Static).update(Content.styled(
+            clock_text((now - self.started).total_seconds()), "bold"))
+        hold = self.query_one("#live-hold", Static)
+        if self.hold_since:
+            hold.update(Content.styled(f" ON HOLD {clock_text((now - self.hold_since).total_seconds())}"
+                                       f" (total {format_duration(self.hold_seconds(now))}) ",
+                                       "bold reverse $warning"))
+        else:
+            hold.update(Content.styled(f"hold {format_duration(self.hold_total)}  F2 ", "dim"))
+        self._check_stall(now)
+
+    def _check_stall(self, now: datetime) -> None:
+        limits = self.app.playbook.thresholds
+        no_progress = int(limits.get("live_no_progress_minutes", 15))
+        long_hold = int(limits.get("live_hold_minutes", 10))
+        message = ""
+        if self.hold_since and (now - self.hold_since).total_seconds() >= long_hold * 60:
+            minutes = int((now - self.hold_since).total_seconds() // 60)
+            message = (f"⟳ On hold for {minutes} min. Ask for a callback, or press restart (F5) "
+                       "and try chat or e-mail instead.")
+        elif (now - self.progress_at).total_seconds() >= no_progress * 60:
+            minutes = int((now - self.progress_at).total_seconds() // 60)
+            message = (f"⟳ {minutes} min without progress noted. Press restart (F5): end it "
+                       "and try another agent or channel. (F3 if it is moving.)")
+        banner = self.query_one("#live-banner", Static)
+        if message != self._stall_shown:
+            self._stall_shown = message
+            banner.update(Content(message))
+            banner.display = bool(message)
+
+    # -- saving as it goes ---------------------------------------------------------------
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _typed(self, event) -> None:
+        if getattr(event, "input", None) is not None and event.input.id == "reference" \
+                and event.value.strip():
+            self.progress_at = self.app.now()  # a reference number is progress
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DEBOUNCE, self.save)
+
+    def field_values(self) -> dict:
+        values = {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
+        values["notes"] = self.query_one("#notes", TextArea).text
+        return values
+
+    def save(self, **extra) -> bool:
+        """Write the fields (and hold) now; a bad value is shown, never dropped."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        error = self.query_one("#err-form", Static)
+        try:
+            self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(),
+                                            **self.field_values(), **extra)
+        except (ValidationError, StoreError) as exc:
+            error.update(Content(f"Not saved: {exc}"))
+            error.add_class("shown")
+            return False
+        error.update("")
+        error.remove_class("shown")
+        return True
+
+    def on_unmount(self) -> None:
+        if self._save_timer is not None:
+            self.save()
+
+    # -- actions -------------------------------------------------------------------------
+    def action_hold(self) -> None:
+        now = self.app.now()
+        if self.hold_since:
+            self.hold_total = self.hold_seconds(now)
+            self.hold_since = None
+        else:
+            self.hold_since = now
+        self.save()
+        self.tick()
+
+    def action_progress(self) -> None:
+        self.progress_at = self.app.now()
+        self.app.say("Progress noted: the no-progress clock starts again.", timeout=3)
+        self.tick()
+
+    def action_copy_brief(self) -> None:
+        self.app.copy_to_clipboard(self.brief_text)
+        self.app.say("Brief copied to the clipboard.", timeout=3)
+
+    def _finish(self, outcome: str, promise: str | None = None,
+                promise_due: str | None = None) -> None:
+        """End the contact: close any hold, save the fields, set the outcome. Raises
+        ValidationError so the dialog asking for the outcome can show it."""
+        if self.hold_since:
+            self.hold_total = self.hold_seconds()
+            self.hold_since = None
+        self.app.store.finish_contact(self.contact.id, outcome, promise=promise,
+                                      promise_due=promise_due, hold=self.hold_total,
+                                      **self.field_values())
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self.app.data_version += 1
+
+    def action_finish(self) -> None:
+        from .dialogs import FinishContactScreen
+
+        def submit(values: dict) -> None:
+            self._finish(values["outcome"], values["promise"], values["promise_due"])
+
+        def done(finished: bool | None) -> None:
+            if finished:
+                self.app.say("Contact saved.", timeout=4)
+                self.dismiss()
+        self.app.push_screen(FinishContactScreen(submit), done)
+
+    def action_restart(self) -> None:
+        """Press restart: this contact ends as `restarted`; the next one starts on the
+        channel picked (the same one is highlighted), with fresh agent fields."""
+        from .dialogs import ChannelPicker
+        try:
+            self._finish("restarted")
+        except (ValidationError, StoreError) as exc:
+            self.app.say(f"Could not end the contact: {exc}", severity="error")
+            return
+        self.app.push_screen(ChannelPicker(self.contact.case_id, current=self.contact.channel,
+                                           title="Press restart: the next contact, on which "
+                                                 "channel?"), self._next_contact)
+
+    def _next_contact(self, channel: str | None) -> None:
+        if not channel:
+            self.app.say("Ended as restarted. Start the next contact with c when ready.")
+            self.dismiss()
+            return
+        contact = self.app.write(lambda s: s.start_contact(self.contact.case_id, channel),
+                                 quiet=True)
+        if contact is None:
+            self.dismiss()
+            return
+        self.contact = contact
+        self._reset_clock(contact)
+        self._fill_fields(contact)
+        self.load_brief()
+        self.tick()
+        self.query_one("#agent", Input).focus()
+        self.app.say(f"New contact on {channel}: fresh start.", timeout=4)

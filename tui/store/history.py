@@ -1,0 +1,148 @@
+"""What the advice layer reads: many cases at once with everything in them, every active case
+a page at a time, and how each channel has gone with a company so far."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
+from typing import Iterable, Iterator
+
+from .cases import CASE_COLUMNS, INTERACTION_COLUMNS, PROMISE_COLUMNS, case_from_row, \
+    interaction_from_row
+from .records import PROGRESS_OUTCOMES, Case, CaseDetail, Company, Promise, Ref
+
+_PROGRESS_SQL = ", ".join(f"'{o}'" for o in sorted(PROGRESS_OUTCOMES))
+_COMPANY_COLUMNS = "id, uid, name, phone, chat_url, email, hours, notes"
+MAX_IDS = 900   # ids bound in one IN (...): below SQLite's oldest variable limit (999)
+
+# The columns of a finished contact in CaseContacts: what the stall rules and their evidence
+# read, and nothing else (no notes, no transcript), so ranking every case stays cheap.
+CONTACT_COLUMNS = ("id", "case_id", "channel", "started_at", "hold_seconds", "outcome",
+                   "agent", "agent_id", "reference")
+
+
+@dataclass(frozen=True, slots=True)
+class CaseContacts:
+    """An open or waiting case with just what the stall rules read."""
+
+    case: Case
+    company: Company | None
+    contacts: tuple[tuple, ...]     # finished contacts as CONTACT_COLUMNS rows, oldest first
+    promises: tuple[Promise, ...]
+
+
+class HistoryOps:
+    """Mixed into Store; bulk reads so advice never runs one query per case."""
+
+    def details_for(self, case_ids: Iterable[int]) -> list[CaseDetail]:
+        """The given cases with refs, interactions (oldest first), promises and company, in
+        the order asked; ids that do not exist are skipped. Five queries, whatever the count."""
+        ids = list(dict.fromkeys(int(i) for i in case_ids))
+        out: list[CaseDetail] = []
+        for start in range(0, len(ids), MAX_IDS):
+            chunk = ids[start:start + MAX_IDS]
+            cases = {c.id: c for c in map(case_from_row, self.conn.execute(
+                f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
+                f"WHERE c.id IN ({', '.join('?' * len(chunk))})", chunk))}
+            out += self._assemble([cases[i] for i in chunk if i in cases])
+        return out
+
+    def _active_pages(self, page: int) -> Iterator[list[Case]]:
+        """Open and waiting cases by id, `page` at a time (keyset on id): memory stays flat
+        however big the notebook is."""
+        after = 0
+        while True:
+            cases = [case_from_row(r) for r in self.conn.execute(
+                f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
+                # `+c.status` keeps SQLite on the id order (the keyset) instead of the status
+                # index, which would sort every active case again for each page.
+                "WHERE +c.status IN ('open', 'waiting') AND c.id > ? ORDER BY c.id LIMIT ?",
+                (after, page))]
+            if cases:
+                yield cases
+            if len(cases) < page:
+                return
+            after = cases[-1].id
+
+    def iter_active_details(self, page: int = 500) -> Iterator[CaseDetail]:
+        """Every open or waiting case as a CaseDetail, five queries per `page` cases."""
+        for cases in self._active_pages(page):
+            yield from self._assemble(cases)
+
+    def iter_active_contacts(self, page: int = 500) -> Iterator[CaseContacts]:
+        """Every open or waiting case with its finished contacts as slim rows and its
+        promises: what `assess_all` ranks, without building a record per contact."""
+        companies: dict[int, Company] = {}
+        for cases in self._active_pages(min(page, MAX_IDS)):
+            ids = [c.id for c in cases]
+            marks = ", ".join("?" * len(ids))
+            # Rows come sorted by case, so groupby splits them without a per-row append.
+            contacts = {case_id: tuple(rows) for case_id, rows in groupby(self.conn.execute(
+                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM interactions WHERE case_id IN "
+                f"({marks}) AND outcome IS NOT NULL ORDER BY case_id, started_at, id", ids),
+                key=itemgetter(1))}
+            promises = {case_id: tuple(Promise(*r) for r in rows)
+                        for case_id, rows in groupby(self.conn.execute(
+                            f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({marks}) "
+                            "ORDER BY case_id, coalesce(due_at, created_at), id", ids),
+                            key=itemgetter(2))}
+            companies.update(self._companies({c.company_id for c in cases} - companies.keys()))
+            for c in cases:
+                yield CaseContacts(c, companies.get(c.company_id), contacts.get(c.id, ()),
+                                   promises.get(c.id, ()))
+
+    def _companies(self, ids: Iterable[int]) -> dict[int, Company]:
+        ids = sorted(ids)
+        if not ids:
+            return {}
+        return {row[0]: Company(*row) for row in self.conn.execute(
+            f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE id IN ({', '.join('?' * len(ids))})",
+            ids)}
+
+    def _assemble(self, cases: list[Case]) -> list[CaseDetail]:
+        """Attach refs, interactions, promises and companies to `cases` with one query each."""
+        if len(cases) > MAX_IDS:
+            return [d for start in range(0, len(cases), MAX_IDS)
+                    for d in self._assemble(cases[start:start + MAX_IDS])]
+        if not cases:
+            return []
+        ids = [c.id for c in cases]
+        marks = ", ".join("?" * len(ids))
+        refs, interactions, promises = defaultdict(list), defaultdict(list), defaultdict(list)
+        for case_id, kind, value in self.conn.execute(
+                f"SELECT case_id, kind, value FROM case_refs WHERE case_id IN ({marks}) "
+                "ORDER BY id", ids):
+            refs[case_id].append(Ref(kind, value))
+        for row in self.conn.execute(
+                f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.case_id IN ({marks}) "
+                "ORDER BY i.case_id, i.started_at, i.id", ids):
+            interactions[row[2]].append(interaction_from_row(row))
+        for row in self.conn.execute(
+                f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({marks}) "
+                "ORDER BY case_id, coalesce(due_at, created_at), id", ids):
+            promises[row[2]].append(Promise(*row))
+        companies = self._companies({c.company_id for c in cases})
+        return [CaseDetail(c, tuple(refs[c.id]), tuple(interactions[c.id]),
+                           tuple(promises[c.id]), companies.get(c.company_id))
+                for c in cases]
+
+    def channel_stats(self, company_id: int) -> dict[str, tuple[int, int]]:
+        """channel -> (contacts that made progress, finished contacts) at this company, over
+        every case; live contacts are not counted. Remembered until the notebook changes
+        (a write here or in another process), since each call reads the company's history."""
+        version = (self.conn.execute("PRAGMA data_version").fetchone()[0],
+                   self.conn.total_changes)
+        cache = getattr(self, "_channel_stats_cache", None)
+        if cache is None or cache[0] != version:
+            cache = self._channel_stats_cache = (version, {})
+        if company_id not in cache[1]:
+            rows = self.conn.execute(
+                f"SELECT i.channel, sum(i.outcome IN ({_PROGRESS_SQL})), count(*) "
+                "FROM cases c JOIN interactions i ON i.case_id = c.id "
+                "WHERE c.company_id = ? AND i.outcome IS NOT NULL GROUP BY i.channel",
+                (company_id,))
+            cache[1][company_id] = {channel: (int(progress), int(total))
+                                    for channel, progress, total in rows}
+        return dict(cache[1][company_id])

@@ -1,0 +1,148 @@
+"""What every form shares: labelled fields with an error line under each, saving through the
+store with ValidationError shown next to the field it names, and never losing what was typed
+(a failed save keeps the form open; Esc on a changed form asks first)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
+
+from ..store import StoreError, ValidationError
+
+# ValidationError.field as the store names it -> the form field that shows it.
+FIELD_ALIASES = {"at": "started_at", "start": "started_at", "end": "duration",
+                 "due": "promise_due", "hold": "hold", "ref": "refs", "ref kind": "refs",
+                 "note": "notes", "transcript": "transcript_ref"}
+
+
+def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
+    """A label, the widget (id = name) and an empty error line (id = err-name)."""
+    widget.id = name
+    children: list[Widget] = [Label(label, classes="field-label", markup=False), widget]
+    if hint:
+        children.append(Static(Content.styled(hint, "dim"), classes="field-hint"))
+    children.append(Static("", id=f"err-{name}", classes="field-error"))
+    return Vertical(*children, classes="field", id=f"field-{name}")
+
+
+def select(options: Iterable[str], value: str | None = None, blank: bool = False,
+           prompt: str = "choose…") -> Select:
+    choices = [(o.replace("_", " "), o) for o in options]
+    return Select(choices, value=value if value else Select.NULL, allow_blank=blank or not value,
+                  prompt=prompt)
+
+
+class FormScreen(ModalScreen):
+    """A modal form. Subclasses compose `fields()` and implement `save()` (raise
+    ValidationError for bad input); the screen is dismissed with what `save()` returns."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    TITLE = "Form"
+    SAVE_LABEL = "Save"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dirty = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="form"):
+            yield Static(Content.styled(self.TITLE, "bold"), id="form-title")
+            yield Static("", id="err-form", classes="field-error")
+            with VerticalScroll(id="form-fields", can_focus=False):
+                yield from self.fields()
+            with Horizontal(id="form-buttons"):
+                yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="form-save", variant="primary")
+                yield Button("Cancel (esc)", id="form-cancel")
+
+    def on_mount(self) -> None:
+        # Prefilled values post Changed while mounting; only the user's edits count.
+        self.call_after_refresh(setattr, self, "dirty", False)
+        first = self.query("#form-fields Input, #form-fields Select, #form-fields TextArea")
+        if first:
+            first.first().focus()
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def save(self) -> Any:
+        raise NotImplementedError
+
+    # -- values --------------------------------------------------------------------------
+    def value(self, name: str) -> str | None:
+        """The field's text (None when blank) or the Select's value (None when unset)."""
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else str(widget.value)
+        if isinstance(widget, TextArea):
+            text = widget.text
+        else:
+            text = widget.value  # type: ignore[attr-defined]
+        return text if text.strip() else None
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.dirty = True
+
+    # -- errors --------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.update("")
+            error.remove_class("shown")
+
+    def show_error(self, field_name: str, message: str) -> None:
+        name = FIELD_ALIASES.get(field_name, field_name).replace(" ", "_")
+        targets = self.query(f"#err-{name}") if name.isidentifier() else []
+        target = targets.first() if targets else self.query_one("#err-form")
+        text = message if target.id != "err-form" else f"{field_name}: {message}"
+        target.update(Content(text))
+        target.add_class("shown")
+        if target.id != "err-form":
+            widget = self.query(f"#{name}")
+            if widget:
+                widget.first().focus()
+                self.query_one("#form-fields").scroll_to_widget(target)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_save(self) -> None:
+        self.clear_errors()
+        try:
+            result = self.save()
+        except ValidationError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        except StoreError as exc:
+            self.query_one("#err-form", Static).update(Content(str(exc)))
+            self.query_one("#err-form").add_class("shown")
+            return
+        self.app.data_version += 1
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        from ..screens.dialogs import ConfirmScreen
+        self.app.push_screen(ConfirmScreen(Content("Discard what you typed in this form?"),
+                                           yes="Discard", no="Keep editing"),
+                             lambda yes: self.dismiss(None) if yes else None)
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()

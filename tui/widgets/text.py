@@ -1,0 +1,141 @@
+"""Turning records into display text. User text is always wrapped as literal Content / Rich
+Text here, never parsed as markup, so "[/]" or "[link=x]" in a title shows as typed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from rich.text import Text
+from textual.content import Content
+
+from ..store import MARK_END, MARK_START
+from ..store.validate import format_duration, from_iso
+
+STATUS_STYLES = {"open": "bold", "waiting": "italic", "resolved": "dim", "abandoned": "dim strike"}
+OUTCOME_STYLES = {"resolved": "green", "promised": "cyan", "escalated": "cyan", "info": "cyan",
+                  "restarted": "yellow"}
+PROMISE_STYLES = {"pending": "", "kept": "green", "broken": "red"}
+SNIPPET_STYLE = "bold reverse"
+
+
+def lit(text: object, style: str = "") -> Content:
+    """User text as Content: literal, optionally with one style of ours."""
+    return Content.styled(str(text or ""), style) if style else Content(str(text or ""))
+
+
+def cell(text: object, style: str = "", limit: int | None = None) -> Text:
+    """User text for a DataTable cell (Rich Text never parses markup)."""
+    value = one_line(str(text or ""), limit)
+    return Text(value, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def one_line(value: str, limit: int | None = None) -> str:
+    value = " ".join(value.split())
+    if limit and len(value) > limit:
+        return value[:limit - 1] + "…"
+    return value
+
+
+def local(iso: str | None) -> datetime | None:
+    if not iso:
+        return None
+    try:
+        return from_iso(iso).astimezone()
+    except ValueError:
+        return None
+
+
+def when(iso: str | None) -> str:
+    """A stored UTC time shown in local time, to the minute."""
+    dt = local(iso)
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "—"
+
+
+def when_short(iso: str | None, now: datetime) -> str:
+    """Like `when`, without the year when it is this year (for narrow columns)."""
+    dt = local(iso)
+    if not dt:
+        return "—"
+    return dt.strftime("%m-%d %H:%M" if dt.year == now.astimezone().year else "%Y-%m-%d")
+
+
+def day(iso: str | None) -> str:
+    dt = local(iso)
+    return dt.strftime("%Y-%m-%d") if dt else "—"
+
+
+def ago(iso: str | None, now: datetime) -> str:
+    """'3d ago', '5h ago', 'in 2d' from a stored time and the app's clock."""
+    dt = local(iso)
+    if dt is None:
+        return "—"
+    seconds = (now.astimezone(timezone.utc) - dt.astimezone(timezone.utc)).total_seconds()
+    future = seconds < 0
+    seconds = abs(seconds)
+    if seconds < 3600:
+        span = f"{int(seconds // 60)}m"
+    elif seconds < 86400:
+        span = f"{int(seconds // 3600)}h"
+    else:
+        span = f"{int(seconds // 86400)}d"
+    return f"in {span}" if future else f"{span} ago"
+
+
+def clock_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:d}:{m:02d}:{s:02d}"
+
+
+def duration(start: str | None, end: str | None) -> str:
+    a, b = local(start), local(end)
+    if not a or not b:
+        return "—"
+    return format_duration(int((b - a).total_seconds()))
+
+
+def money(amount: str | None, currency: str | None) -> str:
+    if not amount:
+        return "—"
+    return f"{amount} {currency}" if currency else amount
+
+
+def words(value: str | None) -> str:
+    """Vocabulary values for people: 'missing_package' -> 'missing package'."""
+    return (value or "—").replace("_", " ")
+
+
+def split_marks(snippet: str) -> list[tuple[str, bool]]:
+    """A search snippet -> [(text, is_match)] from the store's private-use markers."""
+    parts: list[tuple[str, bool]] = []
+    rest = snippet or ""
+    while rest:
+        start = rest.find(MARK_START)
+        if start < 0:
+            parts.append((rest, False))
+            break
+        if start:
+            parts.append((rest[:start], False))
+        end = rest.find(MARK_END, start + 1)
+        if end < 0:
+            parts.append((rest[start + 1:], True))
+            break
+        parts.append((rest[start + 1:end], True))
+        rest = rest[end + 1:]
+    return [(" ".join(t.split()) if "\n" in t else t, m) for t, m in parts if t]
+
+
+def snippet_cell(snippet: str) -> Text:
+    """Matched words highlighted with a style; the words themselves stay literal."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for part, match in split_marks(snippet):
+        text.append(part, style=SNIPPET_STYLE if match else "")
+    return text
+
+
+def labelled(pairs: list[tuple[str, object]], label_style: str = "bold") -> Content:
+    """'label: value' lines; labels are ours, values are user text kept literal."""
+    lines = [Content.assemble((f"{label}: ", label_style), lit(value))
+             for label, value in pairs if value not in (None, "", "—")]
+    return Content("\n").join(lines)
