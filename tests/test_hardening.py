@@ -239,7 +239,10 @@ def test_bad_values_are_validation_errors(store, call):
 # -- old notebooks ---------------------------------------------------------------------------
 
 def test_fixture_notebooks_open_with_every_row(tmp_path):
-    for fixture in sorted(FIXTURES.glob("notebook-v*.db")):
+    fixtures = sorted(FIXTURES.glob("notebook-v*.db"))
+    from tui.store.schema import schema_version
+    assert [f.name for f in fixtures][-1] == f"notebook-v{schema_version()}.db"  # one per version
+    for fixture in fixtures:
         copy = tmp_path / fixture.name
         shutil.copy(fixture, copy)
         store = Store(copy, clock=lambda: NOW)
