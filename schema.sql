@@ -92,8 +92,11 @@ CREATE TABLE interactions (
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 );
-CREATE INDEX interactions_case ON interactions(case_id, started_at, id);
-CREATE INDEX interactions_channel ON interactions(channel, case_id);
+-- Covering indexes: timelines read (case_id, started_at) in order, and the per-case and
+-- per-channel aggregates (advice, stats) never touch the wide rows with their notes.
+CREATE INDEX interactions_case ON interactions(case_id, started_at, outcome, channel,
+    hold_seconds);
+CREATE INDEX interactions_channel ON interactions(channel, case_id, outcome, hold_seconds);
 CREATE INDEX interactions_live ON interactions(case_id) WHERE outcome IS NULL;
 
 -- Imported transcript text, kept apart so timelines never read it.
