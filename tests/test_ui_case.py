@@ -4,14 +4,24 @@ logging after the fact (with inline validation), editing, transcripts."""
 from __future__ import annotations
 
 from textual.widgets import Input, Select, TextArea
+from ui_fixtures import (  # noqa: F401
+    SIZE,
+    app_factory,
+    clock,
+    debug_errors,
+    messages,
+    plain,
+    seeded,
+    settle,
+    table_text,
+    ui,
+)
 
 from tui.screens.case import CaseScreen
 from tui.screens.contact_form import ContactForm
 from tui.screens.interaction import InteractionScreen
 from tui.screens.transcript import TranscriptViewer
-from tui.store import NotFound, Store
-from ui_fixtures import (SIZE, app_factory, clock, messages, plain, seeded, settle,  # noqa: F401
-                         table_text, ui)
+from tui.store import Store
 
 
 async def open_case(app, pilot, case_id: int) -> CaseScreen:
@@ -20,6 +30,18 @@ async def open_case(app, pilot, case_id: int) -> CaseScreen:
     await settle(pilot)
     assert isinstance(app.screen, CaseScreen)
     return app.screen
+
+
+async def press(app, pilot, key: str):
+    """Press `key` and return the screen it brings up (e.g. a form)."""
+    await pilot.press(key)
+    await settle(pilot)
+    return app.screen
+
+
+async def press_on_case(app, pilot, case_id: int, key: str):
+    await open_case(app, pilot, case_id)
+    return await press(app, pilot, key)
 
 
 def case_in(db_path, case_id):
@@ -106,10 +128,7 @@ async def test_delete_asks_then_undo_brings_it_back(app_factory, seeded, db_path
 async def test_log_after_the_fact_keeps_typing_on_errors(app_factory, seeded, db_path):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(app, pilot, seeded.quiet)
-        await pilot.press("l")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on_case(app, pilot, seeded.quiet, "l")
         assert isinstance(form, ContactForm)
         form.query_one("#started_at", Input).value = "2026-11-20 09:00"
         form.query_one("#duration", Input).value = "a while"
@@ -147,11 +166,8 @@ async def test_log_after_the_fact_keeps_typing_on_errors(app_factory, seeded, db
 async def test_cancel_with_typed_text_asks_first(app_factory, seeded):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(app, pilot, seeded.quiet)
-        await pilot.press("p")
-        await settle(pilot)
-        form = app.screen
-        await pilot.press(*"call back")
+        form = await press_on_case(app, pilot, seeded.quiet, "p")
+        form.query_one("#promise", Input).value = "call back"
         await pilot.press("escape")
         await settle(pilot)
         await pilot.press("n")                                         # keep editing
@@ -163,10 +179,7 @@ async def test_cancel_with_typed_text_asks_first(app_factory, seeded):
 async def test_edit_case_changes_fields_and_references(app_factory, seeded, db_path):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        await open_case(app, pilot, seeded.stalled)
-        await pilot.press("e")
-        await settle(pilot)
-        form = app.screen
+        form = await press_on_case(app, pilot, seeded.stalled, "e")
         form.query_one("#title", Input).value = "Package never arrived (2nd try)"
         form.query_one("#ref-new", Input).value = "ticket:T-99"
         form.query_one("#ref-new", Input).focus()
@@ -230,14 +243,53 @@ async def test_interaction_and_transcripts(app_factory, seeded, db_path, tmp_pat
 @ui
 async def test_deleted_case_under_a_screen_is_left_cleanly(app_factory, seeded, db_path, clock):
     app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_case(app, pilot, seeded.quiet)
         with Store(db_path, clock=clock) as s:       # e.g. the CLI, at the same time
             s.delete_case(seeded.quiet)
         app.screen.load()
         await settle(pilot)
         assert not isinstance(app.screen, CaseScreen)
-        try:
-            case_in(db_path, seeded.quiet)
-        except NotFound:
-            pass
+        assert any("no longer exists" in m for m in messages(app))
+
+
+@ui
+async def test_new_case_completes_known_companies(app_factory, seeded, db_path):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("a", "m")                      # the company field has focus
+        await settle(pilot)
+        await pilot.press("right")                       # accept the grey suggestion
+        assert form.query_one("#company", Input).value == "Amazon"
+        form.query_one("#title", Input).value = "Second order missing"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        with Store(db_path) as s:
+            assert s.get_case(app.screen.case_id).company == "Amazon"
+            assert len(s.companies("Am")) == 1           # no second "Amazon" company
+
+
+@ui
+async def test_edit_a_logged_contact(app_factory, seeded, db_path):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, seeded.quiet)
+        await pilot.press("enter")                       # the only contact
+        await settle(pilot)
+        form = await press(app, pilot, "e")
+        assert form.query_one("#agent", Input).value == "Sam"
+        assert form.query_one("#duration", Input).value == "10m"
+        form.query_one("#agent", Input).value = "Samira"
+        form.query_one("#outcome", Select).value = "escalated"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, InteractionScreen)
+        assert "Samira" in plain(app.screen.query_one("#interaction-fields"))
+        contact = case_in(db_path, seeded.quiet).interactions[0]
+        assert (contact.agent, contact.outcome, contact.ended_at) == (
+            "Samira", "escalated", "2026-11-24T15:10:00Z")

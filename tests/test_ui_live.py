@@ -4,13 +4,22 @@ promise, and resuming after a crash."""
 from __future__ import annotations
 
 from textual.widgets import Input, OptionList, TextArea
+from ui_fixtures import (  # noqa: F401
+    SIZE,
+    app_factory,
+    clock,
+    debug_errors,
+    plain,
+    seeded,
+    settle,
+    table_text,
+    ui,
+)
 
 from tui.screens.case import CaseScreen
 from tui.screens.dialogs import ChannelPicker, FinishContactScreen, ResumeLiveScreen
 from tui.screens.live import LiveScreen
 from tui.store import Store
-from ui_fixtures import (SIZE, app_factory, clock, plain, seeded, settle,  # noqa: F401
-                         table_text, ui)
 
 
 def contact(db_path, interaction_id):
@@ -87,7 +96,7 @@ async def test_press_restart_ends_as_restarted_and_starts_the_next(app_factory, 
     async with app.run_test(size=SIZE) as pilot:
         live = await start_live(app, pilot, seeded.quiet)
         first = live.contact.id
-        await pilot.press(*"Rude agent")
+        live.query_one("#agent", Input).value = "Rude agent"
         await pilot.press("f5")
         await settle(pilot)
         ended = contact(db_path, first)
@@ -114,7 +123,10 @@ async def test_ending_with_a_promise(app_factory, seeded, db_path):
         assert isinstance(dialog, FinishContactScreen)
         dialog.query_one(OptionList).highlighted = 1          # promised
         await pilot.press("enter")
-        await pilot.press(*"Refund in 5 days", "enter", *"2026-13-40", "enter")
+        dialog.query_one("#promise", Input).value = "Refund in 5 days"
+        await pilot.press("enter")                            # on to the due date
+        dialog.query_one("#promise_due", Input).value = "2026-13-40"
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is dialog and "not a date" in plain(dialog.query_one("#err-promise_due"))
         dialog.query_one("#promise_due", Input).value = "2026-11-30"
@@ -123,8 +135,8 @@ async def test_ending_with_a_promise(app_factory, seeded, db_path):
         assert isinstance(app.screen, CaseScreen)
         with Store(db_path) as s:
             detail = s.get_detail(seeded.quiet)
-        done = s_interaction = next(i for i in detail.interactions if i.id == iid)
-        assert (done.outcome, done.agent) == ("promised", "Kim") and s_interaction.ended_at
+        done = next(i for i in detail.interactions if i.id == iid)
+        assert (done.outcome, done.agent) == ("promised", "Kim") and done.ended_at
         assert [p.text for p in detail.promises] == ["Refund in 5 days"]
         assert detail.case.status == "waiting"
         assert "Refund in 5 days" in table_text(app.screen.query_one("#promises"))

@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.widgets import Input, Select, TextArea
+from ui_fixtures import (  # noqa: F401
+    MARKUP,
+    SIZE,
+    app_factory,
+    clock,
+    debug_errors,
+    messages,
+    plain,
+    settle,
+    table_text,
+    ui,
+)
 
 from tui.screens.case import CaseScreen
+from tui.screens.dialogs import FinishContactScreen
 from tui.store import Store
-from ui_fixtures import (MARKUP, SIZE, app_factory, clock, messages, plain, settle,  # noqa: F401
-                         table_text, ui)
 
 TRICKY = " ".join(MARKUP)          # [/] [bold] [link=x] \[ [b]x[/b] $accent
 
@@ -79,7 +90,7 @@ async def test_every_field_round_trips_markup_like_text(app_factory, db_path):
         await pilot.press("escape")
 
         await pilot.press("ctrl+p", *"title")
-        await pilot.pause(0.5)
+        await pilot.pause(0.1)
         await settle(pilot)
         palette = app.screen
         assert isinstance(palette, CommandPalette)
@@ -110,10 +121,9 @@ async def test_live_fields_and_filters_take_markup_like_text(app_factory, db_pat
         live.query_one("#notes", TextArea).text = typed("notes")
         live.save()
         assert typed("title") in plain(live.query_one("#live-what"))
-        await pilot.press("escape")
-        app.screen.dismiss(False)
-        await pilot.press("f9")
+        await pilot.press("escape")                          # Esc asks how it ended
         await settle(pilot)
+        assert isinstance(app.screen, FinishContactScreen)
         await pilot.press("enter")                         # resolved
         await settle(pilot)
         await pilot.press("escape")

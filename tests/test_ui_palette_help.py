@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.command import CommandPalette
 from textual.filter import Monochrome
+from ui_fixtures import SIZE, app_factory, clock, debug_errors, plain, seeded, settle, ui  # noqa: F401
 
 from tui.screens.case import CaseScreen
 from tui.screens.case_form import CaseForm
 from tui.screens.help import HelpScreen
 from tui.store import Store
-from ui_fixtures import SIZE, app_factory, clock, plain, seeded, settle, ui  # noqa: F401
 
 
 async def palette(pilot, text: str) -> None:
@@ -17,7 +17,7 @@ async def palette(pilot, text: str) -> None:
     await settle(pilot)
     assert isinstance(pilot.app.screen, CommandPalette)
     await pilot.press(*text)
-    await pilot.pause(0.5)
+    await pilot.pause(0.1)
     await settle(pilot)
 
 
@@ -30,7 +30,7 @@ async def test_palette_jumps_to_a_case_by_reference_or_company(app_factory, seed
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen) and app.screen.case_id == seeded.stalled
-        await palette(pilot, "skylark")
+        await palette(pilot, "skyl")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen) and app.screen.case_id == seeded.done
@@ -41,7 +41,7 @@ async def test_palette_runs_actions(app_factory, seeded):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await palette(pilot, "new case")
+        await palette(pilot, "new ca")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseForm)
@@ -55,7 +55,7 @@ async def test_help_lists_keys_tips_and_channel_guides(app_factory):
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        keys = plain(app.screen.query_one("#help-keys"))
+        keys = " ".join(plain(p) for p in app.screen.query("#help-keys > Static"))
         for expected in ("Press restart", "Hold on/off", "Copy brief", "Search", "ctrl+p"):
             assert expected in keys
         tips = plain(app.screen.query_one("#help-tips"))

@@ -3,9 +3,8 @@ Update after a deliberate change with `pytest tests/test_ui_snapshots.py --snaps
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
-
-from ui_fixtures import SIZE, app_factory, clock, seeded, settle  # noqa: F401
+from ui_fixtures import SNAPSHOT_SIZE as SIZE  # noqa: F401
+from ui_fixtures import app_factory, clock, debug_errors, seeded, settle
 
 
 def prepared(*then):

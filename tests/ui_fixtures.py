@@ -16,7 +16,8 @@ from tui.app import SupportlogApp
 from tui.store import Store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
-SIZE = (120, 40)
+SIZE = (100, 30)            # behaviour tests; the snapshots use SNAPSHOT_SIZE
+SNAPSHOT_SIZE = (120, 40)
 MARKUP = ("[/]", "[bold]", "[link=x]", "\\[", "[b]x[/b]", "$accent")
 
 
@@ -74,14 +75,18 @@ def make_app(path: Path, clock: Clock, **kwargs) -> SupportlogApp:
 
 
 async def settle(pilot) -> None:
-    """Let every worker finish (a finished worker may start another, hence the loop)."""
-    await pilot.pause()
-    for _ in range(10):
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
-                   for w in pilot.app.workers):
-            return
-        await pilot.app.workers.wait_for_complete()
+    """Let every worker finish. A finished worker may start another, and watchers run a
+    moment later, so the app counts as settled after two idle checks in a row."""
+    idle = 0
+    for _ in range(20):
         await pilot.pause()
+        if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
+            idle = 0
+            await pilot.app.workers.wait_for_complete()
+        else:
+            idle += 1
+            if idle == 2:
+                return
 
 
 def messages(app) -> list[str]:
@@ -96,6 +101,12 @@ def plain(widget) -> str:
 def table_text(table) -> str:
     return "\n".join(" ".join(str(c) for c in table.get_row_at(i))
                      for i in range(table.row_count))
+
+
+@pytest.fixture(autouse=True)
+def debug_errors(monkeypatch):
+    """Bugs in workers fail the test instead of becoming a one-line notice."""
+    monkeypatch.setenv("SUPPORTLOG_DEBUG", "1")
 
 
 @pytest.fixture

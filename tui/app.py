@@ -9,21 +9,26 @@ from __future__ import annotations
 
 import asyncio
 import json
-import queue
+import os
+import sqlite3
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, TypeVar
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
-from .advice import Assessment, Brief, assess, assess_all, load_playbook, make_brief
 from .store import CaseDetail, NotFound, Store, StoreError
+from .store.db import translate
 from .store.paths import config_path
 from .store.validate import now_utc
+
+if TYPE_CHECKING:  # the advice layer is imported after the first paint (see Advisor)
+    from .advice import Assessment, Brief
 
 T = TypeVar("T")
 STALLED_META = "stalled_ids"
@@ -31,45 +36,73 @@ THEME_META = "theme"
 
 
 class ReaderPool:
-    """Read-only connections for worker threads: each is lent to one thread at a time."""
+    """Read connections for worker threads: each is lent to one thread at a time. Closing
+    the pool closes idle connections now and lent ones when they come back, because a
+    worker thread may still be reading when the app exits (and a connection closed under
+    a running statement can take the process down)."""
 
     def __init__(self, path: Path, clock: Callable[[], datetime]):
         self.path, self.clock = path, clock
-        self._idle: queue.SimpleQueue[Store] = queue.SimpleQueue()
-        self._all: list[Store] = []
+        self._idle: list[Store] = []
+        self._lock = threading.Lock()
+        self._closed = False
 
     @contextmanager
     def borrow(self) -> Iterator[Store]:
-        try:
-            store = self._idle.get_nowait()
-        except queue.Empty:
+        with self._lock:
+            if self._closed:
+                raise StoreError("the notebook is closing")
+            store = self._idle.pop() if self._idle else None
+        if store is None:
             store = Store(self.path, create=False, clock=self.clock)
-            self._all.append(store)
         try:
             yield store
         finally:
-            self._idle.put(store)
+            with self._lock:
+                if self._closed:
+                    store.close()
+                else:
+                    self._idle.append(store)
 
     def close(self) -> None:
-        for store in self._all:
+        with self._lock:
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for store in idle:
             store.close()
 
 
 class Advisor:
-    """The advice API bound to the playbook; tests may pass their own."""
+    """The advice API bound to the playbook; tests may pass their own. The advice layer
+    and the playbook load on first use, after the home screen has painted."""
 
-    def __init__(self, playbook) -> None:
-        self.playbook = playbook
+    def __init__(self, playbook=None) -> None:
+        self._playbook = playbook
+        self.problem: str | None = None   # a config.toml that could not be used
+
+    @property
+    def playbook(self):
+        if self._playbook is None:
+            from .advice import load_playbook
+            try:
+                self._playbook = load_playbook(config_path())
+            except Exception as exc:  # noqa: BLE001 - a bad config must not shut the notebook
+                self.problem = f"{exc} (using the default playbook)"
+                self._playbook = load_playbook(None)
+        return self._playbook
 
     def assess(self, detail: CaseDetail, now: datetime, store: Store | None = None) -> Assessment:
         """`store` (a worker's reader) lets the rules see how channels went with the company."""
+        from .advice import assess
         history = (lambda: store.channel_stats(detail.case.company_id)) if store else None
         return assess(detail, now, self.playbook, history=history)
 
     def assess_all(self, store: Store, now: datetime) -> list[Assessment]:
+        from .advice import assess_all
         return assess_all(store, now, self.playbook)
 
     def brief(self, detail: CaseDetail, now: datetime) -> Brief:
+        from .advice import make_brief
         return make_brief(detail, self.playbook, now=now)
 
 
@@ -86,6 +119,10 @@ class SupportlogApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "supportlog"
+    # Screens get -narrow/-wide and -short/-tall classes; app.tcss folds panes away on small
+    # terminals so the lists keep their columns.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
@@ -103,8 +140,7 @@ class SupportlogApp(App[None]):
         self.store = store
         self.clock: Callable[[], datetime] = clock or store.clock or now_utc
         self.readers = ReaderPool(store.path, self.clock)
-        self._config_problem: str | None = None
-        self.advisor = advisor or Advisor(self._load_playbook())
+        self.advisor = advisor or Advisor()
         self.last_deleted: dict | None = None
         self.url_opener: Callable[[str], bool] | None = None  # tests replace it
         self._theme_loaded = False
@@ -118,21 +154,13 @@ class SupportlogApp(App[None]):
     def playbook(self):
         return self.advisor.playbook
 
-    def _load_playbook(self):
-        try:
-            return load_playbook(config_path())
-        except Exception as exc:  # noqa: BLE001 - a bad config must not keep the notebook shut
-            self._config_problem = f"{exc} (using the default playbook)"
-            return load_playbook(None)
-
     def on_mount(self) -> None:
         saved = self.store.meta_get(THEME_META)
         if saved and saved in self.available_themes:
             self.theme = saved
         self._theme_loaded = True
-        if self._config_problem:
-            self.say(self._config_problem, severity="warning", timeout=10)
-        self.startup_checks()
+        # The home screen paints its first page first; then the heavier startup checks.
+        self.call_after_refresh(self.startup_checks)
 
     def on_unmount(self) -> None:
         self.readers.close()
@@ -143,11 +171,21 @@ class SupportlogApp(App[None]):
 
     # -- reading and writing -------------------------------------------------------------
     async def read(self, fn: Callable[[Store], T]) -> T:
-        """Run `fn(store)` in a worker thread on a connection of its own."""
+        """Run `fn(store)` in a worker thread on a connection of its own. A failure is
+        one line for the user, and the calling worker stops quietly (no traceback)."""
         def run() -> T:
             with self.readers.borrow() as store:
                 return fn(store)
-        return await asyncio.to_thread(run)
+        try:
+            return await asyncio.to_thread(run)
+        except (StoreError, sqlite3.Error, OSError) as exc:
+            self.say(str(translate(exc, self.store.path)), severity="error")
+        except Exception as exc:  # noqa: BLE001 - a bug must not take the notebook down
+            if os.environ.get("SUPPORTLOG_DEBUG"):
+                raise
+            self.say(f"internal error ({type(exc).__name__}: {exc}); run with "
+                     "SUPPORTLOG_DEBUG=1 for details and please report it", severity="error")
+        raise asyncio.CancelledError
 
     async def load_case(self, case_id: int, *, brief: bool = False) -> CaseView | None:
         """A case with its assessment (and brief), read and assessed in a worker thread."""
@@ -162,16 +200,27 @@ class SupportlogApp(App[None]):
                             advisor.brief(detail, now) if brief else None)
         return await self.read(fetch)
 
-    def write(self, fn: Callable[[Store], T], *, quiet: bool = False) -> T | None:
-        """Run one small write on the main store; errors become a one-line notification."""
+    def write(self, fn: Callable[[Store], T], *, case_id: int | None = None,
+              quiet: bool = False) -> T | None:
+        """Run one small write on the main store; errors become a one-line notification.
+        Unless `quiet`, screens are told the notebook changed (and which case)."""
         try:
             result = fn(self.store)
         except StoreError as exc:
             self.say(str(exc), severity="error")
             return None
         if not quiet:
-            self.data_version += 1
+            self.notebook_changed(case_id)
         return result
+
+    def notebook_changed(self, case_id: int | None = None) -> None:
+        """After a write: screens reload; the changed case is re-assessed on its own (a
+        whole-notebook assess_all only at start and on request)."""
+        self.data_version += 1
+        if case_id is None:
+            self.refresh_assessments()
+        else:
+            self.reassess(case_id)
 
     def now(self) -> datetime:
         return self.clock()
@@ -184,6 +233,7 @@ class SupportlogApp(App[None]):
     # -- startup -------------------------------------------------------------------------
     @work(exclusive=True, group="assess")
     async def refresh_assessments(self) -> None:
+        """Every active case, again (it costs as much as the notebook: on request only)."""
         now = self.now()
         result = await self.read(lambda s: self.advisor.assess_all(s, now))
         self.stalled = {a.case_id: a for a in result if a.stalled}
@@ -191,6 +241,8 @@ class SupportlogApp(App[None]):
     @work(group="startup")
     async def startup_checks(self) -> None:
         """Offer to resume contacts left live; name the cases that stalled since last time."""
+        if self.playbook and self.advisor.problem:
+            self.say(self.advisor.problem, severity="warning", timeout=10)
         live = await self.read(lambda s: s.live_contacts())
         if live:
             from .screens.dialogs import ResumeLiveScreen
@@ -212,8 +264,16 @@ class SupportlogApp(App[None]):
         if not self.store.read_only and current != sorted(previous):
             self.write(lambda s: s.meta_set(STALLED_META, json.dumps(current)), quiet=True)
 
-    def watch_data_version(self) -> None:
-        self.refresh_assessments()
+    @work(group="reassess")
+    async def reassess(self, case_id: int) -> None:
+        view = await self.load_case(case_id)
+        stalled = dict(self.stalled or {})
+        if view is not None and view.assessment is not None and view.assessment.stalled:
+            stalled[case_id] = view.assessment
+        else:
+            stalled.pop(case_id, None)
+        if stalled != self.stalled:
+            self.stalled = stalled
 
     # -- navigation used by several screens ----------------------------------------------
     def open_case(self, case_id: int, interaction_id: int | None = None) -> None:
@@ -240,7 +300,7 @@ class SupportlogApp(App[None]):
         def begin(chosen: str | None) -> None:
             if not chosen:
                 return
-            contact = self.write(lambda s: s.start_contact(case_id, chosen))
+            contact = self.write(lambda s: s.start_contact(case_id, chosen), case_id=case_id)
             if contact:
                 self.push_screen(LiveScreen(contact))
 
@@ -268,14 +328,21 @@ class SupportlogApp(App[None]):
         if not record:
             self.say("Nothing to undo.")
             return
-        done = self.write(lambda s: s.import_records(
-            {"format": "supportlog/1", "companies": [], "cases": [record]}))
-        if done is not None:
+        def restore(store: Store) -> int:
+            store.import_records({"format": "supportlog/1", "companies": [], "cases": [record]})
+            return store.resolve_case(record["uid"])   # a new id; the uid is the same
+        case_id = self.write(restore, quiet=True)
+        if case_id is not None:
             self.last_deleted = None
+            self.notebook_changed(case_id)
             self.say(f"Restored “{record.get('title')}”.")
 
     def action_switch_theme(self) -> None:
         self.action_change_theme()
+
+    def action_stats(self) -> None:
+        from .screens.stats import StatsScreen
+        self.push_screen(StatsScreen())
 
 
 def _ids(raw: str | None) -> set[int]:

@@ -7,49 +7,34 @@ with the user's [thresholds] and [weights] from config.toml.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from datetime import datetime
-from functools import partial
 from typing import Callable, Mapping
 
+from ..store.advice_queries import CaseSummary
 from ..store.records import ACTIVE_STATUSES, CaseDetail
 from .brief import make_brief
 from .channels import ChannelStats, better_channel, progress_text, suggest_channels
 from .model import Assessment, Brief, Finding, score_line
 from .playbook import ChannelGuide, ConfigError, Playbook, default_playbook, load_playbook
-from .rules import RULE_NAMES, RULES, Facts, Run
+from .rules import RULE_NAMES, RULES, Run, facts_of
 from .score import case_score, urgency_key
 
 NO_HISTORY: Mapping[str, tuple[int, int]] = {}
 
 
-def _lazy(history) -> Callable[[], Mapping[str, tuple[int, int]]]:
+def _history(history) -> Callable[[int], Mapping[str, tuple[int, int]]]:
+    """`assess`'s history (the stats, a callable giving them, or None) as Run reads it."""
     if history is None:
-        return lambda: NO_HISTORY
-    return history if callable(history) else (lambda: history)
+        return lambda company_id: NO_HISTORY
+    return (lambda company_id: history()) if callable(history) else (lambda company_id: history)
 
 
-@contextmanager
-def _collector_paused():
-    """Ranking every case allocates hundreds of thousands of small acyclic objects; the
-    cyclic collector would rescan the growing heap again and again (a third of the time),
-    so it runs once afterwards instead. Whoever paused it resumes it."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
-
-
-def _assess(facts: Facts) -> Assessment:
-    case, run = facts.case, facts.run
+def _assess(s: CaseSummary, run: Run) -> Assessment:
+    case = s.case
     snoozed = bool(case.snoozed_until) and case.snoozed_until > run.iso
     findings: tuple[Finding, ...] = ()
     if case.status in ACTIVE_STATUSES:
-        findings = tuple(f for f in (rule(facts) for rule in RULES) if f is not None)
+        findings = tuple([f for rule in RULES if (f := rule(s, run)) is not None])
     return Assessment(case.id, case_score(findings, snoozed), findings, case.snoozed_until,
                       snoozed, case)
 
@@ -59,19 +44,22 @@ def assess(detail: CaseDetail, now: datetime, playbook: Playbook | None = None,
     """Every finding for one case at `now`; only open and waiting cases get findings.
     `history` is the company's channel stats (Store.channel_stats), or a no-argument
     callable giving them, called only when a rule names a channel."""
-    run = Run(now, playbook or default_playbook())
-    return _assess(Facts.of(detail, run, _lazy(history)))
+    run = Run(now, playbook or default_playbook(), _history(history))
+    return _assess(facts_of(detail, run), run)
 
 
 def assess_all(store, now: datetime, playbook: Playbook | None = None) -> list[Assessment]:
     """Assessments of every open or waiting case, most urgent first (score, then the longest
-    untouched). Reads the store a page at a time, slim rows only; a company's channel stats
-    are read only if a finding names a channel (and the store keeps them until a write)."""
-    run = Run(now, playbook or default_playbook())
-    with _collector_paused():
-        out = [_assess(Facts(c.case, c.company, c.contacts, c.promises, run,
-                             partial(store.channel_stats, c.case.company_id)))
-               for c in store.iter_active_contacts()]
+    untouched). Reads the store a page at a time, one summary row per case; then, once per
+    page, the rows of the contacts the findings cite, and a company's channel stats only if
+    a finding names a channel (the store keeps them until a write)."""
+    run = Run(now, playbook or default_playbook(), store.channel_stats, cited=set())
+    out: list[Assessment] = []
+    for page in store.iter_case_summaries(run.iso, run.min_hold, run.min_total_hold):
+        out += [_assess(s, run) for s in page]
+        run.rows.update(store.finished_contacts(run.cited))
+        run.cited.clear()
+    run.history = None      # wording never reads the store, and need not keep it
     out.sort(key=urgency_key)
     return out
 

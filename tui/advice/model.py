@@ -11,7 +11,26 @@ from ..store.records import Case
 Term = tuple[str, float]
 
 
-class Finding:
+class _Frozen:
+    """Read-only once built, like a frozen dataclass: `_fill` sets the slots, in order (a
+    subclass's after its base's), through their own setters."""
+
+    __slots__ = ()
+    _setters: tuple[Callable, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._setters += tuple(cls.__dict__[name].__set__ for name in cls.__slots__)
+
+    def _fill(self, *values) -> None:
+        for set_, value in zip(self._setters, values):
+            set_(self, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+class Finding(_Frozen):
     """One reason a case needs attention.
 
     Built like a frozen dataclass: Finding(rule, score, evidence, advice, headline, ...).
@@ -32,23 +51,22 @@ class Finding:
                  terms: tuple[Term, ...] = (), *,
                  render: Callable[[], tuple[str, Iterable[str], str, Iterable[Term]]]
                  | None = None):
-        set_ = object.__setattr__
-        set_(self, "rule", rule)
-        set_(self, "score", score)
-        set_(self, "interaction_ids", tuple(interaction_ids))
-        set_(self, "promise_ids", tuple(promise_ids))
-        set_(self, "press_restart", press_restart)
-        set_(self, "_render", render)
-        set_(self, "_words", None if render else (headline, tuple(evidence), advice,
-                                                   tuple(terms)))
+        self._fill(rule, score, tuple(interaction_ids), tuple(promise_ids), press_restart,
+                   None if render else (headline, tuple(evidence), advice, tuple(terms)),
+                   render)
+
+    def _wording(self) -> tuple[str, Iterable[str], str, Iterable[Term]]:
+        """(headline, evidence, advice, terms), asked for once, on first use of any of them;
+        a subclass may word itself instead of taking `render`."""
+        return self._render()
 
     def _word(self, index: int):
         words = self._words
         if words is None:
-            headline, evidence, advice, terms = self._render()
+            headline, evidence, advice, terms = self._wording()
             words = (headline, tuple(evidence), advice, tuple(terms))
-            object.__setattr__(self, "_words", words)
-            object.__setattr__(self, "_render", None)
+            _SET_WORDS(self, words)
+            _SET_RENDER(self, None)
         return words[index]
 
     headline = property(lambda self: self._word(0),
@@ -73,25 +91,60 @@ class Finding:
     def __hash__(self) -> int:
         return hash(self._key())
 
-    def __setattr__(self, name: str, value) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
-
     def __repr__(self) -> str:
         return (f"Finding(rule={self.rule!r}, score={self.score!r}, "
                 f"headline={self.headline!r}, evidence={self.evidence!r}, "
                 f"advice={self.advice!r})")
 
 
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """Every finding for one case, and the score they add up to."""
+_SET_WORDS, _SET_RENDER = (Finding.__dict__[name].__set__ for name in ("_words", "_render"))
 
+
+class Assessment(_Frozen):
+    """Every finding for one case, and the score they add up to.
+
+    Built like a frozen dataclass: Assessment(case_id, score, findings, snoozed_until,
+    snoozed, case). `case` may be given as the row of its fields the store read (named like
+    Case's): the Case is made on first use, so ranking every open case makes only the Cases
+    that are read."""
+
+    __slots__ = ("case_id", "score", "findings", "snoozed_until", "snoozed", "_case")
     case_id: int
-    score: float = 0.0
-    findings: tuple[Finding, ...] = ()
-    snoozed_until: str | None = None   # findings are kept but score is 0 while snoozed
-    snoozed: bool = False
-    case: Case | None = None           # the case assessed, for lists that show it
+    score: float
+    findings: tuple[Finding, ...]
+    snoozed_until: str | None          # findings are kept but score is 0 while snoozed
+    snoozed: bool
+
+    def __init__(self, case_id: int, score: float = 0.0, findings: tuple[Finding, ...] = (),
+                 snoozed_until: str | None = None, snoozed: bool = False,
+                 case: Case | tuple | None = None):
+        self._fill(case_id, score, findings, snoozed_until, snoozed, case)
+
+    @property
+    def case(self) -> Case | None:
+        """The case assessed, for lists that show it."""
+        case = self._case
+        if case is not None and not isinstance(case, Case):
+            case = Case(*case)
+            _SET_CASE(self, case)
+        return case
+
+    def _key(self) -> tuple:
+        return (self.case_id, self.score, self.findings, self.snoozed_until, self.snoozed,
+                self.case)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return ("Assessment(" + ", ".join(f"{name}={value!r}" for name, value in zip(
+            ("case_id", "score", "findings", "snoozed_until", "snoozed", "case"),
+            self._key())) + ")")
 
     @property
     def stalled(self) -> bool:
@@ -100,6 +153,9 @@ class Assessment:
     @property
     def top(self) -> Finding | None:
         return max(self.findings, key=lambda f: f.score) if self.findings else None
+
+
+_SET_CASE = Assessment.__dict__["_case"].__set__
 
 
 @dataclass(frozen=True, slots=True)

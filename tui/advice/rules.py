@@ -1,20 +1,20 @@
-"""The stall rules: one small pure function per rule, each taking a case's Facts and giving a
-Finding or None. Only finished contacts count (a live one has no outcome yet), and a
-threshold is reached at exactly its value.
+"""The stall rules: one small pure function per rule, each taking a case's summary and the
+pass's Run and giving a Finding or None. Only finished contacts count (a live one has no
+outcome yet), and a threshold is reached at exactly its value.
 
-Each rule decides and scores at once; its words (headline, evidence, advice, score terms)
-come from a matching `*_words` function, run only when the finding is read, so ranking
-every open case costs only the decisions."""
+Each rule decides and scores at once from the case's summary (CaseSummary: counts, totals,
+its contacts' outcomes in order); its words (headline, evidence, advice, score terms) come
+from a matching `*_words` function, run only when the finding is read, from the full rows of
+the contacts the finding cites. So ranking every open case costs only the decisions."""
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from functools import partial
-from typing import Callable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple
 
-from ..store.history import CONTACT_COLUMNS
-from ..store.records import DEAD_END_OUTCOMES, Case, CaseDetail, Company, Promise
+from ..store.advice_queries import CaseSummary, summarize
+from ..store.records import DEAD_END_OUTCOMES, CaseDetail, Promise
 from ..store.validate import format_duration, to_iso
 from .channels import better_channel, route
 from .model import Finding, Term
@@ -24,12 +24,12 @@ from .words import agent_label, contact_line, day, plural, whole_days
 
 PRODUCT_OR_SHIPPING = frozenset(("product_question", "shipping", "late_delivery",
                                  "missing_package", "damaged", "not_as_described"))
-# Positions in a contact row (CONTACT_COLUMNS); the hot paths index rows directly.
-ID, CHANNEL, STARTED, HOLD, OUTCOME = 0, 2, 3, 4, 5
+# Positions in a contact row (CONTACT_COLUMNS).
+ID, CASE_ID, HOLD = 0, 1, 4
 
 
 class Contact(NamedTuple):
-    """A finished contact as the rules read it (a row of CONTACT_COLUMNS)."""
+    """A finished contact as the rules' evidence reads it (a row of CONTACT_COLUMNS)."""
 
     id: int
     case_id: int
@@ -43,88 +43,140 @@ class Contact(NamedTuple):
 
 
 class Run:
-    """What every case in one pass shares: the playbook, and `now` in the forms the rules
-    compare against, worked out once (times are ISO UTC text, so they compare as strings)."""
+    """What every case in one pass shares: the playbook, `now` in the forms the rules compare
+    against, worked out once (times are ISO UTC text, so they compare as strings), each
+    company's channel stats once read, and the rows of the contacts the findings cite.
 
-    __slots__ = ("now", "iso", "playbook", "t", "w", "quiet_cutoff")
+    Assessing one case, `rows` holds every finished contact of it; ranking every case, the
+    rules name what they cite in `cited` and the caller adds those rows to `rows` before any
+    finding is worded (words never read the store)."""
 
-    def __init__(self, now: datetime, playbook: Playbook):
+    __slots__ = ("now", "iso", "playbook", "t", "w", "quiet_cutoff", "min_hold", "min_total_hold",
+                 "history", "stats", "rows", "cited", "scores")
+
+    def __init__(self, now: datetime, playbook: Playbook,
+                 history: Callable[[int], Mapping[str, tuple[int, int]]],
+                 cited: set[int] | None = None):
         self.now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
         self.iso = to_iso(self.now)
         self.playbook = playbook
         self.t = playbook.thresholds
         self.w = {rule: rule_weights(playbook.weights, rule) for rule in RULE_NAMES}
         self.quiet_cutoff = to_iso(self.now - timedelta(days=self.t["quiet_days"]))
+        self.min_hold = self.t["hold_one_minutes"] * 60        # seconds, in one contact
+        self.min_total_hold = self.t["hold_total_minutes"] * 60  # seconds, over the case
+        self.history = history      # company id -> its channel stats, read from the store
+        self.stats: dict[int, Mapping[str, tuple[int, int]]] = {}
+        self.rows: dict[int, tuple] = {}
+        self.cited = cited
+        self.scores: dict[tuple[str, int, float], float] = {}
+
+    def score(self, rule: str, excess: int, extra: float = 0.0) -> float:
+        """A finding's score (the same few come up again and again)."""
+        key = (rule, excess, extra)
+        score = self.scores.get(key)
+        if score is None:
+            score = self.scores[key] = finding_score(*self.w[rule], excess, extra)
+        return score
+
+    def cite(self, ids: tuple[int, ...]) -> tuple[int, ...]:
+        """`ids` (contacts a finding names), to be at hand in `rows` when wording."""
+        if self.cited is not None:
+            self.cited.update(ids)
+        return ids
+
+    def contacts(self, s: CaseSummary, ids: Iterable[int | None]) -> list[Contact]:
+        """Those of `ids` that are finished contacts of the case, in the order given."""
+        rows, case_id = self.rows, s.case.id
+        return [Contact._make(rows[i]) for i in ids if i in rows and rows[i][CASE_ID] == case_id]
+
+    def channel_stats(self, company_id: int) -> Mapping[str, tuple[int, int]]:
+        """Read now, while the store is at hand, so wording never needs it."""
+        if company_id not in self.stats:
+            self.stats[company_id] = self.history(company_id)
+        return self.stats[company_id]
 
 
-class Facts:
-    """One case as the rules see it: its finished contacts as rows, oldest first."""
+def facts_of(detail: CaseDetail, run: Run) -> CaseSummary:
+    """One case's summary, with every finished contact of it in `run.rows`."""
+    summary, rows = summarize(detail, run.iso, run.min_hold, run.min_total_hold)
+    run.rows.update((row[ID], row) for row in rows)
+    return summary
 
-    __slots__ = ("case", "company", "rows", "promises", "run", "history", "stats")
 
-    def __init__(self, case: Case, company: Company | None, rows: tuple[tuple, ...],
-                 promises: tuple[Promise, ...], run: Run,
-                 history: Callable[[], Mapping[str, tuple[int, int]]]):
-        self.case, self.company, self.rows, self.promises = case, company, rows, promises
-        self.run, self.history = run, history
-        self.stats: Mapping[str, tuple[int, int]] | None = None
+class RuleFinding(Finding):
+    """A rule's finding: scored when made, worded by the rule's `*_words` function from the
+    case's summary on first use."""
 
-    @classmethod
-    def of(cls, detail: CaseDetail, run: Run, history) -> "Facts":
-        rows = sorted((tuple(getattr(i, c) for c in CONTACT_COLUMNS)
-                       for i in detail.interactions if i.outcome is not None),
-                      key=lambda r: (r[STARTED], r[ID]))
-        return cls(detail.case, detail.company, tuple(rows), detail.promises, run, history)
+    __slots__ = ("_case", "_run", "_excess")
 
-    def finding(self, rule: str, excess: int, extra: float = 0.0, **fields) -> Finding:
-        """A finding scored now and worded on first use."""
-        base, step, cap = self.run.w[rule]
-        return Finding(rule, finding_score(base, step, cap, excess, extra),
-                       render=partial(_render, self, rule, excess), **fields)
+    def __init__(self, rule: str, s: CaseSummary, run: Run, excess: int, extra: float = 0.0,
+                 interaction_ids: tuple[int, ...] = (), promise_ids: tuple[int, ...] = (),
+                 press_restart: bool = False):
+        self._fill(rule, run.score(rule, excess, extra), interaction_ids, promise_ids,
+                   press_restart, None, None, s, run, excess)
+
+    def _wording(self):
+        rule, run, excess = self.rule, self._run, self._excess
+        headline, evidence, advice, unit, extra = WORDS[rule](self._case, run, excess)
+        base, step, cap = run.w[rule]
+        return headline, evidence, advice, score_terms(base, step, cap, rule, excess, unit,
+                                                       extra)
 
 
 Words = tuple[str, list[str], str, str, tuple[Term, ...]]  # headline, evidence, advice,
                                                            # unit of excess, extra terms
 
 
-def _render(f: Facts, rule: str, excess: int):
-    headline, evidence, advice, unit, extra = WORDS[rule](f, excess)
-    base, step, cap = f.run.w[rule]
-    return headline, evidence, advice, score_terms(base, step, cap, rule, excess, unit, extra)
-
-
-def _contacts(rows) -> list[Contact]:
-    return [Contact._make(r) for r in rows]
+def _ids(s: CaseSummary, last: int | None = None) -> tuple[int, ...]:
+    """The ids of the case's finished contacts (the `last` ones), oldest first."""
+    if not s.ids:
+        return ()
+    ids = s.ids.split(",") if last is None else s.ids.rsplit(",", last)[-last:]
+    return tuple(map(int, ids))
 
 
 # -- dead_ends -----------------------------------------------------------------------------
-def dead_ends(f: Facts) -> Finding | None:
-    """The last `dead_end_streak` or more contacts all ended without progress."""
+def _streak(outcomes: str) -> int:
+    """How many of the last contacts in a row ended without progress."""
     n = 0
-    for row in reversed(f.rows):
-        if row[OUTCOME] not in DEAD_END_OUTCOMES:
+    for outcome in reversed(outcomes.split(" ")):
+        if outcome not in DEAD_END_OUTCOMES:
             break
         n += 1
-    need = f.run.t["dead_end_streak"]
+    return n
+
+
+def _one_channel(s: CaseSummary, n: int) -> bool:
+    """Whether the last `n` contacts all went through the same channel."""
+    return len(set(s.channels.split(" ")[-n:])) == 1
+
+
+def dead_ends(s: CaseSummary, run: Run) -> Finding | None:
+    """The last `dead_end_streak` or more contacts all ended without progress."""
+    outcomes = s.outcomes
+    if outcomes[outcomes.rfind(" ") + 1:] not in DEAD_END_OUTCOMES:
+        return None     # the last contact made progress (or there is none)
+    n, need = _streak(outcomes), run.t["dead_end_streak"]
     if n < need:
         return None
-    streak = f.rows[-n:]
-    if len({r[CHANNEL] for r in streak}) == 1:
-        # Loaded now, not while wording, so reading a finding never needs the store.
-        f.stats = f.history()
-    return f.finding("dead_ends", n - need, interaction_ids=tuple(r[ID] for r in streak),
-                     press_restart=True)
+    if _one_channel(s, n):
+        run.channel_stats(s.case.company_id)
+    return RuleFinding("dead_ends", s, run, n - need, interaction_ids=run.cite(_ids(s, n)),
+                       press_restart=True)
 
 
-def dead_ends_words(f: Facts, excess: int) -> Words:
-    pb, case, company = f.run.playbook, f.case, f.company
-    streak = _contacts(f.rows[-(excess + f.run.t["dead_end_streak"]):])
+def dead_ends_words(s: CaseSummary, run: Run, excess: int) -> Words:
+    pb, case, company = run.playbook, s.case, s.company
+    n = excess + run.t["dead_end_streak"]
+    streak = run.contacts(s, _ids(s, n))
     advice = pb.text("dead_ends", "advice")
-    if f.stats is None:
+    if not _one_channel(s, n):
         advice += pb.text("dead_ends", "stay")
     else:
         failing = streak[0].channel
-        pick = better_channel(failing, f.stats, pb, case.company, bool(case.seller))
+        pick = better_channel(failing, run.stats[case.company_id], pb, case.company,
+                              bool(case.seller))
         if pick:
             better, why = pick
             address = route(company, better)
@@ -136,33 +188,24 @@ def dead_ends_words(f: Facts, excess: int) -> Words:
 
 
 # -- broken_promise ------------------------------------------------------------------------
-def _unkept(f: Facts) -> tuple[list[Promise], list[Promise]]:
-    """(pending promises past their due time, oldest due first; promises marked broken)."""
-    now = f.run.iso
-    overdue = sorted((p for p in f.promises if p.status == "pending" and p.due_at
-                      and p.due_at < now), key=lambda p: (p.due_at, p.id))
-    return overdue, [p for p in f.promises if p.status == "broken"] if overdue else []
-
-
-def broken_promise(f: Facts) -> Finding | None:
+def broken_promise(s: CaseSummary, run: Run) -> Finding | None:
     """A pending promise whose due time has passed; a second unkept one calls for a
     supervisor."""
-    overdue, broken = _unkept(f)
+    overdue, broken = s.overdue, s.broken
     if not overdue:
         return None
     repeats = len(overdue) + len(broken) - 1
-    return f.finding("broken_promise", whole_days(f.run.now, overdue[0].due_at),
-                     f.run.playbook.weights["broken_promise_repeat"] * repeats,
-                     promise_ids=tuple(p.id for p in overdue + broken),
-                     interaction_ids=tuple(p.interaction_id for p in overdue
-                                           if p.interaction_id is not None))
+    run.cite(tuple(p.interaction_id for p in overdue + broken if p.interaction_id is not None))
+    return RuleFinding("broken_promise", s, run, whole_days(run.now, overdue[0].due_at),
+                       run.playbook.weights["broken_promise_repeat"] * repeats,
+                       promise_ids=tuple(p.id for p in overdue + broken),
+                       interaction_ids=tuple(p.interaction_id for p in overdue
+                                             if p.interaction_id is not None))
 
 
-def broken_promise_words(f: Facts, excess: int) -> Words:
-    run, pb = f.run, f.run.playbook
-    overdue, broken = _unkept(f)
-    wanted = {p.interaction_id for p in overdue + broken}
-    sources = {c.id: c for c in _contacts(r for r in f.rows if r[ID] in wanted)}
+def broken_promise_words(s: CaseSummary, run: Run, excess: int) -> Words:
+    pb, overdue, broken = run.playbook, s.overdue, s.broken
+    sources = {c.id: c for c in run.contacts(s, (p.interaction_id for p in overdue + broken))}
     evidence = [_promise_line(p, sources.get(p.interaction_id),
                               f"due {day(p.due_at)}, "
                               f"{plural(whole_days(run.now, p.due_at), 'day')} late")
@@ -199,95 +242,86 @@ def _promise_line(p: Promise, source: Contact | None, state: str) -> str:
 
 
 # -- gone_quiet ----------------------------------------------------------------------------
-def gone_quiet(f: Facts) -> Finding | None:
+def gone_quiet(s: CaseSummary, run: Run) -> Finding | None:
     """No contact for `quiet_days` and no promise still to come."""
-    run = f.run
-    since = f.rows[-1][STARTED] if f.rows else f.case.opened_at
-    if not since or since > run.quiet_cutoff:
+    since = s.last_at if s.contacts else s.case.opened_at
+    if not since or since > run.quiet_cutoff or s.promise_ahead:
         return None
-    if any(p.status == "pending" and p.due_at and p.due_at >= run.iso for p in f.promises):
-        return None
-    return f.finding("gone_quiet", whole_days(run.now, since) - run.t["quiet_days"],
-                     interaction_ids=(f.rows[-1][ID],) if f.rows else ())
+    return RuleFinding("gone_quiet", s, run, whole_days(run.now, since) - run.t["quiet_days"],
+                       interaction_ids=run.cite(_ids(s, 1)))
 
 
-def gone_quiet_words(f: Facts, excess: int) -> Words:
-    pb, case = f.run.playbook, f.case
-    if f.rows:
-        last = Contact._make(f.rows[-1])
+def gone_quiet_words(s: CaseSummary, run: Run, excess: int) -> Words:
+    pb, case = run.playbook, s.case
+    if s.contacts:
+        last = run.contacts(s, _ids(s, 1))[0]
         evidence = [contact_line(last, "last contact:")]
         ref = f", reference {last.reference}" if last.reference else ""
         cite = f", citing your last contact on {day(last.started_at)}{ref}"
     else:
         evidence, cite = [f"opened {day(case.opened_at)}, no contact logged since"], ""
-    return (pb.text("gone_quiet", "headline", days=excess + f.run.t["quiet_days"]), evidence,
+    return (pb.text("gone_quiet", "headline", days=excess + run.t["quiet_days"]), evidence,
             pb.text("gone_quiet", "advice", company=case.company, last=cite),
             plural(excess, "more day") + " of silence", ())
 
 
 # -- long_hold -----------------------------------------------------------------------------
-def _holds(f: Facts) -> tuple[int, int, int]:
-    """(one-contact limit, whole-case limit) in seconds, and the case's total hold."""
-    t = f.run.t
-    return t["hold_one_minutes"] * 60, t["hold_total_minutes"] * 60, sum(r[HOLD] for r in f.rows)
-
-
-def long_hold(f: Facts) -> Finding | None:
+def long_hold(s: CaseSummary, run: Run) -> Finding | None:
     """One contact held `hold_one_minutes`, or `hold_total_minutes` held over the case."""
-    one, total_limit, total = _holds(f)
-    if total < one and total < total_limit:
-        return None     # no single hold can reach its limit either
-    long_ones = [r for r in f.rows if r[HOLD] >= one]
-    if not long_ones and total < total_limit:
+    if not s.held:
+        return None     # neither limit reached (see CaseSummary.held)
+    long_ones, total = s.long_holds, s.hold_total
+    if not long_ones and total < run.min_total_hold:
         return None
-    worst = max(r[HOLD] for r in long_ones) - one if long_ones else 0
-    over = max(worst, total - total_limit)
-    return f.finding("long_hold", over // 60, interaction_ids=tuple(r[ID] for r in long_ones))
+    worst = max(r[HOLD] for r in long_ones) - run.min_hold if long_ones else 0
+    over = max(worst, total - run.min_total_hold)
+    return RuleFinding("long_hold", s, run, over // 60,
+                       interaction_ids=tuple(r[ID] for r in long_ones))
 
 
-def long_hold_words(f: Facts, excess: int) -> Words:
-    one, total_limit, total = _holds(f)
-    long_ones = _contacts(r for r in f.rows if r[HOLD] >= one)
+def long_hold_words(s: CaseSummary, run: Run, excess: int) -> Words:
+    total = s.hold_total
+    long_ones = [Contact._make(r) for r in s.long_holds]
     what = [f"held {format_duration(max(c.hold_seconds for c in long_ones))} in one contact"
             ] if long_ones else []
-    if total >= total_limit:
+    if total >= run.min_total_hold:
         what.append(f"{format_duration(total)} on hold over the case")
     evidence = [contact_line(c, f"held {format_duration(c.hold_seconds)}") for c in long_ones]
-    held = sum(1 for r in f.rows if r[HOLD])
-    evidence.append(f"{format_duration(total)} on hold in all, over {plural(held, 'contact')}")
-    pb = f.run.playbook
+    evidence.append(f"{format_duration(total)} on hold in all, over "
+                    f"{plural(s.held, 'contact')}")
+    pb = run.playbook
     return (pb.text("long_hold", "headline", what=", ".join(what)), evidence,
             pb.text("long_hold", "advice"), plural(excess, "minute") + " over", ())
 
 
 # -- many_contacts -------------------------------------------------------------------------
-def many_contacts(f: Facts) -> Finding | None:
+def many_contacts(s: CaseSummary, run: Run) -> Finding | None:
     """`many_contacts` or more contacts and the case is still not resolved."""
-    excess = len(f.rows) - f.run.t["many_contacts"]
-    return f.finding("many_contacts", excess) if excess >= 0 else None
+    excess = s.contacts - run.t["many_contacts"]
+    return RuleFinding("many_contacts", s, run, excess) if excess >= 0 else None
 
 
-def many_contacts_words(f: Facts, excess: int) -> Words:
-    n, pb = len(f.rows), f.run.playbook
-    channels = Counter(r[CHANNEL] for r in f.rows).most_common()
-    outcomes = Counter(r[OUTCOME] for r in f.rows).most_common()
-    evidence = [f"{plural(n, 'contact')} since {day(f.rows[0][STARTED])}: "
+def many_contacts_words(s: CaseSummary, run: Run, excess: int) -> Words:
+    n, pb = s.contacts, run.playbook
+    channels = Counter(s.channels.split(" ")).most_common()
+    outcomes = Counter(s.outcomes.split(" ")).most_common()
+    evidence = [f"{plural(n, 'contact')} since {day(s.first_at)}: "
                 + ", ".join(f"{k} by {ch}" for ch, k in channels),
                 "outcomes: " + ", ".join(f"{k} {o}" for o, k in outcomes)]
     return (pb.text("many_contacts", "headline", count=n), evidence,
-            pb.text("many_contacts", "advice", case_id=f.case.id),
+            pb.text("many_contacts", "advice", case_id=s.case.id),
             plural(excess, "more contact"), ())
 
 
 # -- wrong_door ----------------------------------------------------------------------------
-def _right_door(f: Facts) -> str | None:
+def _right_door(s: CaseSummary, run: Run) -> str | None:
     """'seller' when a product or shipping question only went to the marketplace,
     'marketplace' when a refund only went to the seller, else None."""
-    case, n = f.case, len(f.rows)
-    if not case.seller or n < f.run.t["wrong_door_contacts"]:
+    case, n = s.case, s.contacts
+    if not case.seller or n < run.t["wrong_door_contacts"]:
         return None
     about_refund = case.category == "refund" or case.want == "refund"
-    to_seller = sum(1 for r in f.rows if r[CHANNEL] == "seller")
+    to_seller = s.channels.split(" ").count("seller")
     # A refund is the marketplace's to give even when the item itself was the problem, so a
     # refund-seeking case only goes wrong by staying with the seller.
     if case.category in PRODUCT_OR_SHIPPING and not about_refund and to_seller == 0:
@@ -297,18 +331,18 @@ def _right_door(f: Facts) -> str | None:
     return None
 
 
-def wrong_door(f: Facts) -> Finding | None:
+def wrong_door(s: CaseSummary, run: Run) -> Finding | None:
     """A third-party seller's case taken to the wrong party: product and shipping questions
     belong with the seller, refunds with the marketplace."""
-    if _right_door(f) is None:
+    if _right_door(s, run) is None:
         return None
-    return f.finding("wrong_door", len(f.rows) - f.run.t["wrong_door_contacts"],
-                     interaction_ids=tuple(r[ID] for r in f.rows))
+    return RuleFinding("wrong_door", s, run, s.contacts - run.t["wrong_door_contacts"],
+                       interaction_ids=run.cite(_ids(s)))
 
 
-def wrong_door_words(f: Facts, excess: int) -> Words:
-    case, pb, n = f.case, f.run.playbook, len(f.rows)
-    if _right_door(f) == "seller":
+def wrong_door_words(s: CaseSummary, run: Run, excess: int) -> Words:
+    case, pb, n = s.case, run.playbook, s.contacts
+    if _right_door(s, run) == "seller":
         wrong, advice = case.company, pb.text("wrong_door", "to_seller", seller=case.seller)
         summary = f"with {case.company}; the item was sold by {case.seller}"
     else:
@@ -317,14 +351,14 @@ def wrong_door_words(f: Facts, excess: int) -> Words:
         summary = f"with the seller {case.seller}; refunds go through {case.company}"
     return (pb.text("wrong_door", "headline", wrong=wrong),
             [f"{plural(n, 'contact')}, {'all ' if n > 1 else ''}{summary}",
-             *map(contact_line, _contacts(f.rows))],
+             *map(contact_line, run.contacts(s, _ids(s)))],
             advice, plural(excess, "more contact") + " to the wrong party", ())
 
 
-RULES: tuple[Callable[[Facts], Finding | None], ...] = (
+RULES: tuple[Callable[[CaseSummary, Run], Finding | None], ...] = (
     dead_ends, broken_promise, gone_quiet, long_hold, many_contacts, wrong_door)
 RULE_NAMES = tuple(rule.__name__ for rule in RULES)
-WORDS: dict[str, Callable[[Facts, int], Words]] = {
+WORDS: dict[str, Callable[[CaseSummary, Run, int], Words]] = {
     "dead_ends": dead_ends_words, "broken_promise": broken_promise_words,
     "gone_quiet": gone_quiet_words, "long_hold": long_hold_words,
     "many_contacts": many_contacts_words, "wrong_door": wrong_door_words}

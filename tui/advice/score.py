@@ -35,10 +35,10 @@ def score_terms(base: float, step: float, cap: float, rule: str, excess: int = 0
 
 
 def case_score(findings: Iterable[Finding], snoozed: bool) -> float:
-    return 0.0 if snoozed else round(sum(f.score for f in findings), 2)
+    return 0.0 if snoozed else round(sum([f.score for f in findings]), 2)
 
 
 def urgency_key(assessment: Assessment) -> tuple:
     """Most urgent first: higher score, then the longest untouched, then the oldest id."""
-    case = assessment.case
+    case = assessment._case     # the Case or the row it is made from: no need to make it
     return (-assessment.score, case.last_activity_at if case else "", assessment.case_id)

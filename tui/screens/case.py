@@ -13,10 +13,14 @@ from textual.widgets import DataTable, Footer, Static
 from ..store import CaseDetail, Interaction
 from ..store.validate import format_duration
 from ..widgets.case_table import FitTable
-from ..widgets.case_views import (PRESS_RESTART, brief_content, case_header, findings_content,
-                                  needs_restart)
+from ..widgets.case_views import (
+    PRESS_RESTART,
+    brief_content,
+    case_header,
+    findings_content,
+    needs_restart,
+)
 from ..widgets.text import OUTCOME_STYLES, PROMISE_STYLES, cell, day, duration, lit, when_short
-
 
 TIMELINE_COLUMNS = (("when", "When", 11, 0), ("channel", "Channel", 7, 0),
                     ("agent", "Agent", 6, 2), ("length", "Length (hold)", 13, 0),
@@ -31,18 +35,19 @@ class CaseScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("l", "log", "Log contact"),
-        Binding("c", "contact", "Contact now"),
-        Binding("p", "promise", "Promise"),
-        Binding("k", "promise_status('kept')", "Kept"),
-        Binding("b", "promise_status('broken')", "Broken"),
+        Binding("l", "log", "Log", tooltip="Log a contact after the fact"),
+        Binding("c", "contact", "Contact", tooltip="Start a live contact (or resume one)"),
+        Binding("p", "promise", "Promise", tooltip="Add a promise they made"),
+        Binding("k", "promise_status('kept')", "Kept", tooltip="Mark the promise kept"),
+        Binding("b", "promise_status('broken')", "Broken", tooltip="Mark the promise broken"),
         Binding("y", "copy_brief", "Copy brief"),
         Binding("r", "status('resolved')", "Resolve"),
         Binding("a", "status('abandoned')", "Abandon", show=False),
         Binding("o", "status('open')", "Reopen", show=False),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete", show=False),
-        Binding("t", "transcript", "Transcript", show=False),
+        Binding("t", "transcript", "Transcript", show=False,
+                tooltip="Open the highlighted contact's transcript"),
         Binding("backspace", "back", "Back", show=False),
     ]
 
@@ -119,7 +124,8 @@ class CaseScreen(Screen):
         for i in interactions:
             outcome = i.outcome or "● live"
             agent = " ".join(x for x in (i.agent, f"({i.agent_id})" if i.agent_id else "") if x)
-            table.add_row(cell(when_short(i.started_at, now)), cell(i.channel), cell(agent, limit=40),
+            table.add_row(cell(when_short(i.started_at, now)), cell(i.channel),
+                          cell(agent, limit=40),
                           cell(duration(i.started_at, i.ended_at) + (
                               f" ({format_duration(i.hold_seconds)})" if i.hold_seconds else "")),
                           cell(outcome, OUTCOME_STYLES.get(i.outcome or "", "bold")
@@ -184,14 +190,14 @@ class CaseScreen(Screen):
         if pid is None:
             self.app.say("No promise selected: p adds one.")
             return
-        if self.app.write(lambda s: s.set_promise_status(pid, status)):
+        if self.app.write(lambda s: s.set_promise_status(pid, status), case_id=self.case_id):
             self.app.say(f"Promise marked {status}.")
 
     def action_status(self, status: str) -> None:
         if self.detail and self.detail.case.status == status:
             self.app.say(f"The case is already {status}.")
             return
-        if self.app.write(lambda s: s.set_status(self.case_id, status)):
+        if self.app.write(lambda s: s.set_status(self.case_id, status), case_id=self.case_id):
             verb = {"resolved": "Resolved", "abandoned": "Abandoned", "open": "Reopened"}
             hint = "" if status == "open" else " (o reopens)"
             self.app.say(f"{verb[status]}: {self.detail.case.title if self.detail else ''}"
@@ -240,7 +246,7 @@ class CaseScreen(Screen):
     def _confirmed_delete(self, yes: bool | None) -> None:
         if not yes:
             return
-        record = self.app.write(lambda s: s.delete_case(self.case_id))
+        record = self.app.write(lambda s: s.delete_case(self.case_id), case_id=self.case_id)
         if record is None:
             return
         self.app.last_deleted = record

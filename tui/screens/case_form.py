@@ -6,14 +6,13 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Input, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from ..store import CaseDetail, ValidationError
 from ..store import validate as v
 from ..store.records import CATEGORIES, WANTS
-from ..widgets.forms import FormScreen, field, select
+from ..widgets.forms import FormScreen, clear_errors, field, select
 from ..widgets.suggest import company_suggester
 from ..widgets.text import lit
 
@@ -27,10 +26,20 @@ class RefList(OptionList):
     BINDINGS = [Binding("delete", "remove", "Remove reference"),
                 Binding("backspace", "remove", "Remove reference", show=False)]
 
+    def on_mount(self) -> None:
+        self.sync_focusable()
+
+    def sync_focusable(self) -> None:
+        """An empty list is no tab stop: Tab goes straight to the input that adds one."""
+        self.can_focus = self.option_count > 0
+
     def action_remove(self) -> None:
         if self.highlighted is not None:
             self.remove_option_at_index(self.highlighted)
             self.screen.dirty = True
+            self.sync_focusable()
+            if not self.can_focus:
+                self.screen.query_one("#ref-new").focus()
 
 
 class CaseForm(FormScreen):
@@ -61,12 +70,12 @@ class CaseForm(FormScreen):
         yield field("category", "Category", select(CATEGORIES, case.category if case
                                                    else "other"))
         yield field("want", "What you want", select(WANTS, case.want if case else "refund"))
-        yield field("refs", "References (order, ticket, claim…)", RefList(*(
+        yield field("refs", "References", RefList(*(
             Option(lit(f"{r.kind}: {r.value}"), id=f"{r.kind}:{r.value}")
             for r in (self.detail.refs if self.detail else ()))))
-        yield Vertical(Input(placeholder="kind:value, e.g. order:112-3345 (Enter adds; "
-                                         "Delete removes the highlighted one)", id="ref-new"),
-                       classes="field")
+        yield field("ref-new", "Add a reference", Input(
+            placeholder="kind:value, e.g. order:112-3345"),
+            "Enter adds it; Delete removes the highlighted one above")
         yield field("purchased_on", "Purchased on", Input(text["purchased_on"],
                                                           placeholder="YYYY-MM-DD"))
         yield field("delivered_on", "Delivered on", Input(text["delivered_on"],
@@ -85,7 +94,7 @@ class CaseForm(FormScreen):
     @on(Input.Submitted, "#ref-new")
     def _add_ref(self, event: Input.Submitted) -> None:
         event.stop()
-        self.clear_errors()
+        clear_errors(self)
         if not event.value.strip():
             return
         try:
@@ -101,6 +110,10 @@ class CaseForm(FormScreen):
         refs, key = self.query_one(RefList), f"{kind}:{value}"
         if not _has(refs, key):
             refs.add_option(Option(lit(f"{kind}: {value}"), id=key))
+            refs.sync_focusable()
+
+    def changed_case(self, result: int) -> int:
+        return result
 
     def refs(self) -> list[tuple[str, str]]:
         refs = self.query_one(RefList)

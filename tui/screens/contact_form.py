@@ -35,14 +35,15 @@ class ContactForm(FormScreen):
         yield field("channel", "Channel", select(CHANNELS, i.channel if i else "phone"))
         yield field("outcome", "Outcome", select(OUTCOMES, i.outcome if i else None),
                     "progress: resolved, promised, escalated, info; the rest are dead ends")
-        yield field("started_at", "When it started (local time)",
+        yield field("started_at", "Started (local time)",
                     Input(start.strftime("%Y-%m-%d %H:%M")), "back-dating is fine")
         yield field("duration", "How long", Input(length, placeholder="25m, 1h10m"))
         yield field("hold", "Of which on hold", Input(
             v.format_duration(i.hold_seconds) if i and i.hold_seconds else "",
             placeholder="10m"))
-        yield field("direction", "Who contacted whom", select(
-            DIRECTIONS, i.direction if i else "out"), "out: you contacted them · in: they did")
+        yield field("direction", "Who reached out", select(
+            DIRECTIONS, i.direction if i else "out",
+            labels={"out": "you contacted them", "in": "they contacted you"}))
         yield field("agent", "Agent", Input(i.agent or "" if i else "",
                                             suggester=agent_suggester(self.app, lambda: None)))
         yield field("agent_id", "Agent ID", Input(i.agent_id or "" if i else ""))
@@ -51,7 +52,7 @@ class ContactForm(FormScreen):
                     Input(i.transcript_ref or "" if i else "",
                           placeholder="file path, URL, e-mail subject or chat ID"))
         if i is None:
-            yield field("promise", "What they promised (if anything)", Input())
+            yield field("promise", "What they promised", Input(placeholder="if anything"))
             yield field("promise_due", "Promised by (YYYY-MM-DD)", Input())
         yield field("notes", "Notes", TextArea(i.notes or "" if i else "", soft_wrap=True))
 

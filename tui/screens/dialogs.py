@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from ..store import Company, Interaction, StoreError, ValidationError
 from ..store.records import CHANNELS, OUTCOMES, PROGRESS_OUTCOMES
-from ..widgets.forms import field
+from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.text import lit, when
 
 
@@ -170,20 +170,16 @@ class FinishContactScreen(ModalScreen[bool]):
         if self.outcome == "promised":
             values["promise"] = self.query_one("#promise", Input).value or None
             values["promise_due"] = self.query_one("#promise_due", Input).value or None
-        for error in self.query(".field-error"):
-            error.update("")
+        clear_errors(self)
         try:
             if self.outcome == "promised" and not values["promise"]:
                 raise ValidationError("promise", "say what they promised (and by when)")
             self.submit(values)
         except ValidationError as exc:
-            target = {"promise": "#err-promise", "due": "#err-promise_due"}.get(exc.field,
-                                                                                "#err-form")
-            self.query_one(target, Static).update(Content(exc.message if target != "#err-form"
-                                                          else str(exc)))
+            show_error(self, exc.field, exc.message)
             return
         except StoreError as exc:
-            self.query_one("#err-form", Static).update(Content(str(exc)))
+            show_error(self, "form", str(exc))
             return
         self.dismiss(True)
 
@@ -257,7 +253,7 @@ class ResumeLiveScreen(ModalScreen[None]):
             self.app.store.finish_contact(contact.id, values["outcome"],
                                           promise=values["promise"],
                                           promise_due=values["promise_due"])
-            self.app.data_version += 1
+            self.app.notebook_changed(contact.case_id)
         self.app.push_screen(FinishContactScreen(submit))
 
     def action_later(self) -> None:

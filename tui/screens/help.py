@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -28,9 +28,9 @@ EXTRA_KEYS = {
              ("ctrl+z", "Undo the last delete")],
     "Case": [("enter", "Open the highlighted contact (a live one resumes)"),
              ("tab", "Move between the timeline and the promises")],
-    "Forms": [("ctrl+s", "Save"), ("escape", "Cancel (asks first if you typed something)"),
+    "Forms": [("ctrl+s", "Save"), ("esc", "Cancel (asks first if you typed something)"),
               ("→", "Accept the grey suggestion (companies, agents)")],
-    "Everywhere": [("F1", "This help"), ("ctrl+p", "Command palette: jump to any case, run "
+    "Everywhere": [("f1", "This help"), ("ctrl+p", "Command palette: jump to any case, run "
                                                    "actions, switch theme"),
                    ("ctrl+q", "Quit")],
 }
@@ -44,31 +44,37 @@ class HelpScreen(Screen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(Content.styled("supportlog — keys and the playbook", "bold $accent"))
-            yield Static(self.keys(), id="help-keys", classes="panel")
+            with Horizontal(id="help-keys"):
+                left, right = self.keys()
+                yield Static(left, classes="panel")
+                yield Static(right, classes="panel")
             yield Static(self.tips(), id="help-tips", classes="panel")
             yield Static(self.guides(), id="help-guides", classes="panel")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#help-keys").border_title = "Keys"
+        for panel in self.query("#help-keys > Static"):
+            panel.border_title = "Keys"
         self.query_one("#help-tips").border_title = "Tips for every contact"
         self.query_one("#help-guides").border_title = "Channels"
         self.query_one("#help").focus()
 
-    def keys(self) -> Content:
+    def keys(self) -> tuple[Content, Content]:
+        """Two columns: the home and case screens; then the rest."""
         sections: dict[str, list[tuple[str, str]]] = {
-            name: [(self.app.get_key_display(b), b.description)
-                   for b in _bindings(screen) if b.description]
+            name: [(self.app.get_key_display(b), b.tooltip or b.description)
+                   for b in _bindings(screen) if b.description and not b.key.isdigit()]
             for name, screen in _screens()}
         for name, rows in EXTRA_KEYS.items():
             sections.setdefault(name, []).extend(rows)
-        parts: list[Content] = []
+        blocks = []
         for name, rows in sections.items():
-            parts.append(Content.styled(name, "bold underline"))
-            for key, description in dict.fromkeys(rows):
-                parts.append(Content.assemble((f"  {key:<12}", "bold $accent"), description))
-            parts.append(Content(""))
-        return Content("\n").join(parts)
+            lines = [Content.styled(name, "bold underline")]
+            lines += [Content.assemble((f"  {key:<10}", "bold $accent"), description)
+                      for key, description in dict.fromkeys(rows)]
+            blocks.append(Content("\n").join(lines))
+        half = 2
+        return (Content("\n\n").join(blocks[:half]), Content("\n\n").join(blocks[half:]))
 
     def tips(self) -> Content:
         tips = getattr(self.app.playbook, "tips", ())

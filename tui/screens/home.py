@@ -36,6 +36,13 @@ WELCOME = Content.assemble(
     ("F1 shows every key and the playbook's tips.", "dim"))
 
 
+def as_you_type(query: str) -> str:
+    """The word being typed is a prefix ("tele" finds "telephone"); a trailing space ends it."""
+    if query and not query[-1].isspace() and not query.endswith("*") and query[-1].isalnum():
+        return query + "*"
+    return query
+
+
 class HomeScreen(Screen):
     """The attention list, the status tabs, the filters, search and the preview."""
 
@@ -43,10 +50,12 @@ class HomeScreen(Screen):
         Binding("slash", "search", "Search"),
         Binding("o", "open", "Open"),
         Binding("n", "new_case", "New case"),
-        Binding("l", "log_contact", "Log contact"),
-        Binding("c", "contact_now", "Contact now"),
-        Binding("f", "filter", "Filter"),
-        Binding("escape", "close_search", "Back", show=False),
+        Binding("l", "log_contact", "Log", tooltip="Log a contact on the highlighted case"),
+        Binding("c", "contact_now", "Contact",
+                tooltip="Start a live contact on the highlighted case"),
+        Binding("f", "filter", "Filter", tooltip="Filter by company (then Tab: channel)"),
+        Binding("s", "app.stats", "Stats"),
+        Binding("escape", "close_search", "Close search", show=False),
         Binding("u", "app.undo_delete", "Undo delete", show=False),
         Binding("r", "reload", "Reload", show=False),
         Binding("q", "app.quit", "Quit"),
@@ -57,6 +66,7 @@ class HomeScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.source: RowSource | None = None
+        self._paging: RowSource | None = None   # the source a page is being read from
         self.tab = "attention"
         self.company: str | None = None
         self.channel: str | None = None
@@ -100,8 +110,9 @@ class HomeScreen(Screen):
 
     def _stalled_changed(self) -> None:
         self.update_counts()
-        if self.tab == "attention" or self.app.screen is not self:
-            self._data_changed()
+        if self.tab == "attention":
+            # The new order is the point: follow it unless the user has moved down the list.
+            self.reload(keep=self.query_one("#cases", CaseTable).cursor_row > 0)
 
     def on_screen_resume(self) -> None:
         if self._stale:
@@ -119,14 +130,23 @@ class HomeScreen(Screen):
         if self.searching:
             self.run_search(self.query_one("#search", Input).value, debounce=False)
 
-    @work(exclusive=True, group="page")
-    async def load_page(self) -> None:
+    def load_page(self) -> None:
+        """The next page of the current source. One page at a time per source: a source
+        is advanced by the thread reading it, so two reads at once would skip rows."""
         source = self.source
-        if source is None or source.done:
-            return
-        rows = await self.app.read(lambda store: source.next_page(store))
+        if source is not None and not source.done and self._paging is not source:
+            self._paging = source
+            self._fetch_page(source)
+
+    @work(group="page")
+    async def _fetch_page(self, source: RowSource) -> None:
+        try:
+            rows = await self.app.read(lambda store: source.next_page(store))
+        finally:
+            if self._paging is source:
+                self._paging = None
         if source is not self.source:
-            return  # the filter changed while this page was loading
+            return  # the tab or a filter changed while this page was loading
         table = self.query_one("#cases", CaseTable)
         table.exhausted = source.done
         table.add_cases(rows)
@@ -150,7 +170,8 @@ class HomeScreen(Screen):
             ("supportlog", "bold $accent"), "  ", lit(self.app.store.path.name, "dim"), "   ",
             *(Content.assemble((f"{n} ", "bold"), f"{status}   ")
               for status, n in counts.items()),
-            *(((f"{len(stalled)} need attention", "bold $warning"),) if stalled else ()))
+            *(((f"{len(stalled)} need attention", "bold $warning"),) if stalled else
+              (("checking what needs attention…", "dim"),) if stalled is None else ()))
         self.query_one("#topbar", Static).update(bar)
         tabs = self.query_one(Tabs)
         labels = {"attention": len(stalled) if stalled is not None else None,
@@ -172,6 +193,10 @@ class HomeScreen(Screen):
         key = event.row_key.value
         if key:
             self.load_preview(int(key.split(":")[0]))
+
+    def _preview_highlighted(self, table: CaseTable | HitTable) -> None:
+        if (key := table.highlighted_key) is not None:
+            self.load_preview(HitTable.parse_key(key)[0])
 
     @work(exclusive=True, group="preview")
     async def load_preview(self, case_id: int) -> None:
@@ -238,8 +263,16 @@ class HomeScreen(Screen):
         self.query_one("#company-filter", Input).focus()
 
     @on(Input.Submitted, "#company-filter")
-    def _company_submitted(self, event: Input.Submitted) -> None:
-        self.company = event.value.strip() or None
+    @work(exclusive=True, group="company")
+    async def _company_submitted(self, event: Input.Submitted) -> None:
+        """A unique prefix is enough: "oak" filters on Oakden Furniture."""
+        typed = event.value.strip()
+        names = await self.app.read(lambda s: [c.name for c in s.companies(typed, limit=2)])
+        exact = [n for n in names if n.casefold() == typed.casefold()]
+        self.company = (exact or (names if len(names) == 1 else [typed]))[0] if typed else None
+        if self.company and self.company != typed:
+            with self.prevent(Input.Changed):
+                event.input.value = self.company
         self.reload()
         self.query_one("#cases").focus()
 
@@ -277,6 +310,7 @@ class HomeScreen(Screen):
         search.add_class("hidden")
         self.query_one(ContentSwitcher).current = "cases"
         self.query_one("#cases").focus()
+        self._preview_highlighted(self.query_one("#cases", CaseTable))
         self.update_counts()
 
     @on(Input.Changed, "#search")
@@ -295,9 +329,11 @@ class HomeScreen(Screen):
         if debounce:
             await asyncio.sleep(SEARCH_DEBOUNCE)  # typing cancels this worker; last one runs
         company = self.company
-        hits = await self.app.read(lambda s: s.search(query, limit=50, company=company))
+        words = as_you_type(query)
+        hits = await self.app.read(lambda s: s.search(words, limit=50, company=company))
         table = self.query_one("#hits", HitTable)
         table.show_hits(hits)
+        self._preview_highlighted(table)
         if not hits:
             self.query_one(CasePreview).clear(f"No match for {query.strip()!r}."
                                               if query.strip() else "Nothing yet.")

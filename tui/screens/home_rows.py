@@ -8,12 +8,15 @@ other tabs are one keyset-paged `list_cases` each. Nothing here loads a whole ta
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from ..advice import Assessment
 from ..store import Case, Store
 from ..store.validate import to_iso
 from ..widgets.case_table import CaseRow
 from ..widgets.text import ago, day
+
+if TYPE_CHECKING:
+    from ..advice import Assessment
 
 TABS = ("attention", "open", "waiting", "resolved", "all")
 PROMISE_HORIZON = timedelta(days=3)
@@ -82,7 +85,9 @@ class RowSource:
         return rows
 
     def _promises(self, store: Store) -> list[CaseRow]:
-        promises = store.promises_due(to_iso(self.now + PROMISE_HORIZON), limit=100)
+        # Due soon: from yesterday to a few days ahead (older ones are broken-promise findings).
+        promises = store.promises_due(to_iso(self.now - timedelta(days=1)),
+                                      to_iso(self.now + PROMISE_HORIZON), limit=100)
         found = store.cases_by_id(p.case_id for p in promises)
         keep = {c.id for c in self._keep(store, list(found.values()))}
         rows = []

@@ -93,7 +93,8 @@ class InteractionScreen(Screen):
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes and self.app.write(lambda s: s.delete_interaction(self.interaction_id) or True):
+            if yes and self.app.write(lambda s: s.delete_interaction(self.interaction_id) or True,
+                                      case_id=self.interaction.case_id):
                 self.app.say("Contact deleted.")
                 self.dismiss()
         self.app.push_screen(ConfirmScreen(Content("Delete this contact for good?"),

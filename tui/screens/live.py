@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 from ..store import Interaction, StoreError, ValidationError
 from ..store.validate import format_duration, from_iso
 from ..widgets.case_views import brief_content
-from ..widgets.forms import field
+from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import clock_text, lit
 
@@ -116,8 +116,9 @@ class LiveScreen(Screen):
             clock_text((now - self.started).total_seconds()), "bold"))
         hold = self.query_one("#live-hold", Static)
         if self.hold_since:
-            hold.update(Content.styled(f" ON HOLD {clock_text((now - self.hold_since).total_seconds())}"
-                                       f" (total {format_duration(self.hold_seconds(now))}) ",
+            held = clock_text((now - self.hold_since).total_seconds())
+            hold.update(Content.styled(f" ON HOLD {held} (total "
+                                       f"{format_duration(self.hold_seconds(now))}) ",
                                        "bold reverse $warning"))
         else:
             hold.update(Content.styled(f"hold {format_duration(self.hold_total)}  F2 ", "dim"))
@@ -163,16 +164,16 @@ class LiveScreen(Screen):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        error = self.query_one("#err-form", Static)
+        clear_errors(self)
         try:
             self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(),
                                             **self.field_values(), **extra)
-        except (ValidationError, StoreError) as exc:
-            error.update(Content(f"Not saved: {exc}"))
-            error.add_class("shown")
+        except ValidationError as exc:
+            show_error(self, exc.field, f"not saved yet: {exc.message}")
             return False
-        error.update("")
-        error.remove_class("shown")
+        except StoreError as exc:
+            show_error(self, "form", f"Not saved yet: {exc}")
+            return False
         return True
 
     def on_unmount(self) -> None:
@@ -212,7 +213,7 @@ class LiveScreen(Screen):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        self.app.data_version += 1
+        self.app.notebook_changed(self.contact.case_id)
 
     def action_finish(self) -> None:
         from .dialogs import FinishContactScreen

@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from ..widgets.text import lit
+from .home import as_you_type
 
 JUMP_LIMIT = 12
 
@@ -26,7 +27,7 @@ class CasesProvider(Provider):
         words = query.strip()
         if not any(ch.isalnum() for ch in words):
             return
-        fts = words if words.endswith("*") else words + "*"
+        fts = as_you_type(words)
         hits = await self.app.read(lambda s: s.search(fts, limit=JUMP_LIMIT * 3))
         seen: set[int] = set()
         for rank, hit in enumerate(hits):
@@ -56,6 +57,8 @@ class ActionsProvider(Provider):
             ("New case", "Open a new case", app.new_case),
             ("Switch theme", "Choose a colour theme (remembered)", app.action_change_theme),
             ("Help", "Keys, tips and channel guides", app.action_help),
+            ("Stats", "Per company and channel: progress, hold, days to resolution",
+             app.action_stats),
             ("Demo notebook", "How to explore supportlog with example data",
              lambda: app.say("Quit (ctrl+q) and run `supportlog demo`: it opens a notebook "
                              "filled with examples, in its own file, never yours.",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .advice_queries import AdviceQueryOps
 from .cases import CaseOps
 from .db import Connection, new_uid
 from .errors import NotFound, StoreError, ValidationError
@@ -15,8 +16,8 @@ from .ui_queries import UiQueryOps
 from .records import Case, CaseDetail, Company, Interaction, Page, Promise, Ref, SearchHit
 
 
-class Store(CaseOps, InteractionOps, QueryOps, InterchangeOps, HistoryOps, UiQueryOps,
-            StatsOps, Connection):
+class Store(CaseOps, InteractionOps, QueryOps, InterchangeOps, HistoryOps, AdviceQueryOps,
+            UiQueryOps, StatsOps, Connection):
     """One open notebook. `Store(path, create=False)` never creates a file."""
 
 

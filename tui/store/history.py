@@ -1,12 +1,10 @@
 """What the advice layer reads: many cases at once with everything in them, every active case
-a page at a time, and how each channel has gone with a company so far."""
+a page at a time, and how each channel has gone with a company so far (the summaries that
+rank every active case are in advice_queries)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import Iterable, Iterator
 
 from .cases import CASE_COLUMNS, INTERACTION_COLUMNS, PROMISE_COLUMNS, case_from_row, \
@@ -16,21 +14,6 @@ from .records import PROGRESS_OUTCOMES, Case, CaseDetail, Company, Promise, Ref
 _PROGRESS_SQL = ", ".join(f"'{o}'" for o in sorted(PROGRESS_OUTCOMES))
 _COMPANY_COLUMNS = "id, uid, name, phone, chat_url, email, hours, notes"
 MAX_IDS = 900   # ids bound in one IN (...): below SQLite's oldest variable limit (999)
-
-# The columns of a finished contact in CaseContacts: what the stall rules and their evidence
-# read, and nothing else (no notes, no transcript), so ranking every case stays cheap.
-CONTACT_COLUMNS = ("id", "case_id", "channel", "started_at", "hold_seconds", "outcome",
-                   "agent", "agent_id", "reference")
-
-
-@dataclass(frozen=True, slots=True)
-class CaseContacts:
-    """An open or waiting case with just what the stall rules read."""
-
-    case: Case
-    company: Company | None
-    contacts: tuple[tuple, ...]     # finished contacts as CONTACT_COLUMNS rows, oldest first
-    promises: tuple[Promise, ...]
 
 
 class HistoryOps:
@@ -49,12 +32,12 @@ class HistoryOps:
             out += self._assemble([cases[i] for i in chunk if i in cases])
         return out
 
-    def _active_pages(self, page: int) -> Iterator[list[Case]]:
-        """Open and waiting cases by id, `page` at a time (keyset on id): memory stays flat
-        however big the notebook is."""
+    def _active_pages(self, page: int, make=case_from_row) -> Iterator[list[Case]]:
+        """Open and waiting cases by id, `page` at a time (keyset on id), each row through
+        `make`: memory stays flat however big the notebook is."""
         after = 0
         while True:
-            cases = [case_from_row(r) for r in self.conn.execute(
+            cases = [make(r) for r in self.conn.execute(
                 f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
                 # `+c.status` keeps SQLite on the id order (the keyset) instead of the status
                 # index, which would sort every active case again for each page.
@@ -70,28 +53,6 @@ class HistoryOps:
         """Every open or waiting case as a CaseDetail, five queries per `page` cases."""
         for cases in self._active_pages(page):
             yield from self._assemble(cases)
-
-    def iter_active_contacts(self, page: int = 500) -> Iterator[CaseContacts]:
-        """Every open or waiting case with its finished contacts as slim rows and its
-        promises: what `assess_all` ranks, without building a record per contact."""
-        companies: dict[int, Company] = {}
-        for cases in self._active_pages(min(page, MAX_IDS)):
-            ids = [c.id for c in cases]
-            marks = ", ".join("?" * len(ids))
-            # Rows come sorted by case, so groupby splits them without a per-row append.
-            contacts = {case_id: tuple(rows) for case_id, rows in groupby(self.conn.execute(
-                f"SELECT {', '.join(CONTACT_COLUMNS)} FROM interactions WHERE case_id IN "
-                f"({marks}) AND outcome IS NOT NULL ORDER BY case_id, started_at, id", ids),
-                key=itemgetter(1))}
-            promises = {case_id: tuple(Promise(*r) for r in rows)
-                        for case_id, rows in groupby(self.conn.execute(
-                            f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({marks}) "
-                            "ORDER BY case_id, coalesce(due_at, created_at), id", ids),
-                            key=itemgetter(2))}
-            companies.update(self._companies({c.company_id for c in cases} - companies.keys()))
-            for c in cases:
-                yield CaseContacts(c, companies.get(c.company_id), contacts.get(c.id, ()),
-                                   promises.get(c.id, ()))
 
     def _companies(self, ids: Iterable[int]) -> dict[int, Company]:
         ids = sorted(ids)

@@ -25,12 +25,12 @@ class UiQueryOps:
             f"WHERE c.id IN ({marks})", ids)
         return {case.id: case for case in map(case_from_row, rows)}
 
-    def promises_due(self, until: str, *, limit: int = 50) -> list[Promise]:
-        """Pending promises due before `until` (ISO UTC), soonest first (overdue included)."""
+    def promises_due(self, since: str, until: str, *, limit: int = 50) -> list[Promise]:
+        """Pending promises due between `since` and `until` (ISO UTC), soonest first."""
         rows = self.conn.execute(
             f"SELECT {PROMISE_COLUMNS} FROM promises WHERE status = 'pending' "
-            "AND due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (until, limit))
+            "AND due_at >= ? AND due_at <= ? ORDER BY due_at, id LIMIT ?",
+            (since, until, limit))
         return [Promise(*r) for r in rows]
 
     def ids_with_channel(self, ids: Iterable[int], channel: str) -> set[int]:

@@ -91,7 +91,7 @@ class CaseTable(VimTable):
             self.table = table
 
     COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 4), ("company", "Company", 8, 2),
-               ("status", "Status", 8, 0), ("why", "Why now", 14, 4), ("last", "Last", 7, 0))
+               ("status", "Status", 8, 0), ("why", "Why now", 14, 4), ("last", "Last", 8, 0))
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -104,6 +104,7 @@ class CaseTable(VimTable):
         self.loading_more = False
 
     def add_cases(self, rows: Iterable[CaseRow]) -> None:
+        self.loading_more = True  # adding rows moves the cursor: no asking for more meanwhile
         for row in rows:
             key = str(row.case.id)
             if key in self.rows:
@@ -123,11 +124,17 @@ class CaseTable(VimTable):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if new >= self.max_scroll_y - NEAR_END:
-            self._ask_more()
+        if self.max_scroll_y > 0 and new >= self.max_scroll_y - NEAR_END:
+            self._ask_more()  # scrolled (e.g. with the mouse wheel) near the end
+
+    def on_resize(self) -> None:
+        super().on_resize()
+        self._check_near_end()
 
     def _check_near_end(self) -> None:
-        if self.cursor_row >= self.row_count - NEAR_END or self.max_scroll_y == 0:
+        """Near the end, or the rows do not fill the table yet: the next page, please."""
+        short = 0 < self.size.height and self.row_count < self.size.height
+        if short or self.cursor_row >= self.row_count - NEAR_END:
             self._ask_more()
 
     def _ask_more(self) -> None:

@@ -4,15 +4,18 @@ Everything the user typed goes through `lit()`; styles are ours."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ..advice import Assessment, Brief
 from ..store import CaseDetail
 from .text import ago, day, labelled, lit, money, when, words
+
+if TYPE_CHECKING:
+    from ..advice import Assessment, Brief
 
 PRESS_RESTART = ("⟳ Press restart: end this contact and try again with another agent, "
                  "or switch channel.")

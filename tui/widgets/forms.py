@@ -24,18 +24,39 @@ FIELD_ALIASES = {"at": "started_at", "start": "started_at", "end": "duration",
 
 
 def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
-    """A label, the widget (id = name) and an empty error line (id = err-name)."""
+    """One line: the label, then the widget (id = name, compact); a hint and an error line
+    (id = err-name) under it."""
     widget.id = name
-    children: list[Widget] = [Label(label, classes="field-label", markup=False), widget]
+    if hasattr(widget, "compact"):
+        widget.compact = True
+    children: list[Widget] = [Horizontal(Label(label, classes="field-label", markup=False),
+                                         widget, classes="field-row")]
     if hint:
         children.append(Static(Content.styled(hint, "dim"), classes="field-hint"))
     children.append(Static("", id=f"err-{name}", classes="field-error"))
     return Vertical(*children, classes="field", id=f"field-{name}")
 
 
+def clear_errors(screen: Widget) -> None:
+    for error in screen.query(".field-error"):
+        error.update("")
+        error.remove_class("shown")
+
+
+def show_error(screen: Widget, field_name: str, message: str) -> Static:
+    """Put `message` on the field's error line (or the form's, naming the field)."""
+    name = FIELD_ALIASES.get(field_name, field_name).replace(" ", "_")
+    targets = screen.query(f"#err-{name}") if name.isidentifier() else []
+    target = targets.first() if targets else screen.query_one("#err-form", Static)
+    own_line = target.id != "err-form" or field_name == "form"
+    target.update(Content(message if own_line else f"{field_name}: {message}"))
+    target.add_class("shown")
+    return target
+
+
 def select(options: Iterable[str], value: str | None = None, blank: bool = False,
-           prompt: str = "choose…") -> Select:
-    choices = [(o.replace("_", " "), o) for o in options]
+           prompt: str = "choose…", labels: dict[str, str] | None = None) -> Select:
+    choices = [((labels or {}).get(o, o.replace("_", " ")), o) for o in options]
     return Select(choices, value=value if value else Select.NULL, allow_blank=blank or not value,
                   prompt=prompt)
 
@@ -78,6 +99,10 @@ class FormScreen(ModalScreen):
     def save(self) -> Any:
         raise NotImplementedError
 
+    def changed_case(self, result: Any) -> int | None:
+        """Which case the save changed (None: re-assess everything)."""
+        return getattr(self, "case_id", None)
+
     # -- values --------------------------------------------------------------------------
     def value(self, name: str) -> str | None:
         """The field's text (None when blank) or the Select's value (None when unset)."""
@@ -97,37 +122,26 @@ class FormScreen(ModalScreen):
         self.dirty = True
 
     # -- errors --------------------------------------------------------------------------
-    def clear_errors(self) -> None:
-        for error in self.query(".field-error"):
-            error.update("")
-            error.remove_class("shown")
-
     def show_error(self, field_name: str, message: str) -> None:
-        name = FIELD_ALIASES.get(field_name, field_name).replace(" ", "_")
-        targets = self.query(f"#err-{name}") if name.isidentifier() else []
-        target = targets.first() if targets else self.query_one("#err-form")
-        text = message if target.id != "err-form" else f"{field_name}: {message}"
-        target.update(Content(text))
-        target.add_class("shown")
+        target = show_error(self, field_name, message)
         if target.id != "err-form":
-            widget = self.query(f"#{name}")
+            widget = self.query(f"#{target.id.removeprefix('err-')}")
             if widget:
                 widget.first().focus()
                 self.query_one("#form-fields").scroll_to_widget(target)
 
     # -- actions -------------------------------------------------------------------------
     def action_save(self) -> None:
-        self.clear_errors()
+        clear_errors(self)
         try:
             result = self.save()
         except ValidationError as exc:
             self.show_error(exc.field, exc.message)
             return
         except StoreError as exc:
-            self.query_one("#err-form", Static).update(Content(str(exc)))
-            self.query_one("#err-form").add_class("shown")
+            show_error(self, "form", str(exc))
             return
-        self.app.data_version += 1
+        self.app.notebook_changed(self.changed_case(result))
         self.dismiss(result)
 
     def action_cancel(self) -> None:

@@ -72,12 +72,17 @@ def ago(iso: str | None, now: datetime) -> str:
     seconds = (now.astimezone(timezone.utc) - dt.astimezone(timezone.utc)).total_seconds()
     future = seconds < 0
     seconds = abs(seconds)
+    days = int(seconds // 86400)
     if seconds < 3600:
         span = f"{int(seconds // 60)}m"
     elif seconds < 86400:
         span = f"{int(seconds // 3600)}h"
+    elif days < 60:
+        span = f"{days}d"
+    elif days < 730:
+        span = f"{days // 30}mo"
     else:
-        span = f"{int(seconds // 86400)}d"
+        span = f"{days // 365}y"
     return f"in {span}" if future else f"{span} ago"
 
 

@@ -1,0 +1,210 @@
+"""What `assess_all` reads: every open or waiting case boiled down to the numbers the stall
+rules decide on, a page at a time, and later the full rows of the few contacts a finding cites.
+
+SQLite does the per-contact work (counting, summing, stringing outcomes together), so Python
+sees one row per case instead of one per contact. `summarize` is the same summary worked out
+in Python from a CaseDetail, for assessing one case; the advice tests hold the two equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from itertools import groupby
+from operator import attrgetter, itemgetter
+from typing import Iterable, Iterator, NamedTuple
+
+from .cases import PROMISE_COLUMNS
+from .history import MAX_IDS
+from .records import Case, CaseDetail, Company, Promise
+
+# The columns of a finished contact as the stall rules' evidence reads it: nothing else (no
+# notes, no transcript), so citing contacts stays cheap.
+CONTACT_COLUMNS = ("id", "case_id", "channel", "started_at", "hold_seconds", "outcome",
+                   "agent", "agent_id", "reference")
+_CONTACTS = ", ".join(CONTACT_COLUMNS)
+PAGE = MAX_IDS  # cases per page
+
+# Per case, over its finished contacts (live ones have no outcome yet), strung together in
+# the order the scan meets them: group_concat has no ORDER BY before SQLite 3.44, and
+# `INDEXED BY interactions_case` walks each case's contacts by start time with no sort in
+# between (a test checks the plan). Contacts that started the same second come in index
+# order, not by id, so the few cases that have such a tie are strung again from rows read in
+# order (`_retie`). The last contact's start is mostly the case's last_activity_at (`_last`).
+_SUMMARY_SQL = (
+    "SELECT case_id, count(*), sum(hold_seconds), max(hold_seconds), min(started_at), "
+    "group_concat(id, ','), group_concat(channel, ' '), group_concat(outcome, ' '), "
+    "count(DISTINCT started_at) FROM interactions INDEXED BY interactions_case "
+    "WHERE case_id IN ({marks}) AND outcome IS NOT NULL GROUP BY case_id")
+_IN_ORDER_SQL = ("SELECT case_id, id, channel, outcome FROM interactions "
+                 "WHERE case_id IN ({marks}) AND outcome IS NOT NULL "
+                 "ORDER BY case_id, started_at, id")
+_NO_CONTACTS = (None, 0, 0, 0, None, "", "", "", 0)
+_LAST_SQL = ("SELECT case_id, max(started_at) FROM interactions WHERE case_id IN ({marks}) "
+             "AND outcome IS NOT NULL GROUP BY case_id")
+_HELD_SQL = ("SELECT case_id, count(*) FROM interactions WHERE case_id IN ({marks}) "
+             "AND outcome IS NOT NULL AND hold_seconds > 0 GROUP BY case_id")
+_LONG_SQL = (f"SELECT {_CONTACTS} FROM interactions WHERE case_id IN ({{marks}}) "
+             "AND outcome IS NOT NULL AND hold_seconds >= ? ORDER BY case_id, started_at, id")
+_PENDING_SQL = (f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({{marks}}) "
+                "AND status = 'pending' AND due_at <> '' ORDER BY case_id, due_at, id")
+_BROKEN_SQL = (f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({{marks}}) "
+               "AND status = 'broken' ORDER BY case_id, coalesce(due_at, created_at), id")
+_PROMISE_CASE, _DUE = (PROMISE_COLUMNS.split(", ").index(c) for c in ("case_id", "due_at"))
+
+
+# A case as read, its fields named like Case's: made much faster than a Case (a frozen
+# dataclass), and Assessment makes the Case from it only if it is read.
+CaseRow = NamedTuple("CaseRow", [(f.name, f.type) for f in fields(Case)])
+
+
+class CaseSummary(NamedTuple):
+    """An open or waiting case as the stall rules decide on it. The sequences (`ids`,
+    `channels`, `outcomes`) list its finished contacts oldest first, as strings the rules
+    split only when a finding needs them."""
+
+    case: Case | CaseRow
+    company: Company | None
+    contacts: int                 # finished contacts
+    hold_total: int               # seconds on hold over them
+    first_at: str | None          # the first and the last one's start
+    last_at: str | None
+    ids: str                      # "4,9,12"
+    channels: str                 # "phone chat phone"
+    outcomes: str                 # "info transferred refused"
+    # How many contacts were put on hold, counted when one was held `min_hold` seconds or
+    # all together `min_total_hold` (else 0: long holds are rare), and the ones held
+    # `min_hold` or more, as CONTACT_COLUMNS rows.
+    held: int
+    long_holds: tuple[tuple, ...]
+    overdue: tuple[Promise, ...]  # pending promises due before `now`, soonest due first
+    broken: tuple[Promise, ...]   # promises marked broken: only read when one is overdue
+    promise_ahead: bool           # a pending promise due at or after `now`
+
+
+def _marks(ids: list) -> str:
+    return ", ".join("?" * len(ids))
+
+
+class AdviceQueryOps:
+    """Mixed into Store."""
+
+    def iter_case_summaries(self, now: str, min_hold: int, min_total_hold: int,
+                            page: int | None = None) -> Iterator[list[CaseSummary]]:
+        """Every open or waiting case by id, summarised for the stall rules at `now` (ISO
+        UTC), `page` cases at a time (PAGE): memory stays flat however big the notebook is."""
+        companies: dict[int, Company] = {}
+        for cases in self._active_pages(min(page or PAGE, MAX_IDS), CaseRow._make):
+            ids = [c.id for c in cases]
+            contacts = {row[0]: row for row in self._rows(_SUMMARY_SQL, ids)}
+            self._retie(contacts)
+            last = self._last(cases, contacts)
+            long = [i for i, row in contacts.items()
+                    if row[3] >= min_hold or row[2] >= min_total_hold]
+            held = dict(self._rows(_HELD_SQL, long)) if long else {}
+            long_holds = self._grouped(_LONG_SQL, long, CONTACT_COLUMNS.index("case_id"),
+                                       min_hold)
+            ahead, overdue, broken = self._promises(ids, now)
+            companies.update(self._companies({c.company_id for c in cases} - companies.keys()))
+            out = []
+            for c in cases:
+                case_id = c.id
+                _, count, hold_total, _, first_at, ids_, channels, outcomes, _ = \
+                    contacts.get(case_id, _NO_CONTACTS)
+                out.append(CaseSummary(
+                    c, companies.get(c.company_id), count, hold_total, first_at,
+                    last.get(case_id), ids_, channels, outcomes, held.get(case_id, 0),
+                    long_holds.get(case_id, ()), overdue.get(case_id, ()),
+                    broken.get(case_id, ()), case_id in ahead))
+            yield out
+
+    def _promises(self, case_ids: list[int], now: str) -> tuple[set[int], dict, dict]:
+        """(cases with a pending promise due at or after `now`; case id -> its pending
+        promises due before `now`; case id -> its broken promises, for those cases)."""
+        ahead, overdue = set(), {}
+        for row in self._rows(_PENDING_SQL, case_ids):
+            if row[_DUE] < now:
+                overdue.setdefault(row[_PROMISE_CASE], []).append(Promise(*row))
+            else:
+                ahead.add(row[_PROMISE_CASE])
+        broken = {case_id: tuple(Promise(*row) for row in rows) for case_id, rows
+                  in self._grouped(_BROKEN_SQL, list(overdue), _PROMISE_CASE).items()}
+        return ahead, {case_id: tuple(late) for case_id, late in overdue.items()}, broken
+
+    def _retie(self, contacts: dict[int, tuple]) -> None:
+        """Sequences in (started_at, id) order for the cases with contacts that started the
+        same second (fewer distinct starts than contacts)."""
+        tied = [case_id for case_id, row in contacts.items() if row[-1] < row[1]]
+        if not tied:
+            return
+        for case_id, group in groupby(self._rows(_IN_ORDER_SQL, tied), key=itemgetter(0)):
+            _, ids, channels, outcomes = zip(*group)
+            contacts[case_id] = (*contacts[case_id][:5], ",".join(map(str, ids)),
+                                 " ".join(channels), " ".join(outcomes), len(ids))
+
+    def _last(self, cases: list[CaseRow], contacts: dict[int, tuple]) -> dict[int, str]:
+        """case id -> its last finished contact's start. The case's last_activity_at is the
+        latest of its opening and every contact's start, so it is that start unless a contact
+        is still live or the case was opened after its last contact started; those few are
+        read here."""
+        last, unsure = {}, []
+        for c in cases:
+            count = contacts[c.id][1] if c.id in contacts else 0
+            if not count:
+                continue
+            if count == c.contacts and c.last_activity_at != c.opened_at:
+                last[c.id] = c.last_activity_at
+            else:
+                unsure.append(c.id)
+        if unsure:
+            last.update(self._rows(_LAST_SQL, unsure))
+        return last
+
+    def _rows(self, sql: str, case_ids: list[int], *params):
+        """`sql` run on those cases (its `{marks}` for their ids), with `params` after them."""
+        return self.conn.execute(sql.format(marks=_marks(case_ids)), (*case_ids, *params))
+
+    def _grouped(self, sql: str, case_ids: list[int], key: int,
+                 *params) -> dict[int, tuple[tuple, ...]]:
+        """case id -> the rows `sql` gives for those cases, sorted by case (in column `key`)."""
+        if not case_ids:
+            return {}
+        return {case_id: tuple(group) for case_id, group
+                in groupby(self._rows(sql, case_ids, *params), key=itemgetter(key))}
+
+    def finished_contacts(self, ids: Iterable[int]) -> dict[int, tuple]:
+        """id -> CONTACT_COLUMNS row of the given contacts that have finished."""
+        ids = sorted(ids)
+        out: dict[int, tuple] = {}
+        for start in range(0, len(ids), MAX_IDS):
+            chunk = ids[start:start + MAX_IDS]
+            out.update((row[0], row) for row in self.conn.execute(
+                f"SELECT {_CONTACTS} FROM interactions WHERE id IN ({_marks(chunk)}) "
+                "AND outcome IS NOT NULL", chunk))
+        return out
+
+
+def contact_row(interaction) -> tuple:
+    return tuple(getattr(interaction, column) for column in CONTACT_COLUMNS)
+
+
+def summarize(detail: CaseDetail, now: str, min_hold: int,
+              min_total_hold: int) -> tuple[CaseSummary, tuple[tuple, ...]]:
+    """What `iter_case_summaries` gives for this case, worked out in Python, and its finished
+    contacts as CONTACT_COLUMNS rows, oldest first."""
+    done = sorted((i for i in detail.interactions if i.outcome is not None),
+                  key=attrgetter("started_at", "id"))     # ties go to the older id
+    promises = detail.promises
+    overdue = tuple(sorted((p for p in promises if p.status == "pending" and p.due_at
+                            and p.due_at < now), key=attrgetter("due_at", "id")))
+    total = sum(i.hold_seconds for i in done)
+    long_holds = tuple(contact_row(i) for i in done if i.hold_seconds >= min_hold)
+    summary = CaseSummary(
+        detail.case, detail.company, len(done), total,
+        done[0].started_at if done else None, done[-1].started_at if done else None,
+        ",".join(str(i.id) for i in done), " ".join(i.channel for i in done),
+        " ".join(i.outcome for i in done),
+        sum(1 for i in done if i.hold_seconds > 0)
+        if long_holds or total >= min_total_hold else 0, long_holds, overdue,
+        tuple(p for p in promises if p.status == "broken") if overdue else (),
+        any(p.status == "pending" and p.due_at and p.due_at >= now for p in promises))
+    return summary, tuple(map(contact_row, done))
