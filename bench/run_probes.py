@@ -75,7 +75,11 @@ async def pilot(pilot):
     while time.monotonic() < deadline:
         rows = rows_on_screen()
         if rows:
-            await pilot.pause()            # let that frame be painted
+            # Stop at the first frame painted with rows. (pilot.pause() would wait for the
+            # app to go idle, i.e. for the attention order computed in the background.)
+            painted = asyncio.Event()
+            app.call_after_refresh(painted.set)
+            await painted.wait()
             report(ready_s=time.time() - t0, rows=rows, screen=type(app.screen).__name__)
             app.exit()
             return

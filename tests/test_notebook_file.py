@@ -142,3 +142,39 @@ def test_upgrade_runs_one_step_per_version_after_a_backup(db_path, monkeypatch):
     old = sqlite3.connect(backups[0])
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT title FROM cases").fetchall() == [("kept across upgrades",)]
+
+
+def test_statistics_are_refreshed_only_when_the_notebook_has_grown(db_path):
+    s = Store(db_path, clock=lambda: NOW)
+    s.conn.executemany("INSERT INTO companies (uid, name, created_at, updated_at) "
+                       "VALUES (?, ?, '', '')", [("c1", "A")])
+    with s.write():
+        s.conn.executemany(
+            "INSERT INTO cases (uid, company_id, title, opened_at, last_activity_at, created_at, "
+            "updated_at, status) VALUES (?, 1, 't', '2026-01-01', '2026-01-01', '', '', ?)",
+            [(f"u{n}", "open" if n % 4 == 0 else "resolved") for n in range(3000)])
+    s.close()
+
+    def analyzed() -> int:
+        conn = sqlite3.connect(db_path)
+        try:
+            return conn.execute("SELECT max(CAST(stat AS INTEGER)) FROM sqlite_stat1 "
+                                "WHERE tbl = 'cases'").fetchone()[0]
+        except sqlite3.OperationalError:
+            return 0
+        finally:
+            conn.close()
+
+    Store(db_path).close()
+    assert analyzed() == 3000
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE sqlite_stat1 SET stat = '1 1' WHERE tbl = 'cases' "
+                  "AND idx = 'cases_active_activity'")  # a partial index counts fewer rows
+    conn.commit()
+    conn.close()
+    Store(db_path).close()
+    conn = sqlite3.connect(db_path)
+    kept = conn.execute("SELECT stat FROM sqlite_stat1 WHERE idx = 'cases_active_activity'"
+                        ).fetchone()[0]
+    conn.close()
+    assert kept == "1 1"  # not re-analyzed: the table's count is its largest row

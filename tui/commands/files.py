@@ -103,6 +103,10 @@ def backup(env, output):
     click.echo(store.backup(dest))
 
 
+EXPECTED_TABLES = {"companies", "cases", "case_refs", "interactions", "transcripts", "promises",
+                   "meta", "search_index"}
+
+
 def _mode(path: Path) -> str | None:
     return oct(stat.S_IMODE(path.stat().st_mode)) if path.exists() else None
 
@@ -156,8 +160,9 @@ def _examine(env, report: dict) -> None:
             == APPLICATION_ID,
             "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
             "read_only": store.read_only,
-            "counts": {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            "counts": {t: store.db[t].count
                        for t in ("companies", "cases", "interactions", "promises")},
+            "missing_tables": sorted(EXPECTED_TABLES - set(store.db.table_names())),
             "live_contacts": len(store.live_contacts()),
             "permissions": {str(p): _mode(p) for p in _notebook_files(path)},
         })
@@ -167,6 +172,9 @@ def _examine(env, report: dict) -> None:
             problems.append("integrity check failed: restore from a backup")
         if fk:
             problems.append(f"{len(fk)} rows point at missing rows")
+        if report["missing_tables"]:
+            problems.append(f"tables missing: {', '.join(report['missing_tables'])}; restore "
+                            "a backup")
         for p, mode in report["permissions"].items():
             if mode != "0o600":
                 problems.append(f"{p} is {mode}, should be 0o600 (chmod 600 {p})")

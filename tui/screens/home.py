@@ -150,6 +150,8 @@ class HomeScreen(Screen):
         table = self.query_one("#cases", CaseTable)
         table.exhausted = source.done
         table.add_cases(rows)
+        if not self.app.first_rows.is_set():
+            self.call_after_refresh(self.app.first_rows.set)
         if self._restore_key and self._restore_key in table.rows:
             table.move_cursor(row=table.get_row_index(self._restore_key))
             self._restore_key = None
