@@ -178,3 +178,12 @@ def test_statistics_are_refreshed_only_when_the_notebook_has_grown(db_path):
                         ).fetchone()[0]
     conn.close()
     assert kept == "1 1"  # not re-analyzed: the table's count is its largest row
+
+
+@pytest.mark.parametrize("content", [b"x", b"junk\n", b"A" * 511, b"B" * 4096])
+def test_small_or_garbage_files_are_refused_untouched(tmp_path, content):
+    path = tmp_path / "file.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        Store(path)
+    assert path.read_bytes() == content

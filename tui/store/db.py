@@ -18,7 +18,7 @@ from .paths import data_dir
 from .validate import now_utc, to_iso
 
 BUSY_TIMEOUT_MS = 15_000  # SUPPORTLOG_BUSY_TIMEOUT_MS overrides it (tests, slow disks)
-SQLITE_MAGIC = b"SQLite format 3\x00"
+MIN_PAGE = 512  # the smallest SQLite page: no real database file is smaller
 
 
 def busy_timeout_ms() -> int:
@@ -94,9 +94,13 @@ class Connection:
             raise StoreError(f"no notebook at {path}; create one with `supportlog new` "
                              "or pass --db with the right path")
         if exists:
-            with open(path, "rb") as fh:
-                head = fh.read(16)
-            if head and head != SQLITE_MAGIC:
+            # Never open a file descriptor of our own on the notebook: closing it would drop
+            # every POSIX lock this process's SQLite connections hold on the file, and other
+            # processes could then reset the WAL under them (seen as "disk I/O error"). A
+            # database is empty or at least one 512-byte page; SQLite rejects larger garbage
+            # itself (SQLITE_NOTADB) without writing to it.
+            size = path.stat().st_size
+            if 0 < size < MIN_PAGE:
                 raise StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
                                  "pass --db with another path")
             # The owner's write bit too: root may write anything, but a notebook its owner

@@ -1,0 +1,63 @@
+"""The app and CLI writers at once: every write succeeds, nobody is shown "locked", every
+row is there. And a bad notebook file through the app's own entry point is one clean line."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from tui.cli import cli
+from tui.store import Store
+from ui_fixtures import SIZE, app_factory, clock, messages, seeded, settle, ui  # noqa: F401
+
+
+@ui
+async def test_app_and_cli_writers_at_once(app_factory, seeded, db_path):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        writers = [subprocess.Popen(
+            [sys.executable, "-m", "tui.cli", "--db", str(db_path), "log", str(seeded.quiet),
+             "--channel", "email", "--outcome", "info", "--note", f"cli {w}"],
+            stderr=subprocess.PIPE, text=True) for w in range(4)]
+        script = ("import sys\nfrom tui.store import Store\ns = Store(sys.argv[1])\n"
+                  "for n in range(150):\n"
+                  "    s.log_interaction(int(sys.argv[2]), 'chat', 'info', notes=f'bulk {n}')\n")
+        bulk = subprocess.Popen([sys.executable, "-c", script, str(db_path),
+                                 str(seeded.stalled)], stderr=subprocess.PIPE, text=True)
+        live = app.write(lambda s: s.start_contact(seeded.quiet, "phone"))
+        for n in range(120):  # what typing into a live contact does: save as it goes
+            app.write(lambda s, n=n: s.edit_interaction(live.id, notes=f"typed {n}", hold=n))
+            if n % 10 == 0:
+                app.write(lambda s, n=n: s.log_interaction(seeded.done, "letter", "info",
+                                                           notes=f"app {n}"))
+            await asyncio.sleep(0)
+        codes = [p.wait(timeout=120) for p in (*writers, bulk)]
+        errors = [p.stderr.read() for p in (*writers, bulk)]
+        await settle(pilot)
+        assert codes == [0] * 5, errors
+        assert not [m for m in messages(app) if "locked" in m or "error" in m.lower()]
+    with Store(db_path) as s:
+        notes = [r[0] for r in s.conn.execute("SELECT notes FROM interactions")]
+        assert sum(n.startswith("bulk ") for n in notes if n) == 150
+        assert sum(n.startswith("cli ") for n in notes if n) == 4
+        assert sum(n.startswith("app ") for n in notes if n) == 12
+        assert s.get_interaction(live.id).notes == "typed 119"
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_bare_supportlog_on_a_bad_file_is_one_line(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_text("this is a shopping list, not a notebook")
+    result = CliRunner().invoke(cli, ["--db", str(bad)])  # no subcommand: the app's path
+    assert result.exit_code == 3
+    assert result.stderr == (f"supportlog: {bad} is not a supportlog notebook (not a SQLite "
+                             "database); pass --db with another path\n")
+    assert bad.read_text().startswith("this is a shopping list")
+    missing = tmp_path / "nope" / "n.db"
+    result = CliRunner().invoke(cli, ["--db", str(missing)])
+    assert result.exit_code == 3 and "does not exist" in result.stderr
+    assert not missing.parent.exists()
