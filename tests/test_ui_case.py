@@ -293,3 +293,29 @@ async def test_edit_a_logged_contact(app_factory, seeded, db_path):
         contact = case_in(db_path, seeded.quiet).interactions[0]
         assert (contact.agent, contact.outcome, contact.ended_at) == (
             "Samira", "escalated", "2026-11-24T15:10:00Z")
+
+
+@ui
+async def test_snooze_from_the_case_screen(app_factory, seeded, db_path):
+    from tui.screens.contact_form import SnoozeForm
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_case(seeded.stalled)
+        await settle(pilot)
+        await pilot.press("z")
+        await settle(pilot)
+        assert isinstance(app.screen, SnoozeForm)
+        app.screen.query_one("#until", Input).value = "someday"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, SnoozeForm)  # kept open, with what was typed
+        assert app.screen.query_one("#until", Input).value == "someday"
+        assert "someday" in plain(app.screen.query_one("#err-until"))
+        app.screen.query_one("#until", Input).value = "2026-12-05"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert "Snoozed until: 2026-12-05" in plain(app.screen.query_one("#case-header"))
+    with Store(db_path) as s:
+        assert s.get_case(seeded.stalled).snoozed_until == "2026-12-05T23:59:59Z"

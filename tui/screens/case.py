@@ -45,6 +45,8 @@ class CaseScreen(Screen):
         Binding("a", "status('abandoned')", "Abandon", show=False),
         Binding("o", "status('open')", "Reopen", show=False),
         Binding("e", "edit", "Edit"),
+        Binding("z", "snooze", "Snooze", show=False,
+                tooltip="Quiet the findings until a date (they said: wait)"),
         Binding("d", "delete", "Delete", show=False),
         Binding("t", "transcript", "Transcript", show=False,
                 tooltip="Open the highlighted contact's transcript"),
@@ -184,6 +186,11 @@ class CaseScreen(Screen):
     def action_promise(self) -> None:
         from .contact_form import PromiseForm
         self.app.push_screen(PromiseForm(self.case_id))
+
+    def action_snooze(self) -> None:
+        from .contact_form import SnoozeForm
+        until = self.detail.case.snoozed_until if self.detail else None
+        self.app.push_screen(SnoozeForm(self.case_id, until))
 
     def action_promise_status(self, status: str) -> None:
         pid = self._selected("#promises")

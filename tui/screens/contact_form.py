@@ -98,3 +98,21 @@ class PromiseForm(FormScreen):
         promise = self.app.store.add_promise(self.case_id, self.value("promise") or "",
                                              self.value("promise_due"))
         return promise.id
+
+
+class SnoozeForm(FormScreen):
+    """"They said 10 working days": quiet the case's findings until a date."""
+
+    TITLE = "Snooze this case's findings"
+
+    def __init__(self, case_id: int, until: str | None = None) -> None:
+        super().__init__()
+        self.case_id, self.until = case_id, until
+
+    def fields(self) -> ComposeResult:
+        current = local(self.until).strftime("%Y-%m-%d") if self.until else ""
+        yield field("until", "Until (YYYY-MM-DD)", Input(current),
+                    "findings stay visible but stop counting; empty wakes the case now")
+
+    def save(self) -> int:
+        return self.app.store.snooze(self.case_id, self.value("until")).id
