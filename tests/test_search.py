@@ -98,3 +98,15 @@ def test_common_words_rank_among_the_most_recent_matches(store, monkeypatch):
     assert {h.when[:10] for h in hits} == {"2026-11-04", "2026-11-05", "2026-11-06"}
     monkeypatch.setattr(queries, "SEARCH_CAP", 2000)
     assert store.search("refund")[0].when == "2026-10-01T09:00:00Z"  # below the cap: exact
+
+
+def test_search_pages_with_offset(store):
+    case = store.create_case("Bank", "statement")
+    for n in range(7):
+        store.log_interaction(case.id, "email", "info", notes=f"walrus {n}")
+    whole = [h.interaction_id for h in store.search("walrus", limit=50)]
+    paged = [h.interaction_id for off in (0, 3, 6) for h in store.search("walrus", limit=3,
+                                                                         offset=off)]
+    assert len(whole) == 7 and paged == whole
+    assert [h.case_id for h in store.search("", limit=1, offset=0)] == [case.id]
+    assert store.search("", limit=1, offset=1) == []

@@ -129,3 +129,26 @@ async def test_names_cases_that_stalled_since_last_start(app_factory, seeded, db
     async with again.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
         assert not [m for m in messages(again) if "stalled since" in m]
+
+
+@ui
+async def test_search_hits_page_in_as_the_cursor_nears_the_end(app_factory, db_path, clock):
+    with Store(db_path, clock=clock) as s:
+        case = s.create_case("Bank", "statement", opened_at="2026-11-01T09:00:00Z")
+        for n in range(130):
+            s.log_interaction(case.id, "email", "info", notes=f"narwhal {n}",
+                              started_at="2026-11-02T09:00:00Z")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"narwhal")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        hits = app.screen.query_one("#hits")
+        assert hits.row_count == 50 and not hits.exhausted  # one page, more to come
+        await pilot.press("enter")           # into the hits
+        for _ in range(3):
+            await pilot.press("G")           # to the end: the next page arrives
+            await settle(pilot)
+        assert hits.row_count == 130 and hits.exhausted
+        assert len(set(hits.rows)) == 130   # every hit once

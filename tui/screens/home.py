@@ -13,13 +13,14 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Static, Tab, Tabs
 
 from ..store.records import CHANNELS
-from ..widgets.case_table import CaseTable, HitTable
+from ..widgets.case_table import CaseTable, HitTable, PagedTable
 from ..widgets.case_views import CasePreview
 from ..widgets.suggest import company_suggester
 from ..widgets.text import lit
 from .home_rows import TABS, RowSource
 
 SEARCH_DEBOUNCE = 0.2
+HIT_PAGE = 50  # search hits fetched at a time
 PREVIEW_DEBOUNCE = 0.08
 
 WELCOME = Content.assemble(
@@ -74,6 +75,7 @@ class HomeScreen(Screen):
         self.total: int | None = None   # cases in the notebook, once counted
         self._stale = False
         self._restore_key: str | None = None
+        self._hits: tuple[str, str | None, int] = ("", None, 0)  # words, company, loaded
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -159,9 +161,24 @@ class HomeScreen(Screen):
             self.query_one(CasePreview).clear("Your notebook is empty." if self.total == 0
                                               else "No cases here. Try another tab or filter.")
 
-    @on(CaseTable.NeedMore)
-    def _more(self) -> None:
-        self.load_page()
+    @on(PagedTable.NeedMore)
+    def _more(self, event: PagedTable.NeedMore) -> None:
+        if isinstance(event.table, HitTable):
+            self.more_hits()
+        else:
+            self.load_page()
+
+    @work(exclusive=True, group="more-hits")  # never cancels a search being typed
+    async def more_hits(self) -> None:
+        """The next page of the current search's ranked hits, as the cursor nears the end."""
+        words, company, loaded = self._hits
+        hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE, offset=loaded,
+                                                      company=company))
+        if self._hits[:2] != (words, company):
+            return  # the query changed meanwhile
+        self._hits = (words, company, loaded + len(hits))
+        self.query_one("#hits", HitTable).show_hits(hits, more=True,
+                                                    exhausted=len(hits) < HIT_PAGE)
 
     @work(exclusive=True, group="counts")
     async def update_counts(self) -> None:
@@ -332,9 +349,10 @@ class HomeScreen(Screen):
             await asyncio.sleep(SEARCH_DEBOUNCE)  # typing cancels this worker; last one runs
         company = self.company
         words = as_you_type(query)
-        hits = await self.app.read(lambda s: s.search(words, limit=50, company=company))
+        hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE, company=company))
+        self._hits = (words, company, len(hits))
         table = self.query_one("#hits", HitTable)
-        table.show_hits(hits)
+        table.show_hits(hits, exhausted=len(hits) < HIT_PAGE)
         self._preview_highlighted(table)
         if not hits:
             self.query_one(CasePreview).clear(f"No match for {query.strip()!r}."

@@ -112,19 +112,21 @@ class QueryOps:
         counts.update(self.conn.execute("SELECT status, count(*) FROM cases GROUP BY status"))
         return counts
 
-    def search(self, query: str | None, *, limit: int = 50, status: str | None = None,
-               company: str | None = None) -> list[SearchHit]:
+    def search(self, query: str | None, *, limit: int = 50, offset: int = 0,
+               status: str | None = None, company: str | None = None) -> list[SearchHit]:
         """Ranked hits (bm25) over cases and interactions; blank query = most recent cases.
 
         A word found in hundreds of thousands of rows would make bm25 and snippet() run on
         every match (0.7 s at 1M contacts), so each kind is ranked among its SEARCH_CAP most
         recent matches (filters applied while collecting them); snippets are built for the
-        final page only. Words rarer than the cap rank exactly."""
+        final page only. Words rarer than the cap rank exactly. `offset` pages through the
+        ranked hits (bounded by the cap)."""
         match = fts_query(query)
         if match is None:
-            page = self.list_cases(status=status, company=company, limit=limit)
+            page = self.list_cases(status=status, company=company, limit=offset + limit)
             return [SearchHit(c.id, c.title, c.company, c.status, None, c.last_activity_at,
-                              (c.notes or "").split("\n")[0][:120]) for c in page.items]
+                              (c.notes or "").split("\n")[0][:120])
+                    for c in page.items[offset:]]
         where, args = self._filters(status, company, None)
         joined = ("JOIN cases c ON c.id = f.case_id" + "".join(f" AND {w}" for w in where)
                   if where else "")
@@ -135,7 +137,7 @@ class QueryOps:
             for op, order in ((">", "DESC"), ("<", "ASC")))
         sql = (
             f"WITH candidates AS ({candidates}), "
-            "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ?) "
+            "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ? OFFSET ?) "
             "SELECT c.id, c.title, co.name, c.status, "
             "CASE WHEN s.rowid > 0 THEN s.rowid END, "
             "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
@@ -144,7 +146,7 @@ class QueryOps:
             "FROM top JOIN search_index s ON s.rowid = top.id "
             "JOIN cases c ON c.id = s.case_id JOIN companies co ON co.id = c.company_id "
             "WHERE search_index MATCH ? ORDER BY top.rank")
-        params = (*args, match, *args, match, limit, match)
+        params = (*args, match, *args, match, limit, offset, match)
         return [SearchHit(*row) for row in self.conn.execute(sql, params)]
 
     def recent_activity(self, limit: int = 10) -> list[Case]:

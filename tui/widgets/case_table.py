@@ -82,16 +82,14 @@ class VimTable(FitTable):
     ]
 
 
-class CaseTable(VimTable):
-    """Cases, a page at a time; asks for more (NeedMore) when the cursor nears the end."""
+class PagedTable(VimTable):
+    """A list filled a page at a time: asks for more (NeedMore) when the cursor or the
+    scroll nears the end, or when the rows do not fill the table yet."""
 
     class NeedMore(Message):
-        def __init__(self, table: "CaseTable") -> None:
+        def __init__(self, table: "PagedTable") -> None:
             super().__init__()
             self.table = table
-
-    COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 4), ("company", "Company", 8, 2),
-               ("status", "Status", 8, 0), ("why", "Why now", 14, 4), ("last", "Last", 8, 0))
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -102,21 +100,6 @@ class CaseTable(VimTable):
         self.clear()
         self.exhausted = False
         self.loading_more = False
-
-    def add_cases(self, rows: Iterable[CaseRow]) -> None:
-        self.loading_more = True  # adding rows moves the cursor: no asking for more meanwhile
-        for row in rows:
-            key = str(row.case.id)
-            if key in self.rows:
-                continue
-            case = row.case
-            score = Text(f"{row.score:.1f}" if row.score else "", style="bold",
-                         justify="right")
-            self.add_row(score, cell(case.title, limit=60), cell(case.company, limit=30),
-                         cell(case.status, STATUS_STYLES.get(case.status, "")),
-                         cell(row.why, row.why_style, limit=80), cell(row.last), key=key)
-        self.loading_more = False
-        self._check_near_end()
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
@@ -143,14 +126,46 @@ class CaseTable(VimTable):
             self.post_message(self.NeedMore(self))
 
 
-class HitTable(VimTable):
-    """Full-text search hits, best first, matched words highlighted."""
+class CaseTable(PagedTable):
+    """Cases, a page at a time."""
+
+    COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 4), ("company", "Company", 8, 2),
+               ("status", "Status", 8, 0), ("why", "Why now", 14, 4), ("last", "Last", 8, 0))
+
+    def add_cases(self, rows: Iterable[CaseRow]) -> None:
+        self.loading_more = True  # adding rows moves the cursor: no asking for more meanwhile
+        for row in rows:
+            key = str(row.case.id)
+            if key in self.rows:
+                continue
+            case = row.case
+            score = Text(f"{row.score:.1f}" if row.score else "", style="bold",
+                         justify="right")
+            self.add_row(score, cell(case.title, limit=60), cell(case.company, limit=30),
+                         cell(case.status, STATUS_STYLES.get(case.status, "")),
+                         cell(row.why, row.why_style, limit=80), cell(row.last), key=key)
+        self.loading_more = False
+        self._check_near_end()
+
+
+class HitTable(PagedTable):
+    """Full-text search hits, best first, matched words highlighted; a page at a time."""
 
     COLUMNS = (("case", "Case", 14, 3), ("company", "Company", 8, 1), ("status", "Status", 8, 0),
                ("when", "When", 16, 0), ("match", "Match", 16, 5))
 
-    def show_hits(self, hits: list[SearchHit]) -> None:
-        self.clear()
+    def show_hits(self, hits: list[SearchHit], *, more: bool = False,
+                  exhausted: bool = True) -> None:
+        """The first page of a search (or, with `more`, the next one)."""
+        if not more:
+            self.reset()
+        self.loading_more = True
+        self.add_hits(hits)
+        self.exhausted = exhausted
+        self.loading_more = False
+        self._check_near_end()
+
+    def add_hits(self, hits: list[SearchHit]) -> None:
         for hit in hits:
             key = f"{hit.case_id}:{hit.interaction_id or ''}"
             if key in self.rows:
