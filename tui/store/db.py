@@ -6,6 +6,7 @@ import os
 import secrets
 import sqlite3
 import stat
+import time
 from contextlib import contextmanager
 from functools import cached_property
 from datetime import datetime
@@ -141,8 +142,7 @@ class Connection:
             raise StoreError(f"{path} was written by a newer supportlog (schema {version}, this "
                              f"one knows up to {schema.schema_version()}); upgrade supportlog")
         if not self.read_only:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn, busy)
             conn.execute("PRAGMA synchronous = FULL")
         if version < schema.schema_version():
             if self.read_only:
@@ -273,6 +273,22 @@ class Connection:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _enable_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
+    """Switch an old (rollback-journal) notebook to WAL. SQLite answers SQLITE_BUSY at once
+    when another connection holds a lock, without its busy handler (two processes opening
+    an old notebook together), so retry until the busy timeout, re-reading the mode."""
+    deadline = time.monotonic() + busy_ms / 1000
+    delay = 0.005
+    while conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 def _unique(path: Path) -> Path:
