@@ -13,7 +13,10 @@ import subprocess
 import sys
 import time
 
-# A bare Textual app with a one-row table: ready once that row has been painted.
+# Both apps are timed the same way: ready at the end of the first frame written to the
+# terminal (Textual's post_display_hook) while a DataTable on the active screen has rows.
+
+# A bare Textual app with a one-row table.
 BARE_APP = r"""
 import json, os, time
 from textual.app import App
@@ -27,42 +30,32 @@ class Bare(App):
         table = self.query_one(DataTable)
         table.add_columns("case")
         table.add_row("a row")
-        self.call_after_refresh(self.ready)
 
-    def ready(self):
-        # Textual captures print() while an app runs; write to the real stdout.
-        os.write(1, (json.dumps({"ready_s": time.time() - float(os.environ["BENCH_T0"])})
-                     + "\n").encode())
-        self.exit()
+    def post_display_hook(self):
+        if self.screen.query(DataTable).first().row_count:
+            # Textual captures print() while an app runs; write to the real stdout.
+            os.write(1, (json.dumps({"ready_s": time.time() - float(os.environ["BENCH_T0"])})
+                         + "\n").encode())
+            self.exit()
 
 Bare().run(headless=True, size=(120, 40))
 """
 
-# supportlog's app on the notebook in BENCH_DB: ready once the home screen's list has rows
-# on screen. The auto-pilot polls every 5 ms for a DataTable with rows on the active screen.
+# supportlog's app on the notebook in BENCH_DB.
 SUPPORTLOG_APP = r"""
-import asyncio, inspect, json, os, sys, time
+import json, os, sys, time
 t0 = float(os.environ["BENCH_T0"])
 
 def report(**fields):
     os.write(1, (json.dumps(fields) + "\n").encode())   # print() is captured inside the app
 
-try:
-    from tui.app import SupportlogApp
-except Exception as exc:
-    report(pending=f"tui.app.SupportlogApp is not importable: {exc!r}")
-    sys.exit(0)
 from textual.widgets import DataTable
+from tui.app import SupportlogApp
 from tui.store import Store
 
-params = list(inspect.signature(SupportlogApp).parameters)
-store = None
-if params and params[0] == "store":
-    store = Store(os.environ["BENCH_DB"], create=False)
-    app = SupportlogApp(store)
-else:
-    os.environ["SUPPORTLOG_DB"] = os.environ["BENCH_DB"]
-    app = SupportlogApp()
+store = Store(os.environ["BENCH_DB"], create=False)
+app = SupportlogApp(store)
+done = False
 
 def rows_on_screen():
     for table in app.screen.query(DataTable):
@@ -70,26 +63,18 @@ def rows_on_screen():
             return table.row_count
     return 0
 
-async def pilot(pilot):
-    deadline = time.monotonic() + float(os.environ.get("BENCH_TIMEOUT", "60"))
-    while time.monotonic() < deadline:
-        rows = rows_on_screen()
-        if rows:
-            # Stop at the first frame painted with rows. (pilot.pause() would wait for the
-            # app to go idle, i.e. for the attention order computed in the background.)
-            painted = asyncio.Event()
-            app.call_after_refresh(painted.set)
-            await painted.wait()
-            report(ready_s=time.time() - t0, rows=rows, screen=type(app.screen).__name__)
-            app.exit()
-            return
-        await asyncio.sleep(0.005)
-    report(pending=f"no list with rows on {type(app.screen).__name__} within the timeout")
-    app.exit()
+def post_display_hook():
+    global done
+    SupportlogApp.post_display_hook(app)
+    rows = rows_on_screen()
+    if rows and not done:
+        done = True
+        report(ready_s=time.time() - t0, rows=rows, screen=type(app.screen).__name__)
+        app.exit()
 
-app.run(headless=True, size=(120, 40), auto_pilot=pilot)
-if store is not None:
-    store.close()
+app.post_display_hook = post_display_hook   # run_probe's timeout ends a start that hangs
+app.run(headless=True, size=(120, 40))
+store.close()
 """
 
 # Page through every case (the iterator the CLI uses, then the UI's 50-row pages) and report

@@ -110,3 +110,54 @@ def test_search_pages_with_offset(store):
     assert len(whole) == 7 and paged == whole
     assert [h.case_id for h in store.search("", limit=1, offset=0)] == [case.id]
     assert store.search("", limit=1, offset=1) == []
+
+
+def test_prefix_listed_as_words_finds_what_the_native_prefix_finds(store, monkeypatch):
+    case = store.create_case("Bank", "Supervisor callback", notes="ask the SUPERVISING team")
+    store.log_interaction(case.id, "phone", "escalated", notes="supervisors were busy")
+    store.log_interaction(case.id, "chat", "info", notes="Supervisión pendiente")  # accented
+    store.log_interaction(case.id, "chat", "promised", notes="they promised; promises, promises")
+    store.log_interaction(case.id, "chat", "info", notes="nothing relevant")
+    # "supervis" and "promis" are stems that porter would stem again if quoted as they are
+    assert store._prefix_words("superv") and store._prefix_words("promis")
+    listed = {q: {(h.case_id, h.interaction_id, h.snippet) for h in store.search(q)}
+              for q in ("superv*", "promis*", "Superv*")}
+    monkeypatch.setattr(type(store), "_prefix_words", lambda self, prefix: None)
+    native = {q: {(h.case_id, h.interaction_id, h.snippet) for h in store.search(q)}
+              for q in listed}
+    assert listed == native
+    assert len(native["superv*"]) == 3 and len(native["promis*"]) == 1
+    assert all(MARK_START in snippet for hits in native.values() for *_, snippet in hits)
+
+
+def test_prefix_listing_follows_writes_and_caps_broad_prefixes(store, monkeypatch):
+    from tui.store import prefix
+    case = store.create_case("Bank", "statement")
+    assert store.search("walr*") == []
+    store.log_interaction(case.id, "email", "info", notes="walrus")
+    assert len(store.search("walr*")) == 1  # the cached word list was dropped by the write
+    monkeypatch.setattr(prefix, "PREFIX_WORDS", 2)
+    for notes in ("wax", "wax", "wax", "wane", "wane", "wander"):
+        store.log_interaction(case.id, "email", "info", notes=notes)
+    assert store._prefix_words("wa") == ['"wax"', '"wane"']  # the most frequent ones
+    assert store._prefix_words("ünï") is None and store._prefix_words("a-b") is None
+
+
+def test_prefix_search_on_a_read_only_notebook(tmp_path):
+    from tui.store import Store
+    path = tmp_path / "ro.db"
+    with Store(path) as store:
+        store.log_interaction(store.create_case("Bank", "x").id, "email", "info",
+                              notes="supervisor")
+    path.chmod(0o400)
+    with Store(path, create=False) as store:
+        assert store.read_only and len(store.search("superv*")) == 1
+
+
+@pytest.mark.parametrize("typed, searched", [
+    ("tele", "tele*"), ("te", "te"), ("refund te", "refund te"), ("refund tel", "refund tel*"),
+    ("tele ", "tele "), ("tele*", "tele*"), ("", ""), ("x-", "x-"),
+])
+def test_search_as_you_type_prefixes_words_of_three_letters(typed, searched):
+    from tui.screens.home import as_you_type
+    assert as_you_type(typed) == searched

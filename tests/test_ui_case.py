@@ -319,3 +319,19 @@ async def test_snooze_from_the_case_screen(app_factory, seeded, db_path):
         assert "Snoozed until: 2026-12-05" in plain(app.screen.query_one("#case-header"))
     with Store(db_path) as s:
         assert s.get_case(seeded.stalled).snoozed_until == "2026-12-05T23:59:59Z"
+
+
+@ui
+async def test_promise_ledger_says_which_contact_made_each_promise(app_factory, seeded, db_path,
+                                                                   clock):
+    with Store(db_path, clock=clock) as s:   # logged today, about a call a week ago
+        s.log_interaction(seeded.quiet, "phone", "promised", agent="[b]Noor[/b]",
+                          started_at="2026-11-18T10:00:00Z", promise="Call back",
+                          promise_due="2026-11-28")
+        s.add_promise(seeded.quiet, "Written confirmation", "2026-11-30")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_case(app, pilot, seeded.quiet)
+        rows = table_text(screen.query_one("#promises")).splitlines()
+        assert "2026-11-18 [b]Noor[/b]" in rows[0] and "Call back" in rows[0]
+        assert rows[1].endswith("2026-11-25") and "Written confirmation" in rows[1]

@@ -26,8 +26,8 @@ TIMELINE_COLUMNS = (("when", "When", 11, 0), ("channel", "Channel", 7, 0),
                     ("agent", "Agent", 6, 2), ("length", "Length (hold)", 13, 0),
                     ("outcome", "Outcome", 12, 0), ("reference", "Reference", 6, 2),
                     ("transcript", "Transcript", 6, 2))
-PROMISE_COLUMNS = (("due", "Due", 10, 0), ("promise", "Promise", 20, 1),
-                   ("status", "Status", 7, 0), ("made", "Made", 10, 0))
+PROMISE_COLUMNS = (("due", "Due", 10, 0), ("promise", "Promise", 20, 3),
+                   ("status", "Status", 7, 0), ("made", "Made", 10, 1))
 
 
 class CaseScreen(Screen):
@@ -148,10 +148,16 @@ class CaseScreen(Screen):
         table = self.query_one("#promises", DataTable)
         keep = table.cursor_row
         table.clear()
+        made_in = {i.id: i for i in detail.interactions}
         for p in detail.promises:
+            # The contact that made it says when and who; the row's own date is only when
+            # it was written down (an import, a back-dated log).
+            source = made_in.get(p.interaction_id) if p.interaction_id else None
+            made = (f"{day(source.started_at)} {source.agent or ''}".strip() if source
+                    else day(p.created_at))
             table.add_row(cell(day(p.due_at)), cell(p.text, limit=120),
                           cell(p.status, PROMISE_STYLES.get(p.status, "")),
-                          cell(day(p.created_at)), key=str(p.id))
+                          cell(made, limit=30), key=str(p.id))
         if table.row_count and keep >= 0:
             table.move_cursor(row=min(keep, table.row_count - 1))
 

@@ -7,6 +7,7 @@ from typing import Any
 from . import validate as v
 from .cases import CASE_COLUMNS, case_from_row
 from .errors import ValidationError
+from .prefix import PrefixWords
 from .records import CHANNELS, STATUSES, Case, Page, SearchHit
 
 # Snippet markers around matched words: private-use characters, never shown as such; the UI
@@ -26,17 +27,22 @@ SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see searc
 RANK = "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0)"
 
 
-def fts_query(text: str | None) -> str | None:
+def fts_query(text: str | None, expand=None) -> str | None:
     """User words -> an FTS5 query that cannot be a syntax error: every word is quoted
-    (so AND, NEAR, '-', ':' are plain words); a trailing * keeps prefix search."""
-    terms = []
+    (so AND, NEAR, '-', ':' are plain words); a trailing * keeps prefix search. `expand`
+    (prefix -> FTS5 terms covering it, or None) turns a prefix into an OR (see prefix.py)."""
+    parts = []
     for word in (text or "").split():
         prefix = word.endswith("*")
         core = word.strip("*")
         if not any(ch.isalnum() for ch in core):
             continue
-        terms.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(terms) or None
+        terms = expand(core) if prefix and expand else None
+        if terms:
+            parts.append("(" + " OR ".join(terms) + ")")
+        else:
+            parts.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+    return " ".join(parts) or None
 
 
 class QueryOps:
@@ -121,7 +127,7 @@ class QueryOps:
         recent matches (filters applied while collecting them); snippets are built for the
         final page only. Words rarer than the cap rank exactly. `offset` pages through the
         ranked hits (bounded by the cap)."""
-        match = fts_query(query)
+        match = fts_query(query, self._prefix_words)
         if match is None:
             page = self.list_cases(status=status, company=company, limit=offset + limit)
             return [SearchHit(c.id, c.title, c.company, c.status, None, c.last_activity_at,
@@ -148,6 +154,12 @@ class QueryOps:
             "WHERE search_index MATCH ? ORDER BY top.rank")
         params = (*args, match, *args, match, limit, offset, match)
         return [SearchHit(*row) for row in self.conn.execute(sql, params)]
+
+    def _prefix_words(self, prefix: str) -> list[str] | None:
+        words = getattr(self, "_prefix", None)
+        if words is None:
+            words = self._prefix = PrefixWords(self.conn)
+        return words.terms(prefix)
 
     def recent_activity(self, limit: int = 10) -> list[Case]:
         return list(self.list_cases(limit=limit).items)
