@@ -1,11 +1,11 @@
--- supportlog schema, version 1: the one source of the schema.
+-- supportlog schema, version 2: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
 -- Every row users create has a stable text uid so export/import merges by it.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -48,7 +48,8 @@ CREATE TABLE cases (
     last_activity_at TEXT NOT NULL,
     contacts        INTEGER NOT NULL DEFAULT 0,
     created_at      TEXT NOT NULL,
-    updated_at      TEXT NOT NULL
+    updated_at      TEXT NOT NULL,
+    digest          TEXT             -- kept by the digest triggers (see contact_digests)
 );
 -- One index per list (filter x sort) so every page is a keyset range scan; the partial ones
 -- serve the "active" (open + waiting) lists, the home screen's default.
@@ -61,6 +62,7 @@ CREATE INDEX cases_company_opened ON cases(company_id, opened_at, id);
 CREATE INDEX cases_active_activity ON cases(last_activity_at, id)
     WHERE status IN ('open', 'waiting');
 CREATE INDEX cases_active_opened ON cases(opened_at, id) WHERE status IN ('open', 'waiting');
+CREATE INDEX cases_active ON cases(id) WHERE status IN ('open', 'waiting');  -- advice's pages
 
 CREATE TABLE case_refs (
     id      INTEGER PRIMARY KEY,
@@ -217,4 +219,35 @@ CREATE TRIGGER transcripts_ad AFTER DELETE ON transcripts BEGIN
     UPDATE search_index SET body = coalesce((SELECT notes FROM interactions
         WHERE id = old.interaction_id), '')
     WHERE rowid = old.interaction_id;
+END;
+
+-- What the stall rules read of a case's finished contacts, oldest first (ties by id), in one
+-- string: "count|hold total|longest hold|contacts held|first start|last start|ids|channels|
+-- outcomes" ("3|780|720|2|2026-11-20T10:00:00Z|...|4,9,12|phone chat phone|info
+-- transferred refused"); NULL when there are none. cases.digest keeps it up to date, so
+-- ranking every active case reads one row per case instead of every contact.
+CREATE VIEW contact_digests AS
+SELECT c.id AS case_id, (
+    SELECT CASE WHEN count(*) THEN count(*) || '|' || sum(hold_seconds) || '|'
+        || max(hold_seconds) || '|' || sum(hold_seconds > 0) || '|' || min(started_at) || '|'
+        || max(started_at) || '|' || group_concat(id, ',') || '|' || group_concat(channel, ' ')
+        || '|' || group_concat(outcome, ' ') END
+    FROM (SELECT id, channel, outcome, hold_seconds, started_at FROM interactions i
+          WHERE i.case_id = c.id AND i.outcome IS NOT NULL ORDER BY i.started_at, i.id)
+) AS digest
+FROM cases c;
+
+CREATE TRIGGER interactions_digest_ai AFTER INSERT ON interactions
+WHEN new.outcome IS NOT NULL BEGIN
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = new.case_id)
+    WHERE id = new.case_id;
+END;
+CREATE TRIGGER interactions_digest_au
+AFTER UPDATE OF case_id, channel, started_at, hold_seconds, outcome ON interactions BEGIN
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id IN (old.case_id, new.case_id);
+END;
+CREATE TRIGGER interactions_digest_ad AFTER DELETE ON interactions BEGIN
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = old.case_id)
+    WHERE id = old.case_id;
 END;

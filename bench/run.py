@@ -9,6 +9,7 @@ Timings are wall-clock on a shared machine: read them as noisy, and the medians 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -128,7 +129,8 @@ def bench_search(store: Store, results: Results) -> None:
                          "(SELECT max(id) / 3 FROM cases) LIMIT 1").fetchone()[0]
     queries = [("common", "refund"), ("common", "agent"), ("common phrase", "courier claim"),
                ("rare", RARE_WORDS[0]), ("rare", RARE_WORDS[1]), ("reference", reference),
-               ("order number", order), ("prefix", "superv*")]
+               ("order number", order), ("prefix", "superv*"), ("prefix, 2 words", "ref*"),
+               ("prefix, as typed", "promis*")]
     for kind, words in queries:
         hits = len(store.search(words))
         results.timed(f"search top 50, {kind}: {words}", lambda: store.search(words), SEARCH_MS,
@@ -189,6 +191,10 @@ def bench_advice(store: Store, results: Results) -> None:
 
 # -- processes: UI start and memory ------------------------------------------------------------
 def bench_ui_start(db: Path, results: Results, reps: int = 5) -> None:
+    # An installed supportlog has its bytecode compiled (pip does it), as Textual's is; this
+    # checkout may not (PYTHONDONTWRITEBYTECODE), and compiling tui/ at every start is not
+    # what a user waits for.
+    compileall.compile_dir(HERE.parent / "tui", quiet=1)
     bare, app, pending = [], [], None
     for _ in range(reps):      # alternate, so both see the same machine load
         b = probes.run_probe(probes.BARE_APP)

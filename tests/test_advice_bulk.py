@@ -188,16 +188,38 @@ def test_small_pages_change_nothing(generated, monkeypatch):
     assert max(map(len, pages)) == 7 and sum(map(len, pages)) == len(whole)
 
 
-@pytest.mark.parametrize("index", [None, FIRST_INDEX])
-def test_summaries_walk_each_case_in_timeline_order_without_sorting(store, index):
-    """group_concat strings a case's contacts together in the order the scan meets them:
-    the plan must walk interactions_case and sort nothing but the distinct start times."""
-    if index:
-        store.conn.executescript(f"DROP INDEX interactions_case; {index};")
-    sql = advice_queries._SUMMARY_SQL.format(marks="?, ?")
-    plan = [row[3] for row in store.conn.execute(f"EXPLAIN QUERY PLAN {sql}", (1, 2))]
-    assert "INDEX interactions_case (case_id=?)" in plan[0], plan
-    assert plan[1:] == ["USE TEMP B-TREE FOR count(DISTINCT)"], plan
+STALE_DIGESTS = ("SELECT c.id, c.digest, d.digest FROM cases c JOIN contact_digests d "
+                 "ON d.case_id = c.id WHERE c.digest IS NOT d.digest")
+
+
+def test_generated_digests_are_what_the_contacts_say(generated):
+    assert generated.conn.execute(STALE_DIGESTS).fetchall() == []
+    assert generated.conn.execute("SELECT count(*) FROM cases WHERE digest IS NOT NULL"
+                                  ).fetchone()[0] > 300
+
+
+def digest(store, case_id):
+    return store.conn.execute("SELECT digest FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
+
+
+def test_digests_follow_every_kind_of_write(store):
+    a = new_case(store, "Acme", "a", opened=ago(days=9))
+    b = new_case(store, "Acme", "b", opened=ago(days=9))
+    first = contact(store, a.id, "info", ago(days=8), hold=120)
+    contact(store, a.id, "refused", ago(days=8))                 # the same second: by id
+    late = contact(store, a.id, "transferred", ago(days=1), channel="chat")
+    live = store.start_contact(a.id, "phone", started_at=ago(seconds=900))
+    assert digest(store, a.id).split("|")[:4] == ["3", "120", "120", "1"]
+    store.edit_interaction(late.id, started_at=ago(days=10))     # moved to the front
+    assert digest(store, a.id).split("|")[6] == f"{late.id},{first.id},{first.id + 1}"
+    store.finish_contact(live.id, "escalated", hold=600)
+    store.edit_interaction(first.id, hold="0s", channel="email")
+    store.delete_interaction(first.id + 1)
+    contact(store, b.id, "no_progress", ago(days=2))
+    assert store.conn.execute(STALE_DIGESTS).fetchall() == []
+    store.delete_interaction(store.get_detail(b.id).interactions[0].id)
+    assert digest(store, b.id) is None
+    assert store.conn.execute(STALE_DIGESTS).fetchall() == []
 
 
 def test_an_assessment_makes_its_case_from_the_row_on_first_use(store):

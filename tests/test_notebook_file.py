@@ -21,7 +21,7 @@ def test_created_from_schema_sql(db_path):
     Store(db_path).close()
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 2
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     expected = {s.split()[2] for s in _split_sql(schema.schema_sql()) if s.startswith("CREATE")
@@ -101,7 +101,7 @@ def test_empty_file_becomes_a_notebook(tmp_path):
     path = tmp_path / "empty.db"
     path.touch()
     Store(path).close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 1
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
 
 
 def test_folder_is_not_a_notebook(tmp_path):
@@ -128,19 +128,20 @@ def test_upgrade_runs_one_step_per_version_after_a_backup(db_path, monkeypatch):
     s = Store(db_path, clock=lambda: NOW)
     s.create_case("Amazon", "kept across upgrades")
     s.close()
-    # Pretend the code knows a version 2 that adds a column.
-    monkeypatch.setitem(schema.UPGRADES, 1, "ALTER TABLE cases ADD COLUMN priority INTEGER;")
-    monkeypatch.setattr(schema, "schema_version", lambda: 2)
+    # Pretend the code knows a next version that adds a column.
+    now = schema.schema_version()
+    monkeypatch.setitem(schema.UPGRADES, now, "ALTER TABLE cases ADD COLUMN priority INTEGER;")
+    monkeypatch.setattr(schema, "schema_version", lambda: now + 1)
     s = Store(db_path, clock=lambda: NOW)
-    assert s.conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert s.conn.execute("PRAGMA user_version").fetchone()[0] == now + 1
     assert s.conn.execute("SELECT title, priority FROM cases").fetchall() == [
         ("kept across upgrades", None)]
     s.close()
-    backups = list(db_path.parent.glob("notebook.db.v1-*.bak"))
-    assert backups[0].name == "notebook.db.v1-20261125T120000Z.bak"
+    backups = list(db_path.parent.glob(f"notebook.db.v{now}-*.bak"))
+    assert backups[0].name == f"notebook.db.v{now}-20261125T120000Z.bak"
     assert len(backups) == 1 and mode(backups[0]) == 0o600
     old = sqlite3.connect(backups[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == now
     assert old.execute("SELECT title FROM cases").fetchall() == [("kept across upgrades",)]
 
 

@@ -4,6 +4,7 @@ package reads it from there."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -34,4 +35,5 @@ def test_wheel_carries_schema_sql(tmp_path):
                          env=env, cwd=tmp_path, timeout=60)
     assert out.returncode == 0, out.stderr
     module_file, version = out.stdout.split()
-    assert module_file.startswith(str(unpacked)) and version == "1"
+    top = re.search(r"PRAGMA user_version = (\d+)", (ROOT / "schema.sql").read_text()).group(1)
+    assert module_file.startswith(str(unpacked)) and version == top

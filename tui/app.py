@@ -145,8 +145,8 @@ class SupportlogApp(App[None]):
         super().__init__()
         self.store = store
         self.clock: Callable[[], datetime] = clock or store.clock or now_utc
-        # Two at hand: the home screen's first page and its counts are read at once.
-        self.readers = ReaderPool(store.path, self.clock, ready=2)
+        # One at hand for the home screen's counts (its first page is read on this thread).
+        self.readers = ReaderPool(store.path, self.clock, ready=1)
         self.advisor = advisor or Advisor()
         self.last_deleted: dict | None = None
         # Set once the home screen's first rows are on the terminal (see post_display_hook).

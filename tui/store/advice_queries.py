@@ -1,9 +1,10 @@
 """What `assess_all` reads: every open or waiting case boiled down to the numbers the stall
 rules decide on, a page at a time, and later the full rows of the few contacts a finding cites.
 
-SQLite does the per-contact work (counting, summing, stringing outcomes together), so Python
-sees one row per case instead of one per contact. `summarize` is the same summary worked out
-in Python from a CaseDetail, for assessing one case; the advice tests hold the two equal.
+The schema keeps each case's finished contacts boiled down in `cases.digest` (see
+contact_digests in schema.sql), so ranking every active case reads one row per case and no
+contacts. `summarize` is the same summary worked out in Python from a CaseDetail, for
+assessing one case; the advice tests hold the two equal.
 """
 
 from __future__ import annotations
@@ -24,25 +25,6 @@ CONTACT_COLUMNS = ("id", "case_id", "channel", "started_at", "hold_seconds", "ou
 _CONTACTS = ", ".join(CONTACT_COLUMNS)
 PAGE = MAX_IDS  # cases per page
 
-# Per case, over its finished contacts (live ones have no outcome yet), strung together in
-# the order the scan meets them: group_concat has no ORDER BY before SQLite 3.44, and
-# `INDEXED BY interactions_case` walks each case's contacts by start time with no sort in
-# between (a test checks the plan). Contacts that started the same second come in index
-# order, not by id, so the few cases that have such a tie are strung again from rows read in
-# order (`_retie`). The last contact's start is mostly the case's last_activity_at (`_last`).
-_SUMMARY_SQL = (
-    "SELECT case_id, count(*), sum(hold_seconds), max(hold_seconds), min(started_at), "
-    "group_concat(id, ','), group_concat(channel, ' '), group_concat(outcome, ' '), "
-    "count(DISTINCT started_at) FROM interactions INDEXED BY interactions_case "
-    "WHERE case_id IN ({marks}) AND outcome IS NOT NULL GROUP BY case_id")
-_IN_ORDER_SQL = ("SELECT case_id, id, channel, outcome FROM interactions "
-                 "WHERE case_id IN ({marks}) AND outcome IS NOT NULL "
-                 "ORDER BY case_id, started_at, id")
-_NO_CONTACTS = (None, 0, 0, 0, None, "", "", "", 0)
-_LAST_SQL = ("SELECT case_id, max(started_at) FROM interactions WHERE case_id IN ({marks}) "
-             "AND outcome IS NOT NULL GROUP BY case_id")
-_HELD_SQL = ("SELECT case_id, count(*) FROM interactions WHERE case_id IN ({marks}) "
-             "AND outcome IS NOT NULL AND hold_seconds > 0 GROUP BY case_id")
 _LONG_SQL = (f"SELECT {_CONTACTS} FROM interactions WHERE case_id IN ({{marks}}) "
              "AND outcome IS NOT NULL AND hold_seconds >= ? ORDER BY case_id, started_at, id")
 _PENDING_SQL = (f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({{marks}}) "
@@ -93,28 +75,33 @@ class AdviceQueryOps:
         """Every open or waiting case by id, summarised for the stall rules at `now` (ISO
         UTC), `page` cases at a time (PAGE): memory stays flat however big the notebook is."""
         companies: dict[int, Company] = {}
-        for cases in self._active_pages(min(page or PAGE, MAX_IDS), CaseRow._make):
-            ids = [c.id for c in cases]
-            contacts = {row[0]: row for row in self._rows(_SUMMARY_SQL, ids)}
-            self._retie(contacts)
-            last = self._last(cases, contacts)
-            long = [i for i, row in contacts.items()
-                    if row[3] >= min_hold or row[2] >= min_total_hold]
-            held = dict(self._rows(_HELD_SQL, long)) if long else {}
+        for rows in self._active_pages(min(page or PAGE, MAX_IDS), tuple, extra=", c.digest"):
+            cases = [CaseRow._make(row[:-1]) for row in rows]
+            digests = {row[0]: row[-1].split("|") for row in rows if row[-1]}
+            # (count, hold total, longest hold, held, first, last, ids, channels, outcomes)
+            long = [i for i, d in digests.items() if int(d[2]) >= min_hold]
             long_holds = self._grouped(_LONG_SQL, long, CONTACT_COLUMNS.index("case_id"),
                                        min_hold)
+            ids = [c.id for c in cases]
             ahead, overdue, broken = self._promises(ids, now)
             companies.update(self._companies({c.company_id for c in cases} - companies.keys()))
             out = []
             for c in cases:
                 case_id = c.id
-                _, count, hold_total, _, first_at, ids_, channels, outcomes, _ = \
-                    contacts.get(case_id, _NO_CONTACTS)
+                d = digests.get(case_id)
+                if d is None:
+                    count = hold_total = held = 0
+                    first_at = last_at = None
+                    ids_ = channels = outcomes = ""
+                else:
+                    count, hold_total = int(d[0]), int(d[1])
+                    held = int(d[3]) if int(d[2]) >= min_hold or hold_total >= min_total_hold \
+                        else 0
+                    _, _, _, _, first_at, last_at, ids_, channels, outcomes = d
                 out.append(CaseSummary(
-                    c, companies.get(c.company_id), count, hold_total, first_at,
-                    last.get(case_id), ids_, channels, outcomes, held.get(case_id, 0),
-                    long_holds.get(case_id, ()), overdue.get(case_id, ()),
-                    broken.get(case_id, ()), case_id in ahead))
+                    c, companies.get(c.company_id), count, hold_total, first_at, last_at,
+                    ids_, channels, outcomes, held, long_holds.get(case_id, ()),
+                    overdue.get(case_id, ()), broken.get(case_id, ()), case_id in ahead))
             yield out
 
     def _promises(self, case_ids: list[int], now: str) -> tuple[set[int], dict, dict]:
@@ -129,35 +116,6 @@ class AdviceQueryOps:
         broken = {case_id: tuple(Promise(*row) for row in rows) for case_id, rows
                   in self._grouped(_BROKEN_SQL, list(overdue), _PROMISE_CASE).items()}
         return ahead, {case_id: tuple(late) for case_id, late in overdue.items()}, broken
-
-    def _retie(self, contacts: dict[int, tuple]) -> None:
-        """Sequences in (started_at, id) order for the cases with contacts that started the
-        same second (fewer distinct starts than contacts)."""
-        tied = [case_id for case_id, row in contacts.items() if row[-1] < row[1]]
-        if not tied:
-            return
-        for case_id, group in groupby(self._rows(_IN_ORDER_SQL, tied), key=itemgetter(0)):
-            _, ids, channels, outcomes = zip(*group)
-            contacts[case_id] = (*contacts[case_id][:5], ",".join(map(str, ids)),
-                                 " ".join(channels), " ".join(outcomes), len(ids))
-
-    def _last(self, cases: list[CaseRow], contacts: dict[int, tuple]) -> dict[int, str]:
-        """case id -> its last finished contact's start. The case's last_activity_at is the
-        latest of its opening and every contact's start, so it is that start unless a contact
-        is still live or the case was opened after its last contact started; those few are
-        read here."""
-        last, unsure = {}, []
-        for c in cases:
-            count = contacts[c.id][1] if c.id in contacts else 0
-            if not count:
-                continue
-            if count == c.contacts and c.last_activity_at != c.opened_at:
-                last[c.id] = c.last_activity_at
-            else:
-                unsure.append(c.id)
-        if unsure:
-            last.update(self._rows(_LAST_SQL, unsure))
-        return last
 
     def _rows(self, sql: str, case_ids: list[int], *params):
         """`sql` run on those cases (its `{marks}` for their ids), with `params` after them."""

@@ -5,8 +5,8 @@ machine-generated rows whose text is known to be clean (bench/generate.py writes
 for user input: everything a person types goes through the Store API.
 
 The end state is the one the Store API produces for the same rows: the same search index rows
-and the same denormalised case columns (`contacts`, `last_activity_at`). Row by row, the
-schema's insert triggers would do that work, but FTS5 flushes a segment for every triggered
+and the same denormalised case columns (`contacts`, `last_activity_at`, `digest`). Row by row,
+the schema's insert triggers would do that work, but FTS5 flushes a segment for every triggered
 insert, which makes a million contacts several times slower than one INSERT ... SELECT. So
 inside the one transaction the insert triggers are lifted, their work is done set-wise with
 the same expressions, and they are put back verbatim (DDL is transactional in SQLite: a
@@ -40,7 +40,8 @@ PROMISE_COLUMNS = ("id", "uid", "case_id", "interaction_id", "text", "due_at", "
 BULK_CACHE_KIB = 512 * 1024
 
 # The insert triggers of schema.sql whose work is done below in one statement each.
-LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai")
+LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai",
+                   "interactions_digest_ai")
 # cases_ai + case_refs_ai: a case's row (rowid -id) holds title, company and seller, the
 # references joined in the order the trigger's subquery reads them, and the case notes.
 # Ascending rowid order is what FTS5 appends fastest.
@@ -66,6 +67,9 @@ UPDATE cases SET
     contacts = (SELECT count(*) FROM interactions WHERE case_id = cases.id),
     last_activity_at = max(opened_at, coalesce((SELECT max(started_at) FROM interactions
         WHERE case_id = cases.id), ''))"""
+# interactions_digest_ai: every case's digest of its finished contacts.
+DIGEST_SQL = ("UPDATE cases SET digest = (SELECT digest FROM contact_digests "
+              "WHERE case_id = cases.id)")
 
 
 def _insert_sql(table: str, columns: tuple[str, ...], extra: dict[str, str] | None = None) -> str:
@@ -119,6 +123,7 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
             conn.execute(INDEX_CASES_SQL)
             conn.execute(INDEX_INTERACTIONS_SQL)
             conn.execute(COUNTERS_SQL)
+            conn.execute(DIGEST_SQL)
             for _, sql in triggers:
                 conn.execute(sql)
     finally:

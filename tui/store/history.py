@@ -32,22 +32,24 @@ class HistoryOps:
             out += self._assemble([cases[i] for i in chunk if i in cases])
         return out
 
-    def _active_pages(self, page: int, make=case_from_row) -> Iterator[list[Case]]:
-        """Open and waiting cases by id, `page` at a time (keyset on id), each row through
-        `make`: memory stays flat however big the notebook is."""
+    def _active_pages(self, page: int, make=case_from_row, extra: str = "") -> Iterator[list]:
+        """Open and waiting cases by id, `page` at a time (keyset on id), each row (with the
+        `extra` columns after Case's) through `make`: memory stays flat however big the
+        notebook is."""
         after = 0
         while True:
-            cases = [make(r) for r in self.conn.execute(
-                f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
-                # `+c.status` keeps SQLite on the id order (the keyset) instead of the status
-                # index, which would sort every active case again for each page.
-                "WHERE +c.status IN ('open', 'waiting') AND c.id > ? ORDER BY c.id LIMIT ?",
-                (after, page))]
-            if cases:
-                yield cases
-            if len(cases) < page:
+            rows = self.conn.execute(
+                f"SELECT {CASE_COLUMNS}{extra} FROM cases c INDEXED BY cases_active "
+                "JOIN companies co ON co.id = c.company_id "
+                # The partial index walks the active cases in id order (the keyset) without
+                # reading the closed ones, three in four of a notebook kept for years.
+                "WHERE c.status IN ('open', 'waiting') AND c.id > ? ORDER BY c.id LIMIT ?",
+                (after, page)).fetchall()
+            if rows:
+                yield [make(r) for r in rows]
+            if len(rows) < page:
                 return
-            after = cases[-1].id
+            after = rows[-1][0]
 
     def iter_active_details(self, page: int = 500) -> Iterator[CaseDetail]:
         """Every open or waiting case as a CaseDetail, five queries per `page` cases."""
