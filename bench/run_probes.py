@@ -77,6 +77,20 @@ app.run(headless=True, size=(120, 40))
 store.close()
 """
 
+# The first assess_all in a fresh process, as `supportlog advice` and the app's start meet it:
+# nothing cached yet (the timed rows in run.py repeat it warm).
+ADVICE_COLD = r"""
+import json, os, time
+from datetime import datetime, timezone
+from tui.advice import assess_all, load_playbook
+from tui.store import Store
+store = Store(os.environ["BENCH_DB"], create=False)
+playbook = load_playbook()
+began = time.perf_counter()
+assessed = assess_all(store, datetime.now(timezone.utc), playbook)
+print(json.dumps({"ms": (time.perf_counter() - began) * 1000, "cases": len(assessed)}))
+"""
+
 # Page through every case (the iterator the CLI uses, then the UI's 50-row pages) and report
 # the peak resident set size. getrusage's ru_maxrss survives exec on Linux, so a child spawned
 # by a big parent reports the parent's size; VmHWM in /proc/self/status is this process's own.

@@ -135,3 +135,13 @@ def test_the_brief_of_a_new_case(store):
     assert lines["What I want"] == "A repair."
     assert lines["References"] == "none yet"
     assert any(item.startswith("Order number: find it") for item in brief.checklist)
+
+
+def test_the_brief_never_says_nothing_resolved_it_when_a_contact_did(store):
+    case = new_case(store, "ISP", "Slow line", want="repair", opened=ago(days=5))
+    contact(store, case.id, "info", ago(days=4))
+    assert dict(make_brief(store.get_detail(case.id), now=NOW).lines)["What went wrong"] == \
+        "1 contact so far, none resolved it."
+    contact(store, case.id, "resolved", ago(days=3))
+    assert dict(make_brief(store.get_detail(case.id), now=NOW).lines)["What went wrong"] == \
+        "2 contacts so far."

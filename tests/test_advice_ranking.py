@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tui.advice import Finding, assess, assess_all
+from tui.store.records import OUTCOMES, PROGRESS_OUTCOMES
 
 from advice_helpers import ago, contact, contacts, new_case
 from conftest import NOW
@@ -96,7 +97,44 @@ def test_channel_stats_count_progress_per_channel_over_the_company(store, notebo
     # Acme: 1 promise, 2 + 6 dead ends (the resolved case counts too), nothing live
     assert store.channel_stats(acme) == {"phone": (1, 9)}
     contact(store, notebook["dead"].id, "resolved", ago(seconds=30), channel="chat")
-    assert store.channel_stats(acme)["chat"] == (1, 1)     # the cache saw the write
+    assert store.channel_stats(acme)["chat"] == (1, 1)     # the counters saw the write
+
+
+# What company_channels must say: counted from the contacts themselves.
+COUNTED = ("SELECT c.company_id, i.channel, sum(i.outcome IN ({progress})), count(*) "
+           "FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL "
+           "GROUP BY 1, 2 ORDER BY 1, 2")
+KEPT = ("SELECT company_id, channel, progress, contacts FROM company_channels "
+        "WHERE contacts > 0 ORDER BY 1, 2")
+
+
+def assert_counters_match(store):
+    progress = ", ".join(f"'{o}'" for o in PROGRESS_OUTCOMES)
+    assert store.conn.execute(KEPT).fetchall() == store.conn.execute(
+        COUNTED.format(progress=progress)).fetchall()
+    assert store.conn.execute("SELECT count(*) FROM company_channels WHERE contacts < 0 "
+                              "OR progress < 0 OR progress > contacts").fetchone()[0] == 0
+
+
+def test_channel_counters_follow_every_kind_of_write(store, notebook):
+    assert_counters_match(store)
+    case = new_case(store, "Initech", "moves around", opened=ago(days=9))
+    for outcome in sorted(OUTCOMES):                            # every outcome, once
+        contact(store, case.id, outcome, ago(days=8), channel="email")
+    live = store.start_contact(case.id, "phone", started_at=ago(seconds=900))
+    assert_counters_match(store)
+    assert store.channel_stats(store.get_case(case.id).company_id) == {
+        "email": (len(PROGRESS_OUTCOMES), len(OUTCOMES))}
+    store.finish_contact(live.id, "info")
+    first = store.get_detail(case.id).interactions[0]
+    store.edit_interaction(first.id, channel="chat", outcome="refused")
+    store.delete_interaction(store.get_detail(case.id).interactions[1].id)
+    assert_counters_match(store)
+    store.update_case(case.id, company="Acme")                 # the counts move along
+    assert_counters_match(store)
+    store.delete_case(notebook["dead"].id)
+    store.delete_case(case.id)
+    assert_counters_match(store)
 
 
 def test_findings_built_directly_or_worded_later_are_the_same_frozen_record():

@@ -54,6 +54,13 @@ PROMISES_SQL = ("SELECT p.uid, c.uid, i.uid, p.text, p.due_at, p.status FROM pro
                 " ON i.id = p.interaction_id")
 REFS_SQL = "SELECT c.uid, r.kind, r.value FROM case_refs r JOIN cases c ON c.id = r.case_id"
 # The search index row of each case and contact, named by the owner's uid.
+# The counters kept by triggers: contacts per company and channel, each case's digest
+# (its contact ids swapped for uids, as the two notebooks number contacts differently).
+CHANNELS_SQL = ("SELECT co.name, k.channel, k.progress, k.contacts FROM company_channels k"
+                " JOIN companies co ON co.id = k.company_id")
+DIGESTS_SQL = ("SELECT c.uid, substr(c.digest, 1, instr(c.digest, '|') - 1), (SELECT"
+               " group_concat(uid, ',') FROM (SELECT uid FROM interactions WHERE case_id = c.id"
+               " AND outcome IS NOT NULL ORDER BY started_at, id)) FROM cases c")
 INDEX_SQL = ("SELECT coalesce((SELECT uid FROM cases WHERE id = -s.rowid),"
              " (SELECT uid FROM interactions WHERE id = s.rowid)),"
              " s.case_id IS NOT NULL, s.title, s.refs, s.people, s.body FROM search_index s")
@@ -79,7 +86,8 @@ def test_same_end_state_as_the_store_api(generated, tmp_path):
     store.export_json(out)
     with Store(tmp_path / "api.db") as api:
         api.import_records(json.loads(out.getvalue()))
-        for sql in (CASES_SQL, INTERACTIONS_SQL, PROMISES_SQL, REFS_SQL, INDEX_SQL):
+        for sql in (CASES_SQL, INTERACTIONS_SQL, PROMISES_SQL, REFS_SQL, INDEX_SQL,
+                    CHANNELS_SQL, DIGESTS_SQL):
             assert rows(store.conn, sql) == rows(api.conn, sql), sql
         for words in ("refund", "courier claim", "supervisor", "Priya"):
             bulk_hits = {(h.case_id, h.interaction_id) for h in store.search(words, limit=5000)}

@@ -256,6 +256,7 @@ def test_fixture_notebooks_open_with_every_row(tmp_path):
                                   "d.case_id = c.id WHERE c.digest IS NOT d.digest"
                                   ).fetchone()[0] == 0
         assert store.conn.execute("SELECT count(digest) FROM cases").fetchone()[0] == 2
+        assert store.channel_stats(1) == {"chat": (1, 1), "phone": (0, 1)}   # Amazon's
         store.close()
 
 

@@ -62,8 +62,8 @@ def assess_all(store, now: datetime, playbook: Playbook | None = None) -> list[A
             out += [_assess(s, run) for s in page]
             run.rows.update(store.finished_contacts(run.cited))
             run.cited.clear()
+        out.sort(key=urgency_key)
     run.history = None      # wording never reads the store, and need not keep it
-    out.sort(key=urgency_key)
     return out
 
 

@@ -64,10 +64,12 @@ def _went_wrong(detail: CaseDetail, now_iso: str) -> str:
     if not done:
         return "Nothing yet: this is my first contact about it."
     dead = [i for i in done if i.dead_end]
+    resolved = any(i.outcome == "resolved" for i in done)
     sentences = [f"{plural(len(done), 'contact')} so far"
                  + (f", {len(dead)} without progress ("
                     + ", ".join(f"{i.outcome} {day(i.started_at)}" for i in dead[-3:])
-                    + ("..." if len(dead) > 3 else "") + ")" if dead else ", none resolved it")
+                    + ("..." if len(dead) > 3 else "") + ")" if dead
+                    else "" if resolved else ", none resolved it")
                  + "."]
     by_id = {i.id: i for i in detail.interactions}
     unkept = [p for p in detail.promises if p.status == "broken"

@@ -4,10 +4,10 @@ This path skips the Store's per-field validation, including payment-card masking
 machine-generated rows whose text is known to be clean (bench/generate.py writes none), never
 for user input: everything a person types goes through the Store API.
 
-The end state is the one the Store API produces for the same rows: the same search index rows
-and the same denormalised case columns (`contacts`, `last_activity_at`, `digest`). Row by row,
-the schema's insert triggers would do that work, but FTS5 flushes a segment for every triggered
-insert, which makes a million contacts several times slower than one INSERT ... SELECT. So
+The end state is the one the Store API produces for the same rows: the same search index
+rows, the same denormalised case columns (`contacts`, `last_activity_at`, `digest`) and
+company_channels rows. Row by row, the schema's insert triggers would do that work, but FTS5
+flushes a segment for every triggered insert, which makes a million contacts several times slower than one INSERT ... SELECT. So
 inside the one transaction the insert triggers are lifted, their work is done set-wise with
 the same expressions, and they are put back verbatim (DDL is transactional in SQLite: a
 failure rolls all of it back). tests/test_bench_generate.py compares the result with an
@@ -41,7 +41,7 @@ BULK_CACHE_KIB = 512 * 1024
 
 # The insert triggers of schema.sql whose work is done below in one statement each.
 LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai",
-                   "interactions_digest_ai")
+                   "interactions_digest_ai", "interactions_channels_ai")
 # cases_ai + case_refs_ai: a case's row (rowid -id) holds title, company and seller, the
 # references joined in the order the trigger's subquery reads them, and the case notes.
 # Ascending rowid order is what FTS5 appends fastest.
@@ -70,6 +70,13 @@ UPDATE cases SET
 # interactions_digest_ai: every case's digest of its finished contacts.
 DIGEST_SQL = ("UPDATE cases SET digest = (SELECT digest FROM contact_digests "
               "WHERE case_id = cases.id)")
+# interactions_channels_ai: each company's finished contacts per channel.
+CHANNELS_SQL = """
+INSERT INTO company_channels (company_id, channel, progress, contacts)
+SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'promised', 'escalated', 'info')),
+    count(*)
+FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL
+GROUP BY c.company_id, i.channel"""
 
 
 def _insert_sql(table: str, columns: tuple[str, ...], extra: dict[str, str] | None = None) -> str:
@@ -124,6 +131,7 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
             conn.execute(INDEX_INTERACTIONS_SQL)
             conn.execute(COUNTERS_SQL)
             conn.execute(DIGEST_SQL)
+            conn.execute(CHANNELS_SQL)
             for _, sql in triggers:
                 conn.execute(sql)
     finally:

@@ -9,9 +9,8 @@ from typing import Iterable, Iterator
 
 from .cases import CASE_COLUMNS, INTERACTION_COLUMNS, PROMISE_COLUMNS, case_from_row, \
     interaction_from_row
-from .records import PROGRESS_OUTCOMES, Case, CaseDetail, Company, Promise, Ref
+from .records import Case, CaseDetail, Company, Promise, Ref
 
-_PROGRESS_SQL = ", ".join(f"'{o}'" for o in sorted(PROGRESS_OUTCOMES))
 _COMPANY_COLUMNS = "id, uid, name, phone, chat_url, email, hours, notes"
 MAX_IDS = 900   # ids bound in one IN (...): below SQLite's oldest variable limit (999)
 
@@ -93,19 +92,7 @@ class HistoryOps:
 
     def channel_stats(self, company_id: int) -> dict[str, tuple[int, int]]:
         """channel -> (contacts that made progress, finished contacts) at this company, over
-        every case; live contacts are not counted. Remembered until the notebook changes
-        (a write here or in another process), since each call reads the company's history."""
-        version = (self.conn.execute("PRAGMA data_version").fetchone()[0],
-                   self.conn.total_changes)
-        cache = getattr(self, "_channel_stats_cache", None)
-        if cache is None or cache[0] != version:
-            cache = self._channel_stats_cache = (version, {})
-        if company_id not in cache[1]:
-            rows = self.conn.execute(
-                f"SELECT i.channel, sum(i.outcome IN ({_PROGRESS_SQL})), count(*) "
-                "FROM cases c JOIN interactions i ON i.case_id = c.id "
-                "WHERE c.company_id = ? AND i.outcome IS NOT NULL GROUP BY i.channel",
-                (company_id,))
-            cache[1][company_id] = {channel: (int(progress), int(total))
-                                    for channel, progress, total in rows}
-        return dict(cache[1][company_id])
+        every case; live contacts are not counted (company_channels, kept by triggers)."""
+        return {channel: (progress, contacts) for channel, progress, contacts in self.conn.execute(
+            "SELECT channel, progress, contacts FROM company_channels "
+            "WHERE company_id = ? AND contacts > 0 ORDER BY channel", (company_id,))}
