@@ -110,10 +110,83 @@ async def test_list_pages_in_as_the_cursor_nears_the_end(app_factory, db_path, c
         await pilot.press("j", "j", "j")         # not near the end yet: nothing more
         await settle(pilot)
         assert table.row_count == first
-        for _ in range(3):
-            await pilot.press("G")               # the last row: the next page comes in
+        for _ in range(12):
+            await pilot.press("pagedown")        # near the last row: the next page comes in
             await settle(pilot)
         assert table.row_count == 150 and len(set(keys(table))) == 150
+
+
+@ui
+async def test_end_jumps_to_the_last_case_then_pages_in_above(app_factory, db_path, clock):
+    with Store(db_path, clock=clock) as s:
+        s.import_records({"format": "supportlog/1", "companies": [], "cases": [
+            {"uid": f"bulk{i:04d}", "company": "Bulkco", "title": f"Case {i}",
+             "status": "resolved", "opened_at": f"2026-{1 + i // 28:02d}-{1 + i % 28:02d}"
+             "T09:00:00Z"} for i in range(200)]})
+        ids = {c.title: c.id for c in s.iter_cases()}
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("5")                   # All: most recent activity first
+        await settle(pilot)
+        table = app.screen.query_one("#cases")
+        head = keys(table)
+        assert head[0] == ids["Case 199"] and len(head) < 200
+        await pilot.press("end")                 # the oldest case, not every page before it
+        await settle(pilot)
+        assert table.tail and table.row_count < 200
+        assert table.cursor_row == table.row_count - 1
+        assert keys(table)[-1] == ids["Case 0"]
+        for _ in range(20):
+            await pilot.press("pageup")          # near the top: the page above comes in
+            await settle(pilot)
+        assert keys(table) == [ids[f"Case {i}"] for i in range(199, -1, -1)]  # all, in order
+        await pilot.press("end", "g")            # all there: g is the plain top again
+        await settle(pilot)
+        assert table.cursor_row == 0
+        await pilot.press("4", "5")              # another tab and back: the top again
+        await settle(pilot)
+        assert not table.tail and keys(table) == head
+        await pilot.press("G")
+        await settle(pilot)
+        assert table.tail and not table.exhausted
+        await pilot.press("g")                   # from part of the end, back to the top
+        await settle(pilot)
+        assert not table.tail and keys(table) == head and table.cursor_row == 0
+
+
+def test_the_attention_list_from_its_end_is_the_same_list(db_path, clock):
+    from tui.advice import assess_all
+    from tui.screens.home_rows import RowSource
+    with Store(db_path, clock=clock) as s:
+        for n in range(40):
+            case = s.create_case(f"Co{n % 3}", f"case {n}", opened_at="2026-11-20T09:00:00Z")
+            if n % 4 == 0:     # stalled: two dead ends
+                for hour in (10, 11):
+                    s.log_interaction(case.id, "phone", "refused",
+                                      started_at=f"2026-11-2{n % 4 + 1}T{hour}:00:00Z")
+            elif n % 4 == 1:   # a promise coming due
+                s.log_interaction(case.id, "chat", "promised", promise="call back",
+                                  promise_due="2026-11-26", started_at="2026-11-24T10:00:00Z")
+            else:
+                s.log_interaction(case.id, "email", "info",
+                                  started_at=f"2026-11-24T{n % 12 + 1:02d}:00:00Z")
+        stalled = {a.case_id: a for a in assess_all(s, clock()) if a.stalled}
+        assert stalled
+
+        def walk(tail: bool, **filters) -> list[int]:
+            source = RowSource("attention", company=filters.get("company"),
+                               channel=filters.get("channel"), stalled=stalled, now=clock(),
+                               tail=tail)
+            out = []
+            while not source.done:
+                out += [r.case.id for r in source.next_page(s, limit=7)]
+            return out[::-1] if tail else out
+
+        for filters in ({}, {"company": "Co1"}, {"channel": "phone"}):
+            forward = walk(False, **filters)
+            assert forward and walk(True, **filters) == forward
+            assert len(set(forward)) == len(forward)
 
 
 @ui
@@ -147,8 +220,8 @@ async def test_search_hits_page_in_as_the_cursor_nears_the_end(app_factory, db_p
         hits = app.screen.query_one("#hits")
         assert hits.row_count == 50 and not hits.exhausted  # one page, more to come
         await pilot.press("enter")           # into the hits
-        for _ in range(3):
-            await pilot.press("G")           # to the end: the next page arrives
-            await settle(pilot)
+        await pilot.press("G")               # to the end: every page left arrives
+        await settle(pilot)
         assert hits.row_count == 130 and hits.exhausted
+        assert hits.cursor_row == 129
         assert len(set(hits.rows)) == 130   # every hit once

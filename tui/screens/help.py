@@ -25,6 +25,7 @@ def _screens():
 EXTRA_KEYS = {
     "Home": [("enter", "Open the highlighted case"), ("j / k", "Down / up"),
              ("1 … 5", "Attention, open, waiting, resolved, all"),
+             ("end / G", "The end of the list (home / g: the top)"),
              ("ctrl+z", "Undo the last delete")],
     "Case": [("enter", "Open the highlighted contact (a live one resumes)"),
              ("tab", "Move between the timeline and the promises")],

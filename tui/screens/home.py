@@ -82,6 +82,7 @@ class HomeScreen(Screen):
         self._stale = False
         self._restore_key: str | None = None
         self._hits: tuple[str, str | None, int] = ("", None, 0)  # words, company, loaded
+        self._hits_to_end = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -128,16 +129,18 @@ class HomeScreen(Screen):
             self.update_counts()
             self.reload(keep=True)
 
-    def reload(self, keep: bool = False, first: bool = False) -> None:
+    def reload(self, keep: bool = False, first: bool = False, tail: bool | None = None) -> None:
         """Start the list again. The `first` page at start-up is read here, on the UI thread:
         a page is a bounded keyset query (under 1 ms at 100k cases), and read in a worker
         while the screen is first laid out it waits 90 ms for the GIL and costs a second
         layout; every later page comes from a worker."""
         table = self.query_one("#cases", CaseTable)
         self._restore_key = table.highlighted_key if keep else None
+        if tail is None:   # a reload after a change stays at the end if it was there
+            tail = keep and table.tail
         self.source = RowSource(self.tab, company=self.company, channel=self.channel,
-                                stalled=self.app.stalled or {}, now=self.app.now())
-        table.reset()
+                                stalled=self.app.stalled or {}, now=self.app.now(), tail=tail)
+        table.reset(tail=tail)
         if first:
             source = self.source
             rows = self.app.read_now(source.next_page)
@@ -182,21 +185,44 @@ class HomeScreen(Screen):
     @on(PagedTable.NeedMore)
     def _more(self, event: PagedTable.NeedMore) -> None:
         if isinstance(event.table, HitTable):
-            self.more_hits()
+            if not self._hits_to_end:   # that worker is reading every page already
+                self.more_hits()
         else:
             self.load_page()
 
+    @on(PagedTable.JumpToEnd)
+    def _to_end(self, event: PagedTable.JumpToEnd) -> None:
+        if isinstance(event.table, HitTable):
+            self._hits_to_end = True    # from now: no page-at-a-time worker to cancel it
+            self.more_hits(to_end=True)
+        else:
+            self.reload(tail=True)     # the last page, without the ones before it
+
+    @on(PagedTable.JumpToStart)
+    def _to_start(self, event: PagedTable.JumpToStart) -> None:
+        self.reload(tail=False)
+
     @work(exclusive=True, group="more-hits")  # never cancels a search being typed
-    async def more_hits(self) -> None:
-        """The next page of the current search's ranked hits, as the cursor nears the end."""
-        words, company, loaded = self._hits
-        hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE, offset=loaded,
-                                                      company=company))
-        if self._hits[:2] != (words, company):
-            return  # the query changed meanwhile
-        self._hits = (words, company, loaded + len(hits))
-        self.query_one("#hits", HitTable).show_hits(hits, more=True,
-                                                    exhausted=len(hits) < HIT_PAGE)
+    async def more_hits(self, to_end: bool = False) -> None:
+        """The next page of the current search's ranked hits, as the cursor nears the end;
+        `to_end`, every page left (ranking is capped, so they are a few thousand at most)."""
+        table = self.query_one("#hits", HitTable)
+        try:
+            while True:
+                words, company, loaded = self._hits
+                hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE,
+                                                              offset=loaded, company=company))
+                if self._hits[:2] != (words, company):
+                    return  # the query changed meanwhile
+                self._hits = (words, company, loaded + len(hits))
+                table.show_hits(hits, more=True, exhausted=len(hits) < HIT_PAGE)
+                if not to_end or table.exhausted:
+                    break
+        finally:
+            if to_end:
+                self._hits_to_end = False
+        if to_end and table.row_count:
+            table.move_cursor(row=table.row_count - 1)
 
     @work(exclusive=True, group="counts")
     async def update_counts(self) -> None:
@@ -368,7 +394,7 @@ class HomeScreen(Screen):
         company = self.company
         words = as_you_type(query)
         hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE, company=company))
-        self._hits = (words, company, len(hits))
+        self._hits, self._hits_to_end = (words, company, len(hits)), False
         table = self.query_one("#hits", HitTable)
         table.show_hits(hits, exhausted=len(hits) < HIT_PAGE)
         self._preview_highlighted(table)

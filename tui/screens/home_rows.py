@@ -32,18 +32,26 @@ def finding_line(assessment: Assessment | None) -> tuple[str, str]:
 
 
 class RowSource:
-    """Pages of CaseRows for one tab and filter. Not thread-safe: one page at a time."""
+    """Pages of CaseRows for one tab and filter. Not thread-safe: one page at a time.
+
+    With `tail`, the same list is walked from its end: each page holds the rows before the
+    previous one, last row first (the table puts them above what it has)."""
 
     def __init__(self, tab: str, *, company: str | None, channel: str | None,
-                 stalled: dict[int, Assessment], now: datetime):
+                 stalled: dict[int, Assessment], now: datetime, tail: bool = False):
         self.tab, self.company, self.channel = tab, company, channel
-        self.stalled, self.now = stalled, now
+        self.stalled, self.now, self.tail = stalled, now, tail
         self.done = False
         self._after: tuple | None = None
-        self._stage = "stalled" if tab == "attention" else "list"
+        stages = ("stalled", "promises", "list") if tab == "attention" else ("list",)
+        self._stages = stages[::-1] if tail else stages
+        self._stage = self._stages[0]
         self._stalled_ids = sorted(stalled, key=lambda i: -stalled[i].score)
+        if tail:
+            self._stalled_ids.reverse()
         self._stalled_pos = 0
         self._seen: set[int] = set()
+        self._promise_rows: list[CaseRow] | None = None
 
     def next_page(self, store: Store, limit: int = 60) -> list[CaseRow]:
         rows: list[CaseRow] = []
@@ -52,10 +60,16 @@ class RowSource:
                 rows += self._stalled_page(store, limit - len(rows))
             elif self._stage == "promises":
                 rows += self._promises(store)
-                self._stage = "list"
             else:
                 rows += self._list_page(store, limit - len(rows))
         return rows
+
+    def _next_stage(self) -> None:
+        later = self._stages[self._stages.index(self._stage) + 1:]
+        if later:
+            self._stage = later[0]
+        else:
+            self.done = True
 
     # -- stages --------------------------------------------------------------------------
     def _keep(self, store: Store, cases: list[Case]) -> list[Case]:
@@ -73,7 +87,7 @@ class RowSource:
         ids = self._stalled_ids[self._stalled_pos:self._stalled_pos + limit]
         self._stalled_pos += len(ids)
         if self._stalled_pos >= len(self._stalled_ids):
-            self._stage = "promises"
+            self._next_stage()
         found = store.cases_by_id(ids)
         cases = self._keep(store, [found[i] for i in ids if i in found])
         rows = []
@@ -85,31 +99,49 @@ class RowSource:
         return rows
 
     def _promises(self, store: Store) -> list[CaseRow]:
-        # Due soon: from yesterday to a few days ahead (older ones are broken-promise findings).
-        promises = store.promises_due(to_iso(self.now - timedelta(days=1)),
-                                      to_iso(self.now + PROMISE_HORIZON), limit=100)
-        found = store.cases_by_id(p.case_id for p in promises)
-        keep = {c.id for c in self._keep(store, list(found.values()))}
-        rows = []
-        for promise in promises:
-            if promise.case_id in keep and promise.case_id not in self._seen:
-                self._seen.add(promise.case_id)
-                case = found[promise.case_id]
-                rows.append(CaseRow(case, None, f"promise due {day(promise.due_at)}: "
-                                    f"{promise.text}", "cyan",
-                                    ago(case.last_activity_at, self.now)))
+        """The promise stage, whole (at most 100 rows); after the stalled cases, or before
+        them when walking from the end."""
+        rows = [r for r in self._due_promises(store)
+                if r.case.id not in self._seen and r.case.id not in self.stalled]
+        if self.tail:
+            rows.reverse()
+        self._seen.update(r.case.id for r in rows)
+        self._next_stage()
         return rows
+
+    def _due_promises(self, store: Store) -> list[CaseRow]:
+        """Cases with a promise coming due, soonest first, once per case."""
+        if self._promise_rows is None:
+            # Due soon: from yesterday to a few days ahead (older ones are broken promises).
+            promises = store.promises_due(to_iso(self.now - timedelta(days=1)),
+                                          to_iso(self.now + PROMISE_HORIZON), limit=100)
+            found = store.cases_by_id(p.case_id for p in promises)
+            keep = {c.id for c in self._keep(store, list(found.values()))}
+            rows, listed = [], set()
+            for promise in promises:
+                if promise.case_id in keep and promise.case_id not in listed:
+                    listed.add(promise.case_id)
+                    case = found[promise.case_id]
+                    rows.append(CaseRow(case, None, f"promise due {day(promise.due_at)}: "
+                                        f"{promise.text}", "cyan",
+                                        ago(case.last_activity_at, self.now)))
+            self._promise_rows = rows
+        return self._promise_rows
 
     def _list_page(self, store: Store, limit: int) -> list[CaseRow]:
         status = {"attention": "active", "all": "all"}.get(self.tab, self.tab)
         page = store.list_cases(status=status, company=self.company or None,
                                 channel=self.channel or None, sort="recent",
-                                after=self._after, limit=limit)
+                                after=self._after, limit=limit, reverse=self.tail)
         self._after = page.after
-        self.done = page.after is None
+        if page.after is None:
+            self._next_stage()
+        # From the end, the list comes first: leave out what the stages after it will show.
+        shown_later = ({r.case.id for r in self._due_promises(store)} | set(self.stalled)
+                       if self.tail and self.tab == "attention" else ())
         rows = []
         for case in page.items:
-            if case.id in self._seen:
+            if case.id in self._seen or case.id in shown_later:
                 continue
             assessment = self.stalled.get(case.id)
             why, style = finding_line(assessment)

@@ -72,11 +72,14 @@ class QueryOps:
 
     def list_cases(self, *, status: str | None = None, company: str | None = None,
                    channel: str | None = None, sort: str = "recent", after: tuple | None = None,
-                   limit: int = 50) -> Page:
-        """One page of cases; pass the returned `after` to get the next page."""
+                   limit: int = 50, reverse: bool = False) -> Page:
+        """One page of cases; pass the returned `after` to get the next page. `reverse`
+        walks the same order from its end (the last case first), for jumping to the end."""
         if sort not in SORTS:
             raise ValidationError("sort", f"unknown value {sort!r}; use one of: {', '.join(SORTS)}")
         column, direction = SORTS[sort]
+        if reverse:
+            direction = "ASC" if direction == "DESC" else "DESC"
         where, args = self._filters(status, company, channel)
         if after is not None:
             op = "<" if direction == "DESC" else ">"

@@ -72,34 +72,58 @@ class FitTable(DataTable):
 
 
 class VimTable(FitTable):
-    """Lists that also move with j/k and g/G."""
+    """Lists that also move with j/k and g/G, and whose Home and End go to the first and the
+    last row (DataTable's go to the first and last column)."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("g,home", "scroll_top", "Top", show=False),
+        Binding("G,end", "scroll_bottom", "Bottom", show=False),
     ]
 
 
 class PagedTable(VimTable):
     """A list filled a page at a time: asks for more (NeedMore) when the cursor or the
-    scroll nears the end, or when the rows do not fill the table yet."""
+    scroll nears the end, or when the rows do not fill the table yet. End (or G) before the
+    last page asks for the list's end (JumpToEnd); the table is then in `tail` mode, filled
+    from the end upwards, until Home (or g) goes back to the top."""
 
     class NeedMore(Message):
         def __init__(self, table: "PagedTable") -> None:
             super().__init__()
             self.table = table
 
+    class JumpToEnd(NeedMore):
+        """The end of the list, please (without loading everything before it)."""
+
+    class JumpToStart(NeedMore):
+        """Back to the top of the list, from the end."""
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.exhausted = True   # set False while a source still has pages
         self.loading_more = False
+        self.tail = False       # filled from the end: pages come in above the rows
 
-    def reset(self) -> None:
+    def reset(self, tail: bool = False) -> None:
+        self.loading_more = True  # clearing moves the cursor: that is no call for more rows
         self.clear()
         self.exhausted = False
         self.loading_more = False
+        self.tail = tail
+
+    def action_scroll_bottom(self) -> None:
+        if self.exhausted or self.tail:
+            super().action_scroll_bottom()
+        else:
+            self.post_message(self.JumpToEnd(self))
+
+    def action_scroll_top(self) -> None:
+        if self.tail and not self.exhausted:
+            self.post_message(self.JumpToStart(self))
+        else:
+            super().action_scroll_top()
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
@@ -107,7 +131,10 @@ class PagedTable(VimTable):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
-        if self.max_scroll_y > 0 and new >= self.max_scroll_y - NEAR_END:
+        if self.tail:
+            if new <= NEAR_END < old:
+                self._ask_more()  # scrolled near the top of what the end brought
+        elif self.max_scroll_y > 0 and new >= self.max_scroll_y - NEAR_END:
             self._ask_more()  # scrolled (e.g. with the mouse wheel) near the end
 
     def on_resize(self) -> None:
@@ -115,9 +142,12 @@ class PagedTable(VimTable):
         self._check_near_end()
 
     def _check_near_end(self) -> None:
-        """Near the end, or the rows do not fill the table yet: the next page, please."""
+        """Near the end (the top, in tail mode), or the rows do not fill the table yet:
+        the next page, please."""
         short = 0 < self.size.height and self.row_count < self.size.height
-        if short or self.cursor_row >= self.row_count - NEAR_END:
+        near = (self.cursor_row < NEAR_END if self.tail
+                else self.cursor_row >= self.row_count - NEAR_END)
+        if short or near:
             self._ask_more()
 
     def _ask_more(self) -> None:
@@ -132,20 +162,48 @@ class CaseTable(PagedTable):
     COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 4), ("company", "Company", 8, 2),
                ("status", "Status", 8, 0), ("why", "Why now", 14, 4), ("last", "Last", 8, 0))
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._tail_rows: list[CaseRow] = []  # in tail mode, every row shown, top to bottom
+
+    def reset(self, tail: bool = False) -> None:
+        super().reset(tail)
+        self._tail_rows = []
+
     def add_cases(self, rows: Iterable[CaseRow]) -> None:
+        """The next page; in tail mode, the page before the rows shown (last row first)."""
         self.loading_more = True  # adding rows moves the cursor: no asking for more meanwhile
-        for row in rows:
-            key = str(row.case.id)
-            if key in self.rows:
-                continue
-            case = row.case
-            score = Text(f"{row.score:.1f}" if row.score else "", style="bold",
-                         justify="right")
-            self.add_row(score, cell(case.title, limit=60), cell(case.company, limit=30),
-                         cell(case.status, STATUS_STYLES.get(case.status, "")),
-                         cell(row.why, row.why_style, limit=80), cell(row.last), key=key)
+        if self.tail:
+            self._prepend(list(rows))
+        else:
+            for row in rows:
+                self._add(row)
         self.loading_more = False
         self._check_near_end()
+
+    def _add(self, row: CaseRow) -> None:
+        key = str(row.case.id)
+        if key in self.rows:
+            return
+        case = row.case
+        score = Text(f"{row.score:.1f}" if row.score else "", style="bold", justify="right")
+        self.add_row(score, cell(case.title, limit=60), cell(case.company, limit=30),
+                     cell(case.status, STATUS_STYLES.get(case.status, "")),
+                     cell(row.why, row.why_style, limit=80), cell(row.last), key=key)
+
+    def _prepend(self, rows: list[CaseRow]) -> None:
+        """DataTable only appends, so the rows are laid out again with the new ones above
+        (a page at a time, as far up as the user scrolls); the cursor stays on its row, or
+        starts on the last one."""
+        if not rows:
+            return
+        keep = self.highlighted_key
+        self._tail_rows[:0] = reversed(rows)
+        self.clear()
+        for row in self._tail_rows:
+            self._add(row)
+        target = keep if keep in self.rows else str(self._tail_rows[-1].case.id)
+        self.move_cursor(row=self.get_row_index(target), animate=False)
 
 
 class HitTable(PagedTable):
