@@ -135,3 +135,15 @@ async def test_live_fields_and_filters_take_markup_like_text(app_factory, db_pat
         done = s.get_detail(case.id).interactions[0]
     assert (done.agent, done.agent_id, done.reference, done.notes) == tuple(
         typed(n) for n in ("agent", "agent_id", "reference", "notes"))
+
+
+def test_snippets_keep_the_match_in_view_and_stay_literal():
+    from tui.store import MARK_END, MARK_START
+    from tui.widgets.text import SNIPPET_STYLE, snippet_cell
+    cell = snippet_cell(f"…Asked [b]her[/b] to e-mail the chat {MARK_START}transcript{MARK_END}"
+                        " [/] to me")
+    assert cell.plain == "…e-mail the chat transcript [/] to me"
+    assert [cell.plain[s.start:s.end] for s in cell.spans if s.style == SNIPPET_STYLE] == [
+        "transcript"]
+    assert snippet_cell("no match here, [b]the notes[/b] as written").plain == \
+        "no match here, [b]the notes[/b] as written"

@@ -131,10 +131,19 @@ def split_marks(snippet: str) -> list[tuple[str, bool]]:
     return [(" ".join(t.split()) if "\n" in t else t, m) for t, m in parts if t]
 
 
+SNIPPET_LEAD = 3  # words kept before the first match, so a narrow column still shows it
+
+
 def snippet_cell(snippet: str) -> Text:
-    """Matched words highlighted with a style; the words themselves stay literal."""
+    """Matched words highlighted with a style; the words themselves stay literal. The text
+    before the first match is cut to its last few words (the column is narrow)."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    for part, match in split_marks(snippet):
+    parts = split_marks(snippet)
+    for n, (part, match) in enumerate(parts):
+        if n == 0 and not match and len(parts) > 1:
+            words = part.split(" ")
+            if len(words) > SNIPPET_LEAD + 1:
+                part = "…" + " ".join(words[-SNIPPET_LEAD - 1:])
         text.append(part, style=SNIPPET_STYLE if match else "")
     return text
 
