@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui.screens.stats import StatsScreen
 from tui.store import Store
-from tui.widgets.bar_chart import Bar, BarChart, blocks
+from tui.widgets.bar_chart import BarChart, blocks
 from ui_fixtures import NOW, SIZE, Clock, make_app, settle, ui
 
 

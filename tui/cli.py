@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 import click
