@@ -61,8 +61,11 @@ def time_it(fn, reps: int) -> list[float]:
     samples = []
     for _ in range(reps):
         began = time.perf_counter()
-        fn()
+        answer = fn()
         samples.append((time.perf_counter() - began) * 1000)
+        # Freed after the clock stops: the time to the answer, not to throwing it away
+        # (25k assessments take 0.1-0.2 s to free, which no one waits for).
+        del answer
     return samples
 
 
@@ -243,6 +246,18 @@ def bench_memory(big: Path, small: Path, results: Results) -> None:
                      f"(allowed growth {MEMORY_SLACK_KIB // 1024} MiB)")
 
 
+def calibration(results: Results, when: str) -> None:
+    """The same fixed pure-Python work, timed: this machine's speed drifts (a shared host),
+    and the rows measured around it drift with it."""
+    def work():
+        total = 0
+        for n in range(300_000):
+            total += n % 7
+        return total
+    results.add(f"calibration ({when}): a fixed Python loop", time_it(work, 5), "reference",
+                "info")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
@@ -256,6 +271,7 @@ def main(argv: list[str] | None = None) -> None:
     began = time.time()
     print(f"{'operation':52} {'median ms':>10} {'spread (min-max)':>17} {'budget':>14} "
           f"{'verdict':>8}")
+    calibration(results, "start")
     notebook(db, args.cases, args.interactions, args.reuse, results)
     notebook(small, *SMALL, True, Results())
     with Store(db, create=False) as store:
@@ -265,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
         bench_advice(store, results)
     bench_ui_start(db, results)
     bench_memory(db, small, results)
+    calibration(results, "end")
     OUT.mkdir(parents=True, exist_ok=True)
     meta = {"cases": args.cases, "interactions": args.interactions, "db": str(db),
             "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -77,31 +77,27 @@ class AdviceQueryOps:
         companies: dict[int, Company] = {}
         for rows in self._active_pages(min(page or PAGE, MAX_IDS), tuple, extra=", c.digest"):
             cases = [CaseRow._make(row[:-1]) for row in rows]
-            digests = {row[0]: row[-1].split("|") for row in rows if row[-1]}
             # (count, hold total, longest hold, held, first, last, ids, channels, outcomes)
-            long = [i for i, d in digests.items() if int(d[2]) >= min_hold]
+            digests = [row[-1].split("|") if row[-1] else None for row in rows]
+            long = [c.id for c, d in zip(cases, digests) if d and int(d[2]) >= min_hold]
             long_holds = self._grouped(_LONG_SQL, long, CONTACT_COLUMNS.index("case_id"),
                                        min_hold)
-            ids = [c.id for c in cases]
-            ahead, overdue, broken = self._promises(ids, now)
+            ahead, overdue, broken = self._promises([c.id for c in cases], now)
             companies.update(self._companies({c.company_id for c in cases} - companies.keys()))
             out = []
-            for c in cases:
+            for c, d in zip(cases, digests):
                 case_id = c.id
-                d = digests.get(case_id)
                 if d is None:
-                    count = hold_total = held = 0
-                    first_at = last_at = None
-                    ids_ = channels = outcomes = ""
-                else:
-                    count, hold_total = int(d[0]), int(d[1])
-                    held = int(d[3]) if int(d[2]) >= min_hold or hold_total >= min_total_hold \
-                        else 0
-                    _, _, _, _, first_at, last_at, ids_, channels, outcomes = d
+                    out.append(CaseSummary(
+                        c, companies.get(c.company_id), 0, 0, None, None, "", "", "", 0, (),
+                        overdue.get(case_id, ()), broken.get(case_id, ()), case_id in ahead))
+                    continue
+                hold_total = int(d[1])
+                held = int(d[3]) if int(d[2]) >= min_hold or hold_total >= min_total_hold else 0
                 out.append(CaseSummary(
-                    c, companies.get(c.company_id), count, hold_total, first_at, last_at,
-                    ids_, channels, outcomes, held, long_holds.get(case_id, ()),
-                    overdue.get(case_id, ()), broken.get(case_id, ()), case_id in ahead))
+                    c, companies.get(c.company_id), int(d[0]), hold_total, d[4], d[5], d[6],
+                    d[7], d[8], held, long_holds.get(case_id, ()), overdue.get(case_id, ()),
+                    broken.get(case_id, ()), case_id in ahead))
             yield out
 
     def _promises(self, case_ids: list[int], now: str) -> tuple[set[int], dict, dict]:
