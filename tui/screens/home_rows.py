@@ -137,11 +137,12 @@ class RowSource:
         if page.after is None:
             self._next_stage()
         # From the end, the list comes first: leave out what the stages after it will show.
-        shown_later = ({r.case.id for r in self._due_promises(store)} | set(self.stalled)
-                       if self.tail and self.tab == "attention" else ())
+        later = self.tail and self.tab == "attention"
+        promised = {r.case.id for r in self._due_promises(store)} if later else ()
         rows = []
         for case in page.items:
-            if case.id in self._seen or case.id in shown_later:
+            if case.id in self._seen or case.id in promised or (later and
+                                                                 case.id in self.stalled):
                 continue
             assessment = self.stalled.get(case.id)
             why, style = finding_line(assessment)
