@@ -25,7 +25,11 @@ def cases(store):
 
 
 def test_json_lists_every_open_case_most_urgent_first(run, cases):
-    data = json.loads(run.ok("advice", "--json"))
+    out = run.ok("advice", "--json")
+    data = json.loads(out)
+    # written a case at a time, laid out exactly as one json.dumps of the whole list
+    assert out == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert run.ok("advice", str(cases["done"].id), "--json") != "[]\n"
     assert [d["case_id"] for d in data] == [cases["promise"].id, cases["dead"].id,
                                             cases["fine"].id]
     top = data[0]

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from tui.cli import cli
+from tui.store import Store
 
 
 def new_case(run, *extra) -> str:
@@ -227,3 +228,19 @@ def test_demo_builds_its_own_notebook(run, tmp_path):
     assert not run.db_path.exists()  # never the user's notebook
     rows = run.runner.invoke(cli, ["--db", str(demo), "list", "--json", "--limit", "100"])
     assert len(json.loads(rows.stdout)) >= 25
+
+
+def test_a_reader_that_stops_early_is_no_error(db_path, tmp_path):
+    """`supportlog list | head -1`: exit 0, nothing on stderr."""
+    import subprocess
+    import sys
+    with Store(db_path) as s:
+        s.import_records({"format": "supportlog/1", "companies": [], "cases": [
+            {"uid": f"u{i}", "company": "Bulkco", "title": f"Case {i} " + "x" * 80,
+             "opened_at": "2026-10-01T09:00:00Z"} for i in range(3000)]})
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "--db", str(db_path), "list",
+                             "--limit", "3000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline().startswith(b"ID")
+    proc.stdout.close()             # the reader goes away with most of the output unread
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""

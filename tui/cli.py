@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -64,6 +65,11 @@ class Group(click.Group):
             raise Failure(str(exc), EXIT_INPUT) from None
         except StoreError as exc:
             raise Failure(str(exc), EXIT_FILE) from None
+        except BrokenPipeError:
+            # `supportlog list | head`: the reader has what it wanted. Nothing to say, and
+            # stdout pointed at /dev/null so the interpreter's final flush is quiet too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except (sqlite3.Error, OSError) as exc:
             path = ctx.obj.db_path if isinstance(ctx.obj, Env) else "the notebook"
             raise Failure(str(translate(exc, path)), EXIT_FILE) from None
