@@ -130,6 +130,18 @@ def test_prefix_listed_as_words_finds_what_the_native_prefix_finds(store, monkey
     assert all(MARK_START in snippet for hits in native.values() for *_, snippet in hits)
 
 
+@pytest.mark.parametrize("query", ["refund courier*", "courier* refund", "cour* ref*",
+                                   "AND cour*", "courier* OR", '"cour* -ref*'])
+def test_prefixes_combine_with_other_words(store, query):
+    case = store.create_case("Bank", "statement")
+    store.log_interaction(case.id, "email", "info", notes="the courier lost it; refund asked")
+    store.log_interaction(case.id, "email", "info", notes="courier only")
+    store.log_interaction(case.id, "email", "info", notes="refund only")
+    hits = store.search(query)   # never an FTS syntax error, whatever the words
+    if "AND" not in query and "OR" not in query:
+        assert [h.snippet.count(MARK_START) for h in hits] == [2]
+
+
 def test_prefix_listing_follows_writes_and_caps_broad_prefixes(store, monkeypatch):
     from tui.store import prefix
     case = store.create_case("Bank", "statement")

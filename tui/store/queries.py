@@ -42,7 +42,8 @@ def fts_query(text: str | None, expand=None) -> str | None:
             parts.append("(" + " OR ".join(terms) + ")")
         else:
             parts.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
-    return " ".join(parts) or None
+    # AND spelled out: FTS5 takes "a" "b" as an implicit AND, but not "a" ("b" OR "c").
+    return " AND ".join(parts) or None
 
 
 class QueryOps:
