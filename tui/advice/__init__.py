@@ -53,8 +53,8 @@ def assess(detail: CaseDetail, now: datetime, playbook: Playbook | None = None,
 def assess_all(store, now: datetime, playbook: Playbook | None = None) -> list[Assessment]:
     """Assessments of every open or waiting case, most urgent first (score, then the longest
     untouched). Reads the store a page at a time, one summary row per case; then, once per
-    page, the rows of the contacts the findings cite, and a company's channel stats only if
-    a finding names a channel (the store keeps them until a write)."""
+    page, the rows of the contacts the findings cite, and a company's channel stats (kept
+    by the store's counters) once per company, only if a finding names a channel."""
     run = Run(now, playbook or default_playbook(), store.channel_stats, cited=set())
     out: list[Assessment] = []
     with _collector_paused():

@@ -43,9 +43,9 @@ AS_YOU_TYPE_MIN = 3  # shorter words are searched as typed: "a*" would cover tho
 def as_you_type(query: str) -> str:
     """The word being typed is a prefix ("tele" finds "telephone") once it has three
     characters; a trailing space ends it."""
-    last = query.split()[-1] if query.split() else ""
-    if (query and not query[-1].isspace() and not query.endswith("*") and query[-1].isalnum()
-            and len(last) >= AS_YOU_TYPE_MIN):
+    words = query.split()
+    if (words and not query[-1].isspace() and not query.endswith("*") and query[-1].isalnum()
+            and len(words[-1]) >= AS_YOU_TYPE_MIN):
         return query + "*"
     return query
 

@@ -50,7 +50,6 @@ class RowSource:
         if tail:
             self._stalled_ids.reverse()
         self._stalled_pos = 0
-        self._seen: set[int] = set()
         self._promise_rows: list[CaseRow] | None = None
 
     def next_page(self, store: Store, limit: int = 60) -> list[CaseRow]:
@@ -74,7 +73,7 @@ class RowSource:
     # -- stages --------------------------------------------------------------------------
     def _keep(self, store: Store, cases: list[Case]) -> list[Case]:
         """Apply the company and channel filters to cases picked by id."""
-        cases = [c for c in cases if c.id not in self._seen and c.status in ("open", "waiting")]
+        cases = [c for c in cases if c.status in ("open", "waiting")]
         if self.company:
             wanted = self.company.strip().casefold()
             cases = [c for c in cases if c.company.casefold() == wanted]
@@ -92,7 +91,6 @@ class RowSource:
         cases = self._keep(store, [found[i] for i in ids if i in found])
         rows = []
         for case in cases:
-            self._seen.add(case.id)
             why, style = finding_line(self.stalled.get(case.id))
             rows.append(CaseRow(case, self.stalled[case.id].score, why, style,
                                 ago(case.last_activity_at, self.now)))
@@ -101,11 +99,9 @@ class RowSource:
     def _promises(self, store: Store) -> list[CaseRow]:
         """The promise stage, whole (at most 100 rows); after the stalled cases, or before
         them when walking from the end."""
-        rows = [r for r in self._due_promises(store)
-                if r.case.id not in self._seen and r.case.id not in self.stalled]
+        rows = [r for r in self._due_promises(store) if r.case.id not in self.stalled]
         if self.tail:
             rows.reverse()
-        self._seen.update(r.case.id for r in rows)
         self._next_stage()
         return rows
 
@@ -136,13 +132,13 @@ class RowSource:
         self._after = page.after
         if page.after is None:
             self._next_stage()
-        # From the end, the list comes first: leave out what the stages after it will show.
-        later = self.tail and self.tab == "attention"
-        promised = {r.case.id for r in self._due_promises(store)} if later else ()
+        # On the attention tab the stalled cases and the promises coming due have their own
+        # stages (before the list, or after it from the end): each case is listed once.
+        staged = self.tab == "attention"
+        promised = {r.case.id for r in self._due_promises(store)} if staged else ()
         rows = []
         for case in page.items:
-            if case.id in self._seen or case.id in promised or (later and
-                                                                 case.id in self.stalled):
+            if staged and (case.id in self.stalled or case.id in promised):
                 continue
             assessment = self.stalled.get(case.id)
             why, style = finding_line(assessment)

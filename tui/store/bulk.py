@@ -7,11 +7,12 @@ for user input: everything a person types goes through the Store API.
 The end state is the one the Store API produces for the same rows: the same search index
 rows, the same denormalised case columns (`contacts`, `last_activity_at`, `digest`) and
 company_channels rows. Row by row, the schema's insert triggers would do that work, but FTS5
-flushes a segment for every triggered insert, which makes a million contacts several times slower than one INSERT ... SELECT. So
-inside the one transaction the insert triggers are lifted, their work is done set-wise with
-the same expressions, and they are put back verbatim (DDL is transactional in SQLite: a
-failure rolls all of it back). tests/test_bench_generate.py compares the result with an
-import through the Store API, so a change to the triggers that is not mirrored here shows.
+flushes a segment for every triggered insert, which makes a million contacts several times
+slower than one INSERT ... SELECT. So inside the one transaction the insert triggers are
+lifted, their work is done set-wise with the same expressions, and they are put back
+verbatim (DDL is transactional in SQLite: a failure rolls all of it back).
+tests/test_bench_generate.py compares the result with an import through the Store API, so a
+change to the triggers that is not mirrored here shows.
 """
 
 from __future__ import annotations
