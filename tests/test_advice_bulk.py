@@ -15,6 +15,7 @@ import pytest
 
 from tui.advice import Assessment, assess, assess_all, default_playbook
 from tui.store import Case, Store, advice_queries
+from tui.store.advice_queries import CaseFacts
 from tui.store.demo import build_demo
 
 from advice_helpers import ago, contact, contacts, new_case
@@ -47,8 +48,9 @@ def assert_same_as_one_by_one(store, now, playbook=None) -> list:
         detail = store.get_detail(a.case_id)
         one = assess(detail, now, playbook,
                      history=lambda: store.channel_stats(detail.case.company_id))
+        facts = CaseFacts(*(getattr(detail.case, name) for name in CaseFacts._fields))
         assert (a.case_id, a.score, a.snoozed, a.snoozed_until, a.stalled, a.case) == \
-            (one.case_id, one.score, one.snoozed, one.snoozed_until, one.stalled, detail.case)
+            (one.case_id, one.score, one.snoozed, one.snoozed_until, one.stalled, facts)
         assert [record(f) for f in a.findings] == [record(f) for f in one.findings], a.case_id
     return ranked
 
@@ -222,13 +224,14 @@ def test_digests_follow_every_kind_of_write(store):
     assert store.conn.execute(STALE_DIGESTS).fetchall() == []
 
 
-def test_an_assessment_makes_its_case_from_the_row_on_first_use(store):
-    case = new_case(store, "Acme", "lazy", opened=ago(days=2))
-    row = advice_queries.CaseRow._make(dataclasses.astuple(case))
-    lazy, made = Assessment(case.id, 1.5, (), None, False, row), Assessment(case.id, 1.5, (),
-                                                                            case=case)
-    assert lazy.case == case and isinstance(lazy.case, Case) and lazy.case is lazy.case
-    assert lazy == made and hash(lazy) == hash(made) and repr(lazy) == repr(made)
-    assert "case=Case(id=" in repr(made) and not lazy.stalled and lazy.top is None
+def test_an_assessment_is_its_case_id_score_and_findings_whatever_case_it_carries(store):
+    case = new_case(store, "Acme", "facts", opened=ago(days=2))
+    facts = CaseFacts(*(getattr(case, name) for name in CaseFacts._fields))
+    ranked, one = (Assessment(case.id, 1.5, (), None, False, facts),
+                   Assessment(case.id, 1.5, (), case=case))
+    assert ranked == one and hash(ranked) == hash(one)
+    assert ranked != Assessment(case.id, 2.0, (), case=case)
+    assert "case=CaseFacts(id=" in repr(ranked) and "case=Case(id=" in repr(one)
+    assert not ranked.stalled and ranked.top is None
     with pytest.raises(dataclasses.FrozenInstanceError):
-        lazy.score = 0
+        ranked.score = 0

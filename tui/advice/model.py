@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import FrozenInstanceError, dataclass, field
 from typing import Callable, Iterable
 
+from ..store.advice_queries import CaseFacts
 from ..store.records import Case
 
 # One term of a score, (label, value): ("dead_ends", 4.0), ("1 more dead end x 1", 1.0).
@@ -115,34 +116,25 @@ class Assessment(_Frozen):
     """Every finding for one case, and the score they add up to.
 
     Built like a frozen dataclass: Assessment(case_id, score, findings, snoozed_until,
-    snoozed, case). `case` may be given as the row of its fields the store read (named like
-    Case's): the Case is made on first use, so ranking every open case makes only the Cases
-    that are read."""
+    snoozed, case). `case` is what the rules read of it: the Case for `assess`, its facts
+    (CaseFacts: no title or notes) for `assess_all`, whose lists read the cases they show a
+    page at a time. Two assessments are equal when their case id, score and findings are."""
 
-    __slots__ = ("case_id", "score", "findings", "snoozed_until", "snoozed", "_case")
+    __slots__ = ("case_id", "score", "findings", "snoozed_until", "snoozed", "case")
     case_id: int
     score: float
     findings: tuple[Finding, ...]
     snoozed_until: str | None          # findings are kept but score is 0 while snoozed
     snoozed: bool
+    case: Case | CaseFacts | None
 
     def __init__(self, case_id: int, score: float = 0.0, findings: tuple[Finding, ...] = (),
                  snoozed_until: str | None = None, snoozed: bool = False,
-                 case: Case | tuple | None = None):
+                 case: Case | CaseFacts | None = None):
         self._fill(case_id, score, findings, snoozed_until, snoozed, case)
 
-    @property
-    def case(self) -> Case | None:
-        """The case assessed, for lists that show it."""
-        case = self._case
-        if case is not None and not isinstance(case, Case):
-            case = Case(*case)
-            _SET_CASE(self, case)
-        return case
-
     def _key(self) -> tuple:
-        return (self.case_id, self.score, self.findings, self.snoozed_until, self.snoozed,
-                self.case)
+        return (self.case_id, self.score, self.findings, self.snoozed_until, self.snoozed)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
@@ -154,8 +146,8 @@ class Assessment(_Frozen):
 
     def __repr__(self) -> str:
         return ("Assessment(" + ", ".join(f"{name}={value!r}" for name, value in zip(
-            ("case_id", "score", "findings", "snoozed_until", "snoozed", "case"),
-            self._key())) + ")")
+            ("case_id", "score", "findings", "snoozed_until", "snoozed"), self._key()))
+            + f", case={self.case!r})")
 
     @property
     def stalled(self) -> bool:
@@ -165,8 +157,6 @@ class Assessment(_Frozen):
     def top(self) -> Finding | None:
         return max(self.findings, key=lambda f: f.score) if self.findings else None
 
-
-_SET_CASE = Assessment.__dict__["_case"].__set__
 
 
 @dataclass(frozen=True, slots=True)

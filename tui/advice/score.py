@@ -4,6 +4,7 @@ snoozed). Like Taskwarrior's urgency, every term can be shown, so the user can s
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Iterable, Mapping
 
 from .model import Assessment, Finding, Term
@@ -34,11 +35,18 @@ def score_terms(base: float, step: float, cap: float, rule: str, excess: int = 0
     return tuple((label, round(value, 2)) for label, value in terms)
 
 
-def case_score(findings: Iterable[Finding], snoozed: bool) -> float:
-    return 0.0 if snoozed else round(sum([f.score for f in findings]), 2)
+def case_score(findings: tuple[Finding, ...], snoozed: bool) -> float:
+    if snoozed or not findings:
+        return 0.0
+    # One finding (most cases) is its own score, already rounded.
+    return findings[0].score if len(findings) == 1 else round(sum([f.score for f in findings]),
+                                                                2)
 
 
-def urgency_key(assessment: Assessment) -> tuple:
-    """Most urgent first: higher score, then the longest untouched, then the oldest id."""
-    case = assessment._case     # the Case or the row it is made from: no need to make it
-    return (-assessment.score, case.last_activity_at if case else "", assessment.case_id)
+def rank(assessments: list[Assessment]) -> None:
+    """Most urgent first: higher score, then the longest untouched, then the oldest id.
+    Stable sorts on C-level keys, last key first, do what one sort on a Python key tuple
+    did in twice the time (the first costs little: assess_all's come in id order)."""
+    assessments.sort(key=attrgetter("case_id"))
+    assessments.sort(key=attrgetter("case.last_activity_at"))
+    assessments.sort(key=attrgetter("score"), reverse=True)

@@ -4,12 +4,14 @@ quiet a case's findings until a date."""
 from __future__ import annotations
 
 import json
+from typing import Iterator
 
 import click
 
 from ..advice import Assessment, Finding
 from ..advice.words import moment
-from ..store import NotFound
+from ..store import Case, NotFound
+from ..store.advice_queries import PAGE
 
 
 def _failure(message: str):
@@ -30,16 +32,24 @@ def _finding_record(f: Finding) -> dict:
             "terms": [{"label": label, "value": value} for label, value in f.terms]}
 
 
-def _record(a: Assessment) -> dict:
-    case = a.case
+def _paired(store, assessments: list[Assessment]) -> Iterator[tuple[Assessment, Case]]:
+    """Each assessment with its case, in order, the cases read a page at a time (assess_all
+    carries only the facts the rules read); each is let go from the list once given."""
+    assessments.reverse()       # pop() from the end, most urgent first
+    while assessments:
+        page = [assessments.pop() for _ in range(min(PAGE, len(assessments)))]
+        cases = store.cases_by_id(a.case_id for a in page)
+        yield from ((a, cases[a.case_id]) for a in page if a.case_id in cases)
+
+
+def _record(a: Assessment, case: Case) -> dict:
     return {"case_id": a.case_id, "case_uid": case.uid, "title": case.title,
             "company": case.company, "status": case.status, "stalled": a.stalled,
             "score": a.score, "snoozed_until": a.snoozed_until,
             "findings": [_finding_record(f) for f in a.findings]}
 
 
-def _echo_case(a: Assessment) -> None:
-    case = a.case
+def _echo_case(a: Assessment, case: Case) -> None:
     note = f"  (snoozed until {moment(a.snoozed_until)})" if a.snoozed else ""
     click.echo(f"{a.score:g}  #{case.id}  {case.company}  {case.title}{note}")
     for f in a.findings:
@@ -51,28 +61,28 @@ def _echo_case(a: Assessment) -> None:
         click.echo(f"    Advice: {f.advice}")
 
 
-def _echo_all(assessments: list[Assessment]) -> None:
+def _echo_all(store, assessments: list[Assessment]) -> None:
     stalled = [a for a in assessments if a.stalled]
     rest = len(assessments) - len(stalled)
     if not assessments:
         click.echo("No open or waiting cases.")
         return
-    for a in stalled:
-        _echo_case(a)
+    other = "other " if stalled else ""
+    for a, case in _paired(store, stalled):
+        _echo_case(a, case)
         click.echo("")
     snoozed = sum(1 for a in assessments if a.snoozed)
     if rest:
-        other = "other " if stalled else ""
         extra = f" ({snoozed} of them snoozed)" if snoozed else ""
         click.echo(f"Nothing to report on {rest} {other}open or waiting "
                    f"case{'s' if rest != 1 else ''}{extra}.")
 
 
 def _echo_one(a: Assessment) -> None:
+    case = a.case
     if a.findings:
-        _echo_case(a)
+        _echo_case(a, case)
     else:
-        case = a.case
         click.echo(f"#{case.id}  {case.company}  {case.title}: nothing to report "
                    f"({case.status}).")
 
@@ -102,29 +112,25 @@ def advice(env, case: str | None, as_json: bool, fail_on_stall: bool) -> None:
         assessments = assess_all(store, env.now(), playbook)
     stalled = any(a.stalled for a in assessments)
     if as_json:
-        _echo_json(assessments)
+        _echo_json(store, assessments)
     elif case is not None:
         _echo_one(assessments[0])
     else:
-        _echo_all(assessments)
+        _echo_all(store, assessments)
     if fail_on_stall and stalled:
         raise click.exceptions.Exit(EXIT_STALLED)
 
 
-def _echo_json(assessments: list[Assessment]) -> None:
+def _echo_json(store, assessments: list[Assessment]) -> None:
     """The list as json.dumps(..., indent=2) writes it, one case at a time, each let go once
     written: worded, 25k cases' findings took 313 MB when dumped as one document."""
-    if not assessments:
-        click.echo("[]")
-        return
-    assessments.reverse()       # pop() from the end, most urgent first
     first = True
-    while assessments:
-        text = json.dumps(_record(assessments.pop()), ensure_ascii=False, indent=2)
+    for a, case in _paired(store, assessments):
+        text = json.dumps(_record(a, case), ensure_ascii=False, indent=2)
         # json.dumps escapes newlines inside strings: every newline here is indentation.
         click.echo(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "), nl=False)
         first = False
-    click.echo("\n]")
+    click.echo("[]" if first else "\n]")
 
 
 @click.command()

@@ -153,7 +153,9 @@ def _by_attention(env, store, status_, company, channel, stalled_only, limit):
         picked.append(a)
         if len(picked) == limit:
             break
-    return [a.case for a in picked], {a.case_id: a.score for a in picked}
+    found = store.cases_by_id(a.case_id for a in picked)
+    return ([found[a.case_id] for a in picked if a.case_id in found],
+            {a.case_id: a.score for a in picked})
 
 
 @click.command()

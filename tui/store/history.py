@@ -31,14 +31,15 @@ class HistoryOps:
             out += self._assemble([cases[i] for i in chunk if i in cases])
         return out
 
-    def _active_pages(self, page: int, make=case_from_row, extra: str = "") -> Iterator[list]:
-        """Open and waiting cases by id, `page` at a time (keyset on id), each row (with the
-        `extra` columns after Case's) through `make`: memory stays flat however big the
+    def _active_pages(self, page: int, make=case_from_row,
+                      columns: str = CASE_COLUMNS) -> Iterator[list]:
+        """Open and waiting cases by id, `page` at a time (keyset on id), each row of
+        `columns` (the first is the id) through `make`: memory stays flat however big the
         notebook is."""
         after = 0
         while True:
             rows = self.conn.execute(
-                f"SELECT {CASE_COLUMNS}{extra} FROM cases c INDEXED BY cases_active "
+                f"SELECT {columns} FROM cases c INDEXED BY cases_active "
                 "JOIN companies co ON co.id = c.company_id "
                 # The partial index walks the active cases in id order (the keyset) without
                 # reading the closed ones, three in four of a notebook kept for years.

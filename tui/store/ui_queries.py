@@ -8,6 +8,7 @@ from typing import Iterable
 
 from . import validate as v
 from .cases import CASE_COLUMNS, PROMISE_COLUMNS, case_from_row
+from .history import MAX_IDS
 from .records import CHANNELS, Case, Promise
 
 
@@ -15,15 +16,16 @@ class UiQueryOps:
     """Mixed into Store."""
 
     def cases_by_id(self, ids: Iterable[int]) -> dict[int, Case]:
-        """The cases with these ids (a page's worth), keyed by id; missing ids are left out."""
+        """The cases with these ids, keyed by id; missing ids are left out. Meant for a
+        page's worth; more are read MAX_IDS at a time."""
         ids = list(dict.fromkeys(ids))
-        if not ids:
-            return {}
-        marks = ", ".join("?" * len(ids))
-        rows = self.conn.execute(
-            f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
-            f"WHERE c.id IN ({marks})", ids)
-        return {case.id: case for case in map(case_from_row, rows)}
+        out: dict[int, Case] = {}
+        for start in range(0, len(ids), MAX_IDS):
+            chunk = ids[start:start + MAX_IDS]
+            out.update((case.id, case) for case in map(case_from_row, self.conn.execute(
+                f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
+                f"WHERE c.id IN ({', '.join('?' * len(chunk))})", chunk)))
+        return out
 
     def promises_due(self, since: str, until: str, *, limit: int = 50) -> list[Promise]:
         """Pending promises due between `since` and `until` (ISO UTC), soonest first."""
