@@ -257,6 +257,15 @@ def test_fixture_notebooks_open_with_every_row(tmp_path):
                                   ).fetchone()[0] == 0
         assert store.conn.execute("SELECT count(digest) FROM cases").fetchone()[0] == 2
         assert store.channel_stats(1) == {"chat": (1, 1), "phone": (0, 1)}   # Amazon's
+        # Search finds cases and contacts alike (version 3 moved the cases' search rows),
+        # and the triggers keep the moved rows: a renamed company, a new reference.
+        hits = store.search("never arrived")
+        assert [(h.case_id, h.interaction_id) for h in hits] == [(1, None)]
+        assert [(h.case_id, h.interaction_id) for h in store.search("approved")] == [(1, 2)]
+        store.conn.execute("UPDATE companies SET name = 'Zamazon' WHERE id = 1")
+        store.add_ref(1, "ticket", "Z-99")
+        assert [h.case_id for h in store.search("zamazon z-99")] == [1]
+        assert store.search("amazon") == []
         store.close()
 
 
@@ -276,7 +285,9 @@ def test_two_processes_upgrading_an_old_file_at_once(tmp_path):
              for _ in range(2)]
     outs = [p.communicate(timeout=60) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outs
-    assert [o[0].split() for o in outs] == [["3", "2"], ["3", "2"]]
+    from tui.store.schema import schema_version
+    now = str(schema_version())
+    assert [o[0].split() for o in outs] == [["3", now], ["3", now]]
     backups = list(tmp_path.glob("old.db.v1-*.bak"))
     assert len(backups) == 1  # taken once, under the lock
     assert sqlite3.connect(backups[0]).execute("SELECT count(*) FROM cases").fetchone()[0] == 3

@@ -100,6 +100,25 @@ def test_common_words_rank_among_the_most_recent_matches(store, monkeypatch):
     assert store.search("refund")[0].when == "2026-10-01T09:00:00Z"  # below the cap: exact
 
 
+def test_the_cap_keeps_the_newest_cases_and_contacts_that_pass_the_filters(store, monkeypatch):
+    from tui.store import queries
+    monkeypatch.setattr(queries, "SEARCH_CAP", 2)
+    best = store.create_case("Bank", "walrus walrus walrus walrus")    # the oldest case
+    cases = [store.create_case("Bank", f"walrus {n}") for n in range(3)]
+    done = store.create_case("Bank", "walrus done")
+    store.set_status(done.id, "resolved")
+    contacts = [store.log_interaction(cases[0].id, "email", "info", notes=f"walrus {n}").id
+                for n in range(3)]
+    hits = store.search("walrus")
+    assert {h.case_id for h in hits if h.interaction_id is None} == {cases[2].id, done.id}
+    assert {h.interaction_id for h in hits} - {None} == set(contacts[1:])
+    active = store.search("walrus", status="active")     # the cap counts what the filter keeps
+    assert {h.case_id for h in active if h.interaction_id is None} == {cases[1].id, cases[2].id}
+    monkeypatch.setattr(queries, "SEARCH_CAP", 2000)
+    assert store.search("walrus")[0].case_id == best.id  # below the cap: every match ranked
+    assert len(store.search("walrus")) == 8
+
+
 def test_search_pages_with_offset(store):
     case = store.create_case("Bank", "statement")
     for n in range(7):

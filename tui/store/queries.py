@@ -145,19 +145,37 @@ class QueryOps:
             f"{joined} WHERE search_index MATCH ? AND f.rowid {op} 0 "
             f"ORDER BY f.rowid {order} LIMIT {SEARCH_CAP})"
             for op, order in ((">", "DESC"), ("<", "ASC")))
-        sql = (
-            f"WITH candidates AS ({candidates}), "
-            "top AS (SELECT id, rank FROM candidates ORDER BY rank LIMIT ? OFFSET ?) "
-            "SELECT c.id, c.title, co.name, c.status, "
-            "CASE WHEN s.rowid > 0 THEN s.rowid END, "
-            "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
-            "WHERE id = s.rowid) ELSE c.last_activity_at END, "
-            f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 12), top.rank "
-            "FROM top JOIN search_index s ON s.rowid = top.id "
-            "JOIN cases c ON c.id = s.case_id JOIN companies co ON co.id = c.company_id "
-            "WHERE search_index MATCH ? ORDER BY top.rank")
-        params = (*args, match, *args, match, limit, offset, match)
-        return [SearchHit(*row) for row in self.conn.execute(sql, params)]
+        # Ties in rank go by row, so pages at any offset neither repeat nor skip a hit.
+        page = self.conn.execute(
+            f"WITH candidates AS ({candidates}) "
+            "SELECT id, rank FROM candidates ORDER BY rank, id LIMIT ? OFFSET ?",
+            (*args, match, *args, match, limit, offset)).fetchall()
+        hits = self._hits(match, [row_id for row_id, _ in page])
+        return [SearchHit(*hits[row_id], rank) for row_id, rank in page if row_id in hits]
+
+    def _hits(self, match: str, row_ids: list[int]) -> dict[int, tuple]:
+        """Search row id -> SearchHit fields but the rank, with the snippet. A page's rows of
+        each kind lie among that kind's newest matches: one scan of that stretch of the
+        index builds their snippets (looking each up by rowid repeated the MATCH for each:
+        8 ms of a 50-row page for two common words, against 1.5)."""
+        out: dict[int, tuple] = {}
+        for kind in ([i for i in row_ids if i > 0], [i for i in row_ids if i < 0]):
+            if not kind:
+                continue
+            marks = ", ".join("?" * len(kind))
+            out.update((row[0], row[1:]) for row in self.conn.execute(
+                "SELECT s.rowid, c.id, c.title, co.name, c.status, "
+                "CASE WHEN s.rowid > 0 THEN s.rowid END, "
+                "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
+                "WHERE id = s.rowid) ELSE c.last_activity_at END, "
+                f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 12) "
+                # CROSS JOIN keeps the index the outer loop, and `+` keeps the rowid list a
+                # filter on the scan (as a constraint it would run the MATCH once per row).
+                "FROM search_index s CROSS JOIN cases c ON c.id = s.case_id "
+                "CROSS JOIN companies co ON co.id = c.company_id "
+                f"WHERE search_index MATCH ? AND s.rowid BETWEEN ? AND ? "
+                f"AND +s.rowid IN ({marks})", (match, min(kind), max(kind), *kind)))
+        return out
 
     def _prefix_words(self, prefix: str) -> list[str] | None:
         words = getattr(self, "_prefix", None)
