@@ -174,15 +174,46 @@ def test_prefix_listing_follows_writes_and_caps_broad_prefixes(store, monkeypatc
     assert store._prefix_words("ünï") is None and store._prefix_words("a-b") is None
 
 
+def test_a_prefix_is_listed_once_until_the_notebook_changes(store, tmp_path):
+    from tui.store import Store
+    case = store.create_case("Bank", "statement")
+    store.log_interaction(case.id, "email", "info", notes="walrus")
+    words = store._prefix_words("walr")
+    assert store._prefix_words("walr") is words       # remembered, not listed again
+    other = Store(store.path)                          # another writer's commit
+    other.log_interaction(case.id, "email", "info", notes="walrein")
+    other.close()
+    assert store._prefix_words("walr") is not words
+    assert len(store.search("walr*")) == 2
+    again = store._prefix_words("walr")
+    assert store._prefix_words("walr") is again
+    store.log_interaction(case.id, "email", "info", notes="walrock")   # our own write
+    assert store._prefix_words("walr") is not again
+
+
 def test_prefix_search_on_a_read_only_notebook(tmp_path):
     from tui.store import Store
-    path = tmp_path / "ro.db"
+    (tmp_path / "a?b#c%20 d").mkdir()
+    path = tmp_path / "a?b#c%20 d" / "ro.db"     # a path SQLite's URIs would misread
     with Store(path) as store:
         store.log_interaction(store.create_case("Bank", "x").id, "email", "info",
                               notes="supervisor")
     path.chmod(0o400)
     with Store(path, create=False) as store:
         assert store.read_only and len(store.search("superv*")) == 1
+
+
+def test_search_reads_on_its_own_connection_when_the_helper_cannot(filled, monkeypatch):
+    store = filled[0]
+    queries = ["refund", "rout*", "Amazon package", "T-55"]
+    both = {q: store.search(q) for q in queries}      # the cases ranked beside, in a thread
+    assert store.helper() is not None and all(both.values())
+    assert {h.interaction_id is None for h in both["refund"]} == {True, False}
+    monkeypatch.setattr(store, "helper", lambda: None)
+    assert {q: store.search(q) for q in queries} == both
+    monkeypatch.undo()
+    store.helper().close()                             # a helper that fails to read
+    assert {q: store.search(q) for q in queries} == both
 
 
 @pytest.mark.parametrize("typed, searched", [

@@ -123,7 +123,7 @@ class Connection:
             fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
             os.close(fd)
         busy = busy_timeout_ms()
-        target, uri = (f"file:{path}?mode=ro", True) if self.read_only else (str(path), False)
+        target, uri = (_read_only_uri(path), True) if self.read_only else (str(path), False)
         conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=busy / 1000,
                                check_same_thread=False)
         self.conn = conn
@@ -262,17 +262,40 @@ class Connection:
                 source.close()
         return dest
 
+    def helper(self) -> sqlite3.Connection | None:
+        """A second, read-only connection to the notebook, for a read run in another thread
+        beside one on `conn` (the machine has two cores). Opened on first use; None when it
+        cannot be (the caller then reads on `conn`)."""
+        helper = self.__dict__.get("_helper", False)
+        if helper is False:
+            helper = None
+            try:
+                helper = sqlite3.connect(_read_only_uri(self.path), uri=True,
+                                         check_same_thread=False, isolation_level=None,
+                                         timeout=busy_timeout_ms() / 1000)
+            except sqlite3.Error:
+                pass
+            self._helper = helper
+        return helper
+
     def close(self) -> None:
-        try:
-            self.conn.close()
-        except sqlite3.Error:
-            pass
+        for conn in (self.__dict__.get("_helper"), self.conn):
+            try:
+                if conn:
+                    conn.close()
+            except sqlite3.Error:
+                pass
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _read_only_uri(path: Path) -> str:
+    """The notebook as a read-only SQLite URI ('?', '#' and '%' in a path quoted)."""
+    return path.resolve().as_uri() + "?mode=ro"
 
 
 def _enable_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
