@@ -33,12 +33,18 @@ def _history(history) -> Callable[[int], Mapping[str, tuple[int, int]]]:
 
 def _assess(s: CaseSummary, run: Run) -> Assessment:
     case = s.case
-    snoozed = bool(case.snoozed_until) and case.snoozed_until > run.iso
+    until = case.snoozed_until
+    snoozed = bool(until) and until > run.iso
     findings: tuple[Finding, ...] = ()
     if case.status in ACTIVE_STATUSES:
         findings = tuple([f for rule in RULES if (f := rule(s, run)) is not None])
-    return Assessment(case.id, case_score(findings, snoozed), findings, case.snoozed_until,
-                      snoozed, case)
+    # Made without its __init__'s call (one Python call less, tens of thousands of times).
+    assessment = _NEW(Assessment)
+    assessment._fill(case.id, case_score(findings, snoozed), findings, until, snoozed, case)
+    return assessment
+
+
+_NEW = object.__new__
 
 
 def assess(detail: CaseDetail, now: datetime, playbook: Playbook | None = None,

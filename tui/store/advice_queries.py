@@ -85,6 +85,9 @@ class CaseSummary(NamedTuple):
     promise_ahead: bool           # a pending promise due at or after `now`
 
 
+_new = tuple.__new__
+
+
 def _marks(ids: list) -> str:
     return ", ".join("?" * len(ids))
 
@@ -102,25 +105,27 @@ class AdviceQueryOps:
             cases = [CaseFacts._make(row[:-1]) for row in rows]
             # (count, hold total, longest hold, held, first, last, ids, channels, outcomes)
             digests = [row[-1].split("|") if row[-1] else None for row in rows]
-            long = [c.id for c, d in zip(cases, digests) if d and int(d[2]) >= min_hold]
-            long_holds = self._grouped(_LONG_SQL, long, CONTACT_COLUMNS.index("case_id"),
-                                       min_hold)
+            longest = [int(d[2]) if d else 0 for d in digests]
+            long_holds = self._grouped(
+                _LONG_SQL, [c.id for c, hold in zip(cases, longest) if hold >= min_hold],
+                CONTACT_COLUMNS.index("case_id"), min_hold)
             ahead, overdue, broken = self._promises([c.id for c in cases], now)
             companies.update(self._companies({c.company_id for c in cases} - companies.keys()))
+            # tuple.__new__ straight: the named tuple's own __new__ is a Python call per case.
             out = []
-            for c, d in zip(cases, digests):
+            for c, d, hold in zip(cases, digests, longest):
                 case_id = c.id
                 if d is None:
-                    out.append(CaseSummary(
+                    out.append(_new(CaseSummary, (
                         c, companies.get(c.company_id), 0, 0, None, None, "", "", "", 0, (),
-                        overdue.get(case_id, ()), broken.get(case_id, ()), case_id in ahead))
+                        overdue.get(case_id, ()), broken.get(case_id, ()), case_id in ahead)))
                     continue
                 hold_total = int(d[1])
-                held = int(d[3]) if int(d[2]) >= min_hold or hold_total >= min_total_hold else 0
-                out.append(CaseSummary(
+                held = int(d[3]) if hold >= min_hold or hold_total >= min_total_hold else 0
+                out.append(_new(CaseSummary, (
                     c, companies.get(c.company_id), int(d[0]), hold_total, d[4], d[5], d[6],
                     d[7], d[8], held, long_holds.get(case_id, ()), overdue.get(case_id, ()),
-                    broken.get(case_id, ()), case_id in ahead))
+                    broken.get(case_id, ()), case_id in ahead)))
             yield out
 
     def _promises(self, case_ids: list[int], now: str) -> tuple[set[int], dict, dict]:
