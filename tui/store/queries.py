@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from typing import Any
 
 from . import validate as v
@@ -25,12 +25,19 @@ SORTS = {
 }
 STATUS_FILTERS = ("all", "active", *STATUSES)
 SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see search)
-# Search ranks the two kinds at once, the cases on the store's helper connection in this
-# thread: bm25 reads each word's whole posting list once per cursor (8 ms for "refund" at
-# 1M contacts), and the machine has two cores.
-_BESIDE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="supportlog-search")
+
 # bm25 weights per column: case_id (unindexed), title, refs, people, body.
 RANK = "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0)"
+
+
+@cache
+def _beside():
+    """The thread search ranks the cases in, on the store's helper connection, while the
+    contacts are ranked on its own: bm25 reads each word's whole posting list once per
+    cursor (8 ms for "refund" at 1M contacts), and the machine has two cores. Made on first
+    search (concurrent.futures costs a CLI command 13 ms to import)."""
+    from concurrent.futures import ThreadPoolExecutor
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="supportlog-search")
 
 
 def fts_query(text: str | None, expand=None) -> str | None:
@@ -164,7 +171,7 @@ class QueryOps:
             for op, order in ((">", "DESC"), ("<", "ASC")))
         params = (*args, match, offset + limit)
         helper = self.helper()
-        beside = _BESIDE.submit(lambda: helper.execute(cases, params).fetchall()) if helper \
+        beside = _beside().submit(lambda: helper.execute(cases, params).fetchall()) if helper \
             else None
         try:
             best = self.conn.execute(contacts, params).fetchall()
