@@ -190,6 +190,20 @@ def test_small_pages_change_nothing(generated, monkeypatch):
     assert max(map(len, pages)) == 7 and sum(map(len, pages)) == len(whole)
 
 
+def test_headlines_read_no_contact_and_the_first_evidence_reads_them_all(generated,
+                                                                          monkeypatch):
+    real, calls = generated.finished_contacts, []
+    monkeypatch.setattr(generated, "finished_contacts",
+                        lambda ids: calls.append(len(ids)) or real(ids))
+    ranked = assess_all(generated, NOW)
+    findings = [f for a in ranked for f in a.findings]
+    headlines = [f.headline for f in findings]
+    assert calls == [] and all(headlines)       # a list of headlines reads no contact
+    worded = [(f.headline, f.evidence, f.advice) for f in findings]
+    assert len(calls) == 1 and calls[0] > 50    # one batch: every contact any finding cites
+    assert [headline for headline, *_ in worded] == headlines
+
+
 STALE_DIGESTS = ("SELECT c.id, c.digest, d.digest FROM cases c JOIN contact_digests d "
                  "ON d.case_id = c.id WHERE c.digest IS NOT d.digest")
 

@@ -58,18 +58,18 @@ def assess(detail: CaseDetail, now: datetime, playbook: Playbook | None = None,
 
 def assess_all(store, now: datetime, playbook: Playbook | None = None) -> list[Assessment]:
     """Assessments of every open or waiting case, most urgent first (score, then the longest
-    untouched). Reads the store a page at a time, one summary row per case; then, once per
-    page, the rows of the contacts the findings cite, and a company's channel stats (kept
-    by the store's counters) once per company, only if a finding names a channel."""
-    run = Run(now, playbook or default_playbook(), store.channel_stats, cited=set())
-    out: list[Assessment] = []
+    untouched). Reads the store a page at a time, one summary row per case, and a company's
+    channel stats (kept by the store's counters) once per company, only if a finding names
+    a channel. Headlines need nothing more; the first finding whose evidence or advice is
+    read has the store read, in one batch, every contact the findings cite (in the thread
+    that reads it: the store must still be open)."""
+    run = Run(now, playbook or default_playbook(), store.channel_stats, cited=set(),
+              fetch=store.finished_contacts)
     with _collector_paused():
-        for page in store.iter_case_summaries(run.iso, run.min_hold, run.min_total_hold):
-            out += [_assess(s, run) for s in page]
-            run.rows.update(store.finished_contacts(run.cited))
-            run.cited.clear()
+        out = [_assess(s, run) for page in store.iter_case_summaries(
+            run.iso, run.min_hold, run.min_total_hold) for s in page]
         rank(out)
-    run.history = None      # wording never reads the store, and need not keep it
+    run.history = None      # channel stats were read while ranking; wording needs no more
     return out
 
 

@@ -3,9 +3,10 @@ pass's Run and giving a Finding or None. Only finished contacts count (a live on
 outcome yet), and a threshold is reached at exactly its value.
 
 Each rule decides and scores at once from the case's summary (CaseSummary: counts, totals,
-its contacts' outcomes in order); its words (headline, evidence, advice, score terms) come
-from a matching `*_words` function, run only when the finding is read, from the full rows of
-the contacts the finding cites. So ranking every open case costs only the decisions."""
+its contacts' outcomes in order); its headline comes from the summary too (`*_headline`),
+and its other words (evidence, advice, score terms) from a matching `*_words` function, run
+only when they are read, from the full rows of the contacts the finding cites. So ranking
+every open case, and listing the headlines, costs only the decisions."""
 
 from __future__ import annotations
 
@@ -48,15 +49,16 @@ class Run:
     company's channel stats once read, and the rows of the contacts the findings cite.
 
     Assessing one case, `rows` holds every finished contact of it; ranking every case, the
-    rules name what they cite in `cited` and the caller adds those rows to `rows` before any
-    finding is worded (words never read the store)."""
+    rules name what they cite in `cited`, and the first wording that needs a contact reads
+    them all through `fetch`, in one batch (lists show headlines, which need none)."""
 
     __slots__ = ("now", "iso", "playbook", "t", "w", "quiet_cutoff", "min_hold", "min_total_hold",
-                 "history", "stats", "rows", "cited", "scores")
+                 "history", "stats", "rows", "cited", "fetch", "scores")
 
     def __init__(self, now: datetime, playbook: Playbook,
                  history: Callable[[int], Mapping[str, tuple[int, int]]],
-                 cited: set[int] | None = None):
+                 cited: set[int] | None = None,
+                 fetch: Callable[[Iterable[int]], Mapping[int, tuple]] | None = None):
         self.now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
         self.iso = to_iso(self.now)
         self.playbook = playbook
@@ -69,6 +71,7 @@ class Run:
         self.stats: dict[int, Mapping[str, tuple[int, int]]] = {}
         self.rows: dict[int, tuple] = {}
         self.cited = cited
+        self.fetch = fetch          # contact ids -> their CONTACT_COLUMNS rows
         self.scores: dict[tuple[str, int, float], float] = {}
 
     def score(self, rule: str, excess: int, extra: float = 0.0) -> float:
@@ -87,6 +90,9 @@ class Run:
 
     def contacts(self, s: CaseSummary, ids: Iterable[int | None]) -> list[Contact]:
         """Those of `ids` that are finished contacts of the case, in the order given."""
+        if self.cited and self.fetch is not None:
+            self.rows.update(self.fetch(self.cited))
+            self.cited.clear()
         rows, case_id = self.rows, s.case.id
         return [Contact._make(rows[i]) for i in ids if i in rows and rows[i][CASE_ID] == case_id]
 
@@ -106,7 +112,8 @@ def facts_of(detail: CaseDetail, run: Run) -> CaseSummary:
 
 class RuleFinding(Finding):
     """A rule's finding: scored when made, worded by the rule's `*_words` function from the
-    case's summary on first use."""
+    case's summary on first use; its headline comes from the summary alone (`*_headline`),
+    so a list of headlines reads no contact."""
 
     __slots__ = ("_case", "_run", "_excess")
 
@@ -121,14 +128,21 @@ class RuleFinding(Finding):
 
     def _wording(self):
         rule, run, excess = self.rule, self._run, self._excess
-        headline, evidence, advice, unit, extra = WORDS[rule](self._case, run, excess)
+        evidence, advice, unit, extra = WORDS[rule](self._case, run, excess)
         base, step, cap = run.w[rule]
-        return headline, evidence, advice, score_terms(base, step, cap, rule, excess, unit,
-                                                       extra)
+        return self.headline, evidence, advice, score_terms(base, step, cap, rule, excess,
+                                                            unit, extra)
+
+    @property
+    def headline(self) -> str:
+        words = self._words
+        if words is not None:
+            return words[0]
+        return HEADLINES[self.rule](self._case, self._run, self._excess)
 
 
-Words = tuple[str, list[str], str, str, tuple[Term, ...]]  # headline, evidence, advice,
-                                                           # unit of excess, extra terms
+Words = tuple[list[str], str, str, tuple[Term, ...]]  # evidence, advice, unit of excess,
+                                                      # extra terms
 
 
 def _ids(s: CaseSummary, last: int | None = None) -> tuple[int, ...]:
@@ -169,6 +183,10 @@ def dead_ends(s: CaseSummary, run: Run) -> Finding | None:
                        press_restart=True)
 
 
+def dead_ends_headline(s: CaseSummary, run: Run, excess: int) -> str:
+    return run.playbook.text("dead_ends", "headline", count=excess + run.t["dead_end_streak"])
+
+
 def dead_ends_words(s: CaseSummary, run: Run, excess: int) -> Words:
     pb, case, company = run.playbook, s.case, s.company
     n = excess + run.t["dead_end_streak"]
@@ -186,8 +204,7 @@ def dead_ends_words(s: CaseSummary, run: Run, excess: int) -> Words:
             advice += pb.text("dead_ends", "switch", channel=pb.label(failing),
                               better=pb.label(better) + (f" ({address})" if address else ""),
                               why=why)
-    return (pb.text("dead_ends", "headline", count=len(streak)),
-            [contact_line(c) for c in streak], advice, plural(excess, "more dead end"), ())
+    return [contact_line(c) for c in streak], advice, plural(excess, "more dead end"), ()
 
 
 # -- broken_promise ------------------------------------------------------------------------
@@ -204,6 +221,12 @@ def broken_promise(s: CaseSummary, run: Run) -> Finding | None:
                        promise_ids=tuple(p.id for p in overdue + broken),
                        interaction_ids=tuple(p.interaction_id for p in overdue
                                              if p.interaction_id is not None))
+
+
+def broken_promise_headline(s: CaseSummary, run: Run, excess: int) -> str:
+    late = len(s.overdue)
+    return run.playbook.text("broken_promise", "headline" if late == 1 else "headline_many",
+                             count=late)
 
 
 def broken_promise_words(s: CaseSummary, run: Run, excess: int) -> Words:
@@ -227,12 +250,10 @@ def broken_promise_words(s: CaseSummary, run: Run, excess: int) -> Words:
     unkept = len(overdue) + len(broken)
     if unkept >= run.t["supervisor_after_promises"]:
         advice += pb.text("broken_promise", "supervisor", broken=unkept)
-    headline = pb.text("broken_promise", "headline" if len(overdue) == 1 else "headline_many",
-                       count=len(overdue))
     repeat = pb.weights["broken_promise_repeat"]
     extra = ((f"{plural(unkept - 1, 'more unkept promise')} x {repeat:g}",
               repeat * (unkept - 1)),)
-    return headline, evidence, advice, plural(excess, "day") + " late", extra
+    return evidence, advice, plural(excess, "day") + " late", extra
 
 
 def _promise_line(p: Promise, source: Contact | None, state: str) -> str:
@@ -254,6 +275,10 @@ def gone_quiet(s: CaseSummary, run: Run) -> Finding | None:
                        interaction_ids=run.cite(_ids(s, 1)))
 
 
+def gone_quiet_headline(s: CaseSummary, run: Run, excess: int) -> str:
+    return run.playbook.text("gone_quiet", "headline", days=excess + run.t["quiet_days"])
+
+
 def gone_quiet_words(s: CaseSummary, run: Run, excess: int) -> Words:
     pb, case = run.playbook, s.case
     if s.contacts:
@@ -263,8 +288,7 @@ def gone_quiet_words(s: CaseSummary, run: Run, excess: int) -> Words:
         cite = f", citing your last contact on {day(last.started_at)}{ref}"
     else:
         evidence, cite = [f"opened {day(case.opened_at)}, no contact logged since"], ""
-    return (pb.text("gone_quiet", "headline", days=excess + run.t["quiet_days"]), evidence,
-            pb.text("gone_quiet", "advice", company=case.company, last=cite),
+    return (evidence, pb.text("gone_quiet", "advice", company=case.company, last=cite),
             plural(excess, "more day") + " of silence", ())
 
 
@@ -282,19 +306,23 @@ def long_hold(s: CaseSummary, run: Run) -> Finding | None:
                        interaction_ids=tuple(r[ID] for r in long_ones))
 
 
+def long_hold_headline(s: CaseSummary, run: Run, excess: int) -> str:
+    total = s.hold_total
+    what = [f"held {format_duration(max(r[HOLD] for r in s.long_holds))} in one contact"
+            ] if s.long_holds else []
+    if total >= run.min_total_hold:
+        what.append(f"{format_duration(total)} on hold over the case")
+    return run.playbook.text("long_hold", "headline", what=", ".join(what))
+
+
 def long_hold_words(s: CaseSummary, run: Run, excess: int) -> Words:
     total = s.hold_total
     long_ones = [Contact._make(r) for r in s.long_holds]
-    what = [f"held {format_duration(max(c.hold_seconds for c in long_ones))} in one contact"
-            ] if long_ones else []
-    if total >= run.min_total_hold:
-        what.append(f"{format_duration(total)} on hold over the case")
     evidence = [contact_line(c, f"held {format_duration(c.hold_seconds)}") for c in long_ones]
     evidence.append(f"{format_duration(total)} on hold in all, over "
                     f"{plural(s.held, 'contact')}")
     pb = run.playbook
-    return (pb.text("long_hold", "headline", what=", ".join(what)), evidence,
-            pb.text("long_hold", "advice"), plural(excess, "minute") + " over", ())
+    return evidence, pb.text("long_hold", "advice"), plural(excess, "minute") + " over", ()
 
 
 # -- many_contacts -------------------------------------------------------------------------
@@ -304,6 +332,10 @@ def many_contacts(s: CaseSummary, run: Run) -> Finding | None:
     return RuleFinding("many_contacts", s, run, excess) if excess >= 0 else None
 
 
+def many_contacts_headline(s: CaseSummary, run: Run, excess: int) -> str:
+    return run.playbook.text("many_contacts", "headline", count=s.contacts)
+
+
 def many_contacts_words(s: CaseSummary, run: Run, excess: int) -> Words:
     n, pb = s.contacts, run.playbook
     channels = Counter(s.channels.split(" ")).most_common()
@@ -311,8 +343,7 @@ def many_contacts_words(s: CaseSummary, run: Run, excess: int) -> Words:
     evidence = [f"{plural(n, 'contact')} since {day(s.first_at)}: "
                 + ", ".join(f"{k} by {ch}" for ch, k in channels),
                 "outcomes: " + ", ".join(f"{k} {o}" for o, k in outcomes)]
-    return (pb.text("many_contacts", "headline", count=n), evidence,
-            pb.text("many_contacts", "advice", case_id=s.case.id),
+    return (evidence, pb.text("many_contacts", "advice", case_id=s.case.id),
             plural(excess, "more contact"), ())
 
 
@@ -343,17 +374,21 @@ def wrong_door(s: CaseSummary, run: Run) -> Finding | None:
                        interaction_ids=run.cite(_ids(s)))
 
 
+def wrong_door_headline(s: CaseSummary, run: Run, excess: int) -> str:
+    case = s.case
+    wrong = case.company if _right_door(s, run) == "seller" else f"the seller {case.seller}"
+    return run.playbook.text("wrong_door", "headline", wrong=wrong)
+
+
 def wrong_door_words(s: CaseSummary, run: Run, excess: int) -> Words:
     case, pb, n = s.case, run.playbook, s.contacts
     if _right_door(s, run) == "seller":
-        wrong, advice = case.company, pb.text("wrong_door", "to_seller", seller=case.seller)
+        advice = pb.text("wrong_door", "to_seller", seller=case.seller)
         summary = f"with {case.company}; the item was sold by {case.seller}"
     else:
-        wrong = f"the seller {case.seller}"
         advice = pb.text("wrong_door", "to_marketplace", company=case.company)
         summary = f"with the seller {case.seller}; refunds go through {case.company}"
-    return (pb.text("wrong_door", "headline", wrong=wrong),
-            [f"{plural(n, 'contact')}, {'all ' if n > 1 else ''}{summary}",
+    return ([f"{plural(n, 'contact')}, {'all ' if n > 1 else ''}{summary}",
              *map(contact_line, run.contacts(s, _ids(s)))],
             advice, plural(excess, "more contact") + " to the wrong party", ())
 
@@ -361,6 +396,10 @@ def wrong_door_words(s: CaseSummary, run: Run, excess: int) -> Words:
 RULES: tuple[Callable[[CaseSummary, Run], Finding | None], ...] = (
     dead_ends, broken_promise, gone_quiet, long_hold, many_contacts, wrong_door)
 RULE_NAMES = tuple(rule.__name__ for rule in RULES)
+HEADLINES: dict[str, Callable[[CaseSummary, Run, int], str]] = {
+    "dead_ends": dead_ends_headline, "broken_promise": broken_promise_headline,
+    "gone_quiet": gone_quiet_headline, "long_hold": long_hold_headline,
+    "many_contacts": many_contacts_headline, "wrong_door": wrong_door_headline}
 WORDS: dict[str, Callable[[CaseSummary, Run, int], Words]] = {
     "dead_ends": dead_ends_words, "broken_promise": broken_promise_words,
     "gone_quiet": gone_quiet_words, "long_hold": long_hold_words,
