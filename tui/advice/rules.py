@@ -120,11 +120,8 @@ class RuleFinding(Finding):
     def __init__(self, rule: str, s: CaseSummary, run: Run, excess: int, extra: float = 0.0,
                  interaction_ids: tuple[int, ...] = (), promise_ids: tuple[int, ...] = (),
                  press_restart: bool = False):
-        score = run.scores.get((rule, excess, extra))    # Run.score, without its call
-        if score is None:
-            score = run.score(rule, excess, extra)
-        self._fill(rule, score, interaction_ids, promise_ids, press_restart, None, None, s,
-                   run, excess)
+        self._fill(rule, run.score(rule, excess, extra), interaction_ids, promise_ids,
+                   press_restart, None, None, s, run, excess)
 
     def _wording(self):
         rule, run, excess = self.rule, self._run, self._excess

@@ -35,12 +35,8 @@ def score_terms(base: float, step: float, cap: float, rule: str, excess: int = 0
     return tuple((label, round(value, 2)) for label, value in terms)
 
 
-def case_score(findings: tuple[Finding, ...], snoozed: bool) -> float:
-    if snoozed or not findings:
-        return 0.0
-    # One finding (most cases) is its own score, already rounded.
-    return findings[0].score if len(findings) == 1 else round(sum([f.score for f in findings]),
-                                                                2)
+def case_score(findings: Iterable[Finding], snoozed: bool) -> float:
+    return 0.0 if snoozed else round(sum([f.score for f in findings]), 2)
 
 
 def rank(assessments: list[Assessment]) -> None:

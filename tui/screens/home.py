@@ -205,22 +205,20 @@ class HomeScreen(Screen):
     @work(exclusive=True, group="more-hits")  # never cancels a search being typed
     async def more_hits(self, to_end: bool = False) -> None:
         """The next page of the current search's ranked hits, as the cursor nears the end;
-        `to_end`, every page left (ranking is capped, so they are a few thousand at most)."""
+        `to_end`, every hit left in one read (ranking is capped, so a few thousand at most:
+        page by page, each page ranked them all again)."""
         table = self.query_one("#hits", HitTable)
+        words, company, loaded = self._hits
         try:
-            while True:
-                words, company, loaded = self._hits
-                hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE,
-                                                              offset=loaded, company=company))
-                if self._hits[:2] != (words, company):
-                    return  # the query changed meanwhile
-                self._hits = (words, company, loaded + len(hits))
-                table.show_hits(hits, more=True, exhausted=len(hits) < HIT_PAGE)
-                if not to_end or table.exhausted:
-                    break
+            hits = await self.app.read(lambda s: s.search(
+                words, limit=None if to_end else HIT_PAGE, offset=loaded, company=company))
         finally:
             if to_end:
                 self._hits_to_end = False
+        if self._hits[:2] != (words, company):
+            return  # the query changed meanwhile
+        self._hits = (words, company, loaded + len(hits))
+        table.show_hits(hits, more=True, exhausted=to_end or len(hits) < HIT_PAGE)
         if to_end and table.row_count:
             table.move_cursor(row=table.row_count - 1)
 

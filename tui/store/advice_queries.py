@@ -14,7 +14,7 @@ from operator import attrgetter, itemgetter
 from typing import Iterable, Iterator, NamedTuple
 
 from .cases import PROMISE_COLUMNS
-from .history import MAX_IDS
+from .history import MAX_IDS, by_ids
 from .records import Case, CaseDetail, Company, Promise
 
 # The columns of a finished contact as the stall rules' evidence reads it: nothing else (no
@@ -33,6 +33,8 @@ _AHEAD_SQL = ("SELECT DISTINCT case_id FROM promises INDEXED BY promises_pending
 _OVERDUE_SQL = (f"SELECT {PROMISE_COLUMNS} FROM promises INDEXED BY promises_pending "
                 "WHERE case_id BETWEEN ? AND ? AND status = 'pending' AND due_at <> '' "
                 "AND due_at < ? ORDER BY case_id, due_at, id")
+_FINISHED_SQL = (f"SELECT {_CONTACTS} FROM interactions WHERE id IN ({{marks}}) "
+                 "AND outcome IS NOT NULL")
 _BROKEN_SQL = (f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({{marks}}) "
                "AND status = 'broken' ORDER BY case_id, coalesce(due_at, created_at), id")
 _PROMISE_CASE = PROMISE_COLUMNS.split(", ").index("case_id")
@@ -88,8 +90,8 @@ class CaseSummary(NamedTuple):
 _new = tuple.__new__
 
 
-def _marks(ids: list) -> str:
-    return ", ".join("?" * len(ids))
+def _facts_and_digest(row: tuple) -> tuple[CaseFacts, str | None]:
+    return CaseFacts._make(row[:-1]), row[-1]
 
 
 class AdviceQueryOps:
@@ -100,11 +102,11 @@ class AdviceQueryOps:
         """Every open or waiting case by id, summarised for the stall rules at `now` (ISO
         UTC), `page` cases at a time (PAGE): memory stays flat however big the notebook is."""
         companies: dict[int, Company] = {}
-        for rows in self._active_pages(min(page or PAGE, MAX_IDS), tuple,
+        for rows in self._active_pages(min(page or PAGE, MAX_IDS), _facts_and_digest,
                                        columns=_FACTS + ", c.digest"):
-            cases = [CaseFacts._make(row[:-1]) for row in rows]
+            cases = [facts for facts, _ in rows]
             # (count, hold total, longest hold, held, first, last, ids, channels, outcomes)
-            digests = [row[-1].split("|") if row[-1] else None for row in rows]
+            digests = [digest.split("|") if digest else None for _, digest in rows]
             longest = [int(d[2]) if d else 0 for d in digests]
             long_holds = self._grouped(
                 _LONG_SQL, [c.id for c, hold in zip(cases, longest) if hold >= min_hold],
@@ -141,28 +143,17 @@ class AdviceQueryOps:
                   in self._grouped(_BROKEN_SQL, list(overdue), _PROMISE_CASE).items()}
         return ahead, overdue, broken
 
-    def _rows(self, sql: str, case_ids: list[int], *params):
-        """`sql` run on those cases (its `{marks}` for their ids), with `params` after them."""
-        return self.conn.execute(sql.format(marks=_marks(case_ids)), (*case_ids, *params))
-
     def _grouped(self, sql: str, case_ids: list[int], key: int,
                  *params) -> dict[int, tuple[tuple, ...]]:
         """case id -> the rows `sql` gives for those cases, sorted by case (in column `key`)."""
         if not case_ids:
             return {}
         return {case_id: tuple(group) for case_id, group
-                in groupby(self._rows(sql, case_ids, *params), key=itemgetter(key))}
+                in groupby(by_ids(self.conn, sql, case_ids, *params), key=itemgetter(key))}
 
     def finished_contacts(self, ids: Iterable[int]) -> dict[int, tuple]:
         """id -> CONTACT_COLUMNS row of the given contacts that have finished."""
-        ids = sorted(ids)
-        out: dict[int, tuple] = {}
-        for start in range(0, len(ids), MAX_IDS):
-            chunk = ids[start:start + MAX_IDS]
-            out.update((row[0], row) for row in self.conn.execute(
-                f"SELECT {_CONTACTS} FROM interactions WHERE id IN ({_marks(chunk)}) "
-                "AND outcome IS NOT NULL", chunk))
-        return out
+        return {row[0]: row for row in by_ids(self.conn, _FINISHED_SQL, sorted(ids))}
 
 
 def contact_row(interaction) -> tuple:

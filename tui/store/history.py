@@ -12,7 +12,22 @@ from .cases import CASE_COLUMNS, INTERACTION_COLUMNS, PROMISE_COLUMNS, case_from
 from .records import Case, CaseDetail, Company, Promise, Ref
 
 _COMPANY_COLUMNS = "id, uid, name, phone, chat_url, email, hours, notes"
+_CASES_SQL = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
+              "WHERE c.id IN ({marks})")
 MAX_IDS = 900   # ids bound in one IN (...): below SQLite's oldest variable limit (999)
+
+
+def marks(ids: list) -> str:
+    """The placeholders for `ids` in an IN (...)."""
+    return ", ".join("?" * len(ids))
+
+
+def by_ids(conn, sql: str, ids: list, *params) -> Iterator[tuple]:
+    """The rows of `sql` (its `{marks}` for the ids, then `params`) for `ids`, read MAX_IDS
+    at a time. With `ids` sorted and `sql` ordered by them, the rows come in that order."""
+    for start in range(0, len(ids), MAX_IDS):
+        chunk = ids[start:start + MAX_IDS]
+        yield from conn.execute(sql.format(marks=marks(chunk)), (*chunk, *params))
 
 
 class HistoryOps:
@@ -20,16 +35,15 @@ class HistoryOps:
 
     def details_for(self, case_ids: Iterable[int]) -> list[CaseDetail]:
         """The given cases with refs, interactions (oldest first), promises and company, in
-        the order asked; ids that do not exist are skipped. Five queries, whatever the count."""
+        the order asked; ids that do not exist are skipped. Five queries per MAX_IDS cases."""
         ids = list(dict.fromkeys(int(i) for i in case_ids))
-        out: list[CaseDetail] = []
-        for start in range(0, len(ids), MAX_IDS):
-            chunk = ids[start:start + MAX_IDS]
-            cases = {c.id: c for c in map(case_from_row, self.conn.execute(
-                f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
-                f"WHERE c.id IN ({', '.join('?' * len(chunk))})", chunk))}
-            out += self._assemble([cases[i] for i in chunk if i in cases])
-        return out
+        found = self.cases_by_id(ids)
+        return self._assemble([found[i] for i in ids if i in found])
+
+    def cases_by_id(self, ids: Iterable[int]) -> dict[int, Case]:
+        """The cases with these ids, keyed by id; missing ids are left out."""
+        return {case.id: case for case in map(case_from_row, by_ids(
+            self.conn, _CASES_SQL, list(dict.fromkeys(ids))))}
 
     def _active_pages(self, page: int, make=case_from_row,
                       columns: str = CASE_COLUMNS) -> Iterator[list]:
@@ -60,30 +74,26 @@ class HistoryOps:
         ids = sorted(ids)
         if not ids:
             return {}
-        return {row[0]: Company(*row) for row in self.conn.execute(
-            f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE id IN ({', '.join('?' * len(ids))})",
-            ids)}
+        return {row[0]: Company(*row) for row in by_ids(
+            self.conn, f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE id IN ({{marks}})", ids)}
 
     def _assemble(self, cases: list[Case]) -> list[CaseDetail]:
-        """Attach refs, interactions, promises and companies to `cases` with one query each."""
-        if len(cases) > MAX_IDS:
-            return [d for start in range(0, len(cases), MAX_IDS)
-                    for d in self._assemble(cases[start:start + MAX_IDS])]
+        """Attach refs, interactions, promises and companies to `cases` with one query each
+        (per MAX_IDS cases: a case's rows all come in one chunk, in order)."""
         if not cases:
             return []
         ids = [c.id for c in cases]
-        marks = ", ".join("?" * len(ids))
         refs, interactions, promises = defaultdict(list), defaultdict(list), defaultdict(list)
-        for case_id, kind, value in self.conn.execute(
-                f"SELECT case_id, kind, value FROM case_refs WHERE case_id IN ({marks}) "
-                "ORDER BY id", ids):
+        for case_id, kind, value in by_ids(
+                self.conn, "SELECT case_id, kind, value FROM case_refs WHERE case_id IN "
+                "({marks}) ORDER BY id", ids):
             refs[case_id].append(Ref(kind, value))
-        for row in self.conn.execute(
-                f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.case_id IN ({marks}) "
-                "ORDER BY i.case_id, i.started_at, i.id", ids):
+        for row in by_ids(
+                self.conn, f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.case_id "
+                "IN ({marks}) ORDER BY i.case_id, i.started_at, i.id", ids):
             interactions[row[2]].append(interaction_from_row(row))
-        for row in self.conn.execute(
-                f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({marks}) "
+        for row in by_ids(
+                self.conn, f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({{marks}}) "
                 "ORDER BY case_id, coalesce(due_at, created_at), id", ids):
             promises[row[2]].append(Promise(*row))
         companies = self._companies({c.company_id for c in cases})

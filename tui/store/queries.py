@@ -144,7 +144,7 @@ class QueryOps:
         counts.update(self.conn.execute("SELECT status, count(*) FROM cases GROUP BY status"))
         return counts
 
-    def search(self, query: str | None, *, limit: int = 50, offset: int = 0,
+    def search(self, query: str | None, *, limit: int | None = 50, offset: int = 0,
                status: str | None = None, company: str | None = None) -> list[SearchHit]:
         """Ranked hits (bm25) over cases and interactions; blank query = most recent cases.
 
@@ -152,7 +152,9 @@ class QueryOps:
         every match (0.7 s at 1M contacts), so each kind is ranked among its SEARCH_CAP most
         recent matches (filters applied while collecting them); snippets are built for the
         final page only. Words rarer than the cap rank exactly. `offset` pages through the
-        ranked hits (bounded by the cap)."""
+        ranked hits; `limit` None takes every one left (the cap bounds them)."""
+        if limit is None:
+            limit = 2 * SEARCH_CAP
         match = fts_query(query, self._prefix_words)
         if match is None:
             page = self.list_cases(status=status, company=company, limit=offset + limit)
