@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import sys
+import tempfile
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -12,22 +15,15 @@ import click
 
 import sqlite3
 
-from ..store import Store, StoreError, load_document
+from ..store import Store, StoreError, ValidationError
+from ..store.atomic import atomic_write, check_target, is_temp, private_folder, unique_path
 from ..store.db import translate
+from ..store.opening import check_file, check_wal
+from ..store.wal import live_wal
 from ..store.dossier import render_markdown, write_csv
 from ..store.paths import config_path, data_dir, default_db_path, demo_db_path
 from ..store.schema import APPLICATION_ID, schema_version
-from .output import EXIT_FILE, EXIT_INPUT, Failure, echo_json
-
-
-def private_file(path: Path):
-    """Open a new file for writing, readable by its owner only (exports hold personal data)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    except OSError as exc:
-        raise Failure(f"cannot write {path}: {exc.strerror}; choose another path") from None
-    os.chmod(path, 0o600)
-    return os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+from .output import EXIT_FILE, EXIT_INPUT, Failure, clean, echo_json
 
 
 @click.command()
@@ -35,18 +31,22 @@ def private_file(path: Path):
 @click.option("--format", "fmt", type=click.Choice(("json", "md", "csv")), default="json",
               show_default=True, help="json: supportlog/1 for import; md: the dossier to hand "
               "to a bank or ombudsman; csv: the contacts, for spreadsheets.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file (created 0600) instead of standard output.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
+                                                path_type=Path),
+              help="Write to this file (created 0600) instead of standard output (-).")
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @click.pass_obj
-def export(env, cases, fmt, output):
+def export(env, cases, fmt, output, force):
     """Export the notebook, or the given cases."""
     store = env.store()
     ids = [store.resolve_case(c) for c in cases] if cases else None
-    if output:
-        with private_file(output) as fh:
+    if output and str(output) != "-":
+        # A temp file renamed into place: the notebook, a link or an old export is never
+        # truncated, and a full disk leaves the previous export whole.
+        with atomic_write(output, force=force, notebooks=[env.db_path]) as fh:
             n = _export(store, fh, ids, fmt, env)
         click.echo(f"exported {n} {'case' if fmt != 'csv' else 'contact'}{'s' * (n != 1)} "
-                   f"to {output}", err=True)
+                   f"to {clean(output)}", err=True)
     else:
         _export(store, sys.stdout, ids, fmt, env)
 
@@ -66,24 +66,72 @@ def _export(store, out, ids, fmt: str, env) -> int:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what the import would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def import_(env, file, as_json):
-    """Import a supportlog/1 JSON file: all or nothing, merged by uid; twice changes nothing."""
+def import_(env, file, dry_run, as_json):
+    """Import a supportlog/1 JSON file: all or nothing, merged by uid field by field (the
+    side changed later wins); twice changes nothing."""
+    name = "standard input" if str(file) == "-" else str(file)
     try:
-        if str(file) == "-":
-            data = load_document(sys.stdin, "standard input")
-        else:
-            with open(file, encoding="utf-8") as fh:
-                data = load_document(fh, str(file))
+        with _readable(file) as fh:
+            report = _import_file(env, fh, name, dry_run)
     except OSError as exc:
         raise Failure(f"cannot read {file}: {exc.strerror}", EXIT_INPUT) from None
-    counts = env.store(create=True).import_records(data)
+    except ValidationError as exc:
+        # The file's own problems (not UTF-8, not JSON) name it already; a record's do not.
+        raise Failure(str(exc) if exc.field == name else f"{name}: {exc}", EXIT_INPUT) from None
     if as_json:
-        echo_json(counts)
+        echo_json(report)
         return
-    parts = [f"{v} {k.replace('_', ' ')}" for k, v in counts.items() if v]
-    click.echo("imported: " + (", ".join(parts) if parts else "nothing new"))
+    renamed, conflicts = report.pop("renamed"), report.pop("conflicts")
+    report.pop("dry_run")
+    parts = [f"{v} {k.replace('_', ' ')}" for k, v in report.items() if v]
+    parts += [f"renamed company “{clean(r['from'])}” to “{clean(r['to'])}”" for r in renamed]
+    click.echo(f"{'would import' if dry_run else 'imported'}: "
+               + (", ".join(parts) if parts else "nothing new"))
+    for c in conflicts[:SHOWN_CONFLICTS]:
+        where = f" (case {clean(c['case_uid'])})" if "case_uid" in c else ""
+        click.echo(f"kept local (newer here): {KIND_WORDS[c['kind']]} {clean(c['uid'])}{where}: "
+                   f"{', '.join(c['fields'])}")
+    if len(conflicts) > SHOWN_CONFLICTS:
+        click.echo(f"… and {len(conflicts) - SHOWN_CONFLICTS} more kept local (--json lists "
+                   "them all)")
+    if dry_run:
+        click.echo("dry run: nothing was written", err=True)
+
+
+SHOWN_CONFLICTS = 20
+KIND_WORDS = {"company": "company", "case": "case", "contact": "contact", "promise": "promise"}
+
+
+@contextmanager
+def _readable(file: Path):
+    """The file to import, opened for reading in binary; standard input (or anything that
+    cannot seek) is copied to a private temp file first, as the import reads it twice when
+    it has to name a repeated uid."""
+    fh = sys.stdin.buffer if str(file) == "-" else open(file, "rb")
+    try:
+        if fh.seekable():
+            yield fh
+            return
+        with tempfile.TemporaryFile() as spool:  # 0600, unlinked at once
+            shutil.copyfileobj(fh, spool, 1 << 20)
+            yield spool
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+
+
+def _import_file(env, fh, name: str, dry_run: bool) -> dict:
+    if dry_run and not env.db_path.exists():
+        # Nothing to compare with: what it would add to an empty notebook, made and thrown
+        # away in a temp folder, so a dry run never creates the notebook.
+        with tempfile.TemporaryDirectory() as folder:
+            with Store(Path(folder) / "dry-run.db",
+                       clock=(lambda: env.fixed_now) if env.fixed_now else None) as store:
+                return store.import_file(fh, name, dry_run=True)
+    return env.store(create=True).import_file(fh, name, dry_run=dry_run)
 
 
 def default_backup_path(db_path: Path, now: datetime) -> Path:
@@ -94,13 +142,15 @@ def default_backup_path(db_path: Path, now: datetime) -> Path:
 @click.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Backup file (default: backups/ beside the notebook).")
+@click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
 @click.pass_obj
-def backup(env, output):
+def backup(env, output, force):
     """Write a consistent copy of the notebook (0600), safe while the app is running."""
     store = env.store()
-    dest = output or default_backup_path(env.db_path, env.now())
-    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    click.echo(store.backup(dest))
+    dest = output or unique_path(default_backup_path(env.db_path, env.now()))
+    check_target(dest, force=force, notebooks=[env.db_path])  # before making any folder
+    private_folder(dest.parent)
+    click.echo(clean(store.backup(dest, force=force)))
 
 
 EXPECTED_TABLES = {"companies", "cases", "case_refs", "interactions", "transcripts", "promises",
@@ -117,32 +167,72 @@ def _notebook_files(path: Path) -> list[Path]:
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--scan", is_flag=True, help="Also look for card numbers in the file, its WAL "
+              "and every text value, showing only their last four (exit 3 if any).")
 @click.pass_obj
-def doctor(env, as_json):
-    """Check the notebook: integrity, schema version, permissions, paths."""
+def doctor(env, as_json, scan):
+    """Check the notebook: the file, its WAL, integrity, schema version, permissions, paths."""
     path = env.db_path
-    report: dict = {"db": str(path), "exists": path.exists(), "problems": []}
+    report: dict = {"db": str(path), "exists": path.exists(), "problems": [], "notes": []}
     problems = report["problems"]
-    if not path.exists():
-        problems.append(f"no notebook at {path}")
+    for check in DOCTOR_CHECKS:
+        if not check(env, report):
+            break  # what follows would open a file that is not safe to open
     else:
-        _examine(env, report)
+        if scan:
+            _scan(env, report)
     report["config"] = str(config_path())
     report["ok"] = not problems
     if as_json:
         echo_json(report)
     else:
         for key, value in report.items():
-            if key not in ("problems", "ok"):
-                click.echo(f"{key + ':':<26}{value}")
+            if key not in ("problems", "notes", "ok", "cards"):
+                click.echo(f"{key + ':':<26}{clean(value)}")
+        for n in report["notes"]:
+            click.echo(f"note: {clean(n)}")
         for p in problems:
-            click.echo(f"problem: {p}")
+            click.echo(f"problem: {clean(p)}")
         click.echo("ok" if not problems else f"{len(problems)} problem(s)")
     if problems:
         raise click.exceptions.Exit(EXIT_FILE)
 
 
-def _examine(env, report: dict) -> None:
+def _check_file(env, report: dict) -> bool:
+    """The path itself, never opened when it is missing, a link to nothing, not a regular
+    file (a FIFO would hang), empty or too small to be a database."""
+    path = env.db_path
+    try:
+        st = check_file(path)
+    except (StoreError, OSError) as exc:
+        report["problems"].append(str(translate(exc, path)))
+        return False
+    if st is None:
+        report["problems"].append(f"no notebook at {path}")
+        return False
+    return True
+
+
+def _check_wal(env, report: dict) -> bool:
+    """The -wal beside the notebook: one another database wrote would be replayed into it."""
+    path = env.db_path
+    real = Path(os.path.realpath(path))
+    wal = live_wal(real)
+    if wal is None:
+        size = os.stat(f"{real}-wal").st_size if os.path.exists(f"{real}-wal") else None
+        report["wal"] = "none" if not size else f"{size} bytes SQLite ignores (no valid frame)"
+        return True
+    report["wal"] = f"{wal.size} bytes not yet folded into the notebook"
+    try:
+        check_wal(path, real)
+    except StoreError as exc:
+        report["wal"] = "written by another database"
+        report["problems"].append(str(exc))
+        return False
+    return True
+
+
+def _examine(env, report: dict) -> bool:
     """Fill the doctor's report; a notebook that cannot be read is a finding, not a crash."""
     path, problems = env.db_path, report["problems"]
     try:
@@ -179,9 +269,41 @@ def _examine(env, report: dict) -> None:
             if mode != "0o600":
                 problems.append(f"{p} is {mode}, should be 0o600 (chmod 600 {p})")
         if store.read_only:
-            problems.append(f"{path} is read-only")
-    except (StoreError, sqlite3.Error) as exc:
+            problems.append(store.read_only_reason)
+        if not report["counts"]["cases"]:
+            report["notes"].append(f"{path} holds no cases")
+    except (StoreError, sqlite3.Error, OSError) as exc:
         problems.append(str(translate(exc, path)))
+    return True
+
+
+def _scan(env, report: dict) -> None:
+    """`--scan`: every card number found is a problem, named by where it is and its last four."""
+    from ..store.card_scan import describe, scan_notebook
+    try:
+        findings = scan_notebook(env.db_path, env.store().conn)
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        report["problems"].append(str(translate(exc, env.db_path)))
+        return
+    report["scan"] = f"{len(findings)} card number(s) found" if findings else "no card numbers"
+    report["cards"] = findings
+    report["problems"].extend(describe(f) for f in findings)
+
+
+def _leftovers(env, report: dict) -> bool:
+    """Temp files a killed export, backup or upgrade left beside the notebook or in backups/:
+    never mistaken for the real thing, but worth deleting."""
+    folder = Path(os.path.realpath(env.db_path)).parent
+    for place in (folder, folder / "backups"):
+        try:
+            names = sorted(p for p in place.iterdir() if is_temp(p))
+        except OSError:
+            continue
+        report["notes"].extend(f"{p} was left by an interrupted write; delete it" for p in names)
+    return True
+
+
+DOCTOR_CHECKS = [_check_file, _check_wal, _examine, _leftovers]  # each returns False to stop
 
 
 @click.command()
@@ -199,32 +321,37 @@ def where(env, as_json):
         echo_json(info)
     else:
         for key, value in info.items():
-            click.echo(f"{key + ':':<12}{value}")
+            click.echo(f"{key + ':':<12}{clean(value)}")
 
 
 @click.command()
 @click.option("--db", "demo_db", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to keep the demo notebook (default: demo.db in the data folder).")
-@click.option("--reset", is_flag=True, help="Rebuild the demo notebook from scratch.")
+@click.option("--reset", is_flag=True, help="Rebuild the demo notebook from scratch (only "
+              "a file the demo made is ever replaced).")
 @click.option("--no-ui", is_flag=True, help="Only create the demo notebook and print its path.")
 @click.pass_obj
 def demo(env, demo_db, reset, no_ui):
     """Open the app on a demo notebook (its own file, never yours)."""
-    from ..store.demo import build_demo
+    from ..store.demo import build_demo_file, is_demo_file
     path = demo_db or demo_db_path()
     if path.resolve() == env.db_path.resolve() and demo_db is None:
         raise Failure(f"the demo would use your notebook {path}; pass --db DEMO_FILE", EXIT_INPUT)
-    if reset:
-        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            p.unlink(missing_ok=True)
-    fresh = not path.exists()
-    clock = (lambda: env.fixed_now) if env.fixed_now else None
-    with Store(path, create=True, clock=clock) as store:
-        if fresh or store.count_cases() == 0:
-            n = build_demo(store, env.now())
-            click.echo(f"demo notebook with {n} cases: {path}", err=True)
+    if path.is_symlink():
+        raise Failure(f"{path} is a symbolic link; pass --db with the real path of a demo "
+                      "notebook or a new file name", EXIT_INPUT)
+    exists = path.exists()
+    if exists and not is_demo_file(path, unmarked_ok=demo_db is None):
+        # Only a file marked as a demo (a meta row the demo writes) is ever reset or filled.
+        raise Failure(f"{path} is not a demo notebook, so the demo leaves it alone; pass "
+                      "--db with a new file name", EXIT_INPUT)
+    if reset or not exists:
+        if demo_db is None:
+            private_folder(path.parent)
+        n = build_demo_file(path, env.now(), (lambda: env.fixed_now) if env.fixed_now else None)
+        click.echo(f"demo notebook with {n} cases: {clean(path)}", err=True)
     if no_ui:
-        click.echo(path)
+        click.echo(clean(path))
         return
     from ..app import run_app
     run_app(path, now=env.fixed_now)

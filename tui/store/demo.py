@@ -7,18 +7,78 @@ in each way the stall rules look for (see the comments on each case). Determinis
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+from .atomic import sync_folder, temp_name
 from .demo_cases import CASES, COMPANIES, DemoCase
 from .errors import StoreError
+from .schema import APPLICATION_ID
 
 MINUTE = 60
+DEMO_MARK = "demo"  # the meta row that marks a demo notebook: only such a file is ever reset
+
+
+def is_demo_file(path: str | os.PathLike, *, unmarked_ok: bool = False) -> bool:
+    """Whether `path` is a notebook the demo made, read through a read-only connection.
+    `unmarked_ok` accepts any notebook: the default demo file predates the mark, and that
+    path was only ever the demo's."""
+    path = Path(path)
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        # immutable: reads the file alone and leaves no -wal/-shm beside a file that may not
+        # be ours; the mark is in the file itself (the WAL is folded in before it is renamed).
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return (conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+                and (unmarked_ok or conn.execute("SELECT value FROM meta WHERE key = ?",
+                                                 (DEMO_MARK,)).fetchone() == ("1",)))
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
+def build_demo_file(path: str | os.PathLike, now: datetime, clock=None) -> int:
+    """Build a demo notebook in a temp file beside `path`, then rename it over `path` (whose
+    old -wal/-shm go first, so they are never replayed into the new file): a killed build
+    leaves no half demo under the real name. Returns how many cases it holds."""
+    from . import Store
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot create {path}: the folder {path.parent} does not exist; "
+                         "create it first or pass --db with another path")
+    temp = temp_name(path)
+    try:
+        try:
+            with Store(temp, create=True, clock=clock) as store:
+                n = build_demo(store, now)
+                store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except StoreError as exc:
+            raise StoreError(str(exc).replace(str(temp), str(path))) from None
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    finally:
+        for suffix in ("-wal", "-shm", "-journal"):  # empty once the WAL is checkpointed
+            Path(f"{temp}{suffix}").unlink(missing_ok=True)
+    sync_folder(path.parent)
+    return n
 
 
 def build_demo(store, now: datetime) -> int:
     """Fill an empty notebook with the demo cases; returns how many were created."""
     if store.conn.execute("SELECT EXISTS(SELECT 1 FROM cases)").fetchone()[0]:
         raise StoreError(f"{store.path} already has cases; the demo only fills an empty notebook")
+    store.meta_set(DEMO_MARK, "1")  # first, so even a half-built demo can be reset
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     now = now.replace(second=0, microsecond=0)
@@ -49,10 +109,6 @@ def build_demo(store, now: datetime) -> int:
             made_by = next(c for c, i in outcomes if i.id == promise.interaction_id)
             if made_by.promise_status:
                 store.set_promise_status(promise.id, made_by.promise_status)
-        # Every promise kept: nothing left to wait for, the case is back in your hands.
-        if promises and all(c.promise_status == "kept" for c, _ in outcomes if c.promise) \
-                and store.get_case(case.id).status == "waiting":
-            store.set_status(case.id, "open")
         _close(store, case.id, spec, outcomes)
         if spec.snooze is not None:
             store.snooze(case.id, ago(-spec.snooze))
@@ -60,14 +116,9 @@ def build_demo(store, now: datetime) -> int:
 
 
 def _close(store, case_id: int, spec: DemoCase, outcomes) -> None:
-    """Closed cases close when their last contact ended, not when the demo was loaded."""
-    last_contact, last = outcomes[-1]
-    ended = last.ended_at or last.started_at
+    """Closed cases close when their last contact ended, not when the demo was loaded (a
+    resolving contact closes its case at its own time)."""
+    _, last = outcomes[-1]
     if spec.close:
-        store.set_status(case_id, spec.close)
-    if spec.close or last_contact.outcome == "resolved":
-        notes = store.get_case(case_id).notes
-        if spec.close_note:
-            line = f"{ended[:10]} {spec.close}: {spec.close_note}"
-            notes = f"{notes}\n{line}" if notes else line
-        store.update_case(case_id, closed_at=ended, notes=notes)
+        store.set_status(case_id, spec.close, spec.close_note,
+                         at=last.ended_at or last.started_at)
