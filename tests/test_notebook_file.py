@@ -21,7 +21,7 @@ def test_created_from_schema_sql(db_path):
     Store(db_path).close()
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 3
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     expected = {s.split()[2] for s in _split_sql(schema.schema_sql()) if s.startswith("CREATE")
@@ -97,11 +97,12 @@ def test_refuses_a_newer_schema(db_path):
         Store(db_path)
 
 
-def test_empty_file_becomes_a_notebook(tmp_path):
-    path = tmp_path / "empty.db"
+def test_empty_file_is_refused_not_made_a_notebook(tmp_path):
+    path = tmp_path / "empty.db"  # what a killed backup or export leaves (issue 10, D10)
     path.touch()
-    Store(path).close()
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == schema.schema_version()
+    with pytest.raises(StoreError, match="is empty: not a notebook"):
+        Store(path).close()
+    assert path.read_bytes() == b""
 
 
 def test_folder_is_not_a_notebook(tmp_path):

@@ -70,9 +70,13 @@ class Group(click.Group):
             # stdout pointed at /dev/null so the interpreter's final flush is quiet too.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             raise click.exceptions.Exit(0) from None
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.Error as exc:
             path = ctx.obj.db_path if isinstance(ctx.obj, Env) else "the notebook"
             raise Failure(str(translate(exc, path)), EXIT_FILE) from None
+        except OSError as exc:
+            # The notebook's own OS errors arrive as StoreError; this one is about the file it
+            # names (a transcript, an output) or, naming none, the output being written.
+            raise Failure(str(translate(exc, exc.filename or "the output")), EXIT_FILE) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:  # noqa: BLE001 - last line of defence: no tracebacks

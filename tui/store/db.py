@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-import stat
 import time
 from contextlib import contextmanager
 from functools import cached_property
@@ -13,13 +12,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import schema
+from . import explain, opening, schema
+from .atomic import atomic_path, private_folder, unique_path
 from .errors import StoreError
 from .paths import data_dir
 from .validate import now_utc, to_iso
+from .wal import CREATED_AT, created_stamp
 
 BUSY_TIMEOUT_MS = 15_000  # SUPPORTLOG_BUSY_TIMEOUT_MS overrides it (tests, slow disks)
-MIN_PAGE = 512  # the smallest SQLite page: no real database file is smaller
 
 
 def busy_timeout_ms() -> int:
@@ -34,40 +34,9 @@ def new_uid() -> str:
 
 
 def translate(exc: BaseException, path: Path | str) -> StoreError:
-    """Turn a sqlite3/OS error into one line that names the file and what to do."""
-    if isinstance(exc, StoreError):
-        return exc
-    msg = str(exc).lower()
-    if "not a database" in msg or "file is encrypted" in msg:
-        return StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
-                          "pass --db with another path")
-    if "malformed" in msg or "corrupt" in msg:
-        return StoreError(f"{path} is damaged ({exc}); restore a backup (backups/ beside it) "
-                          f"or salvage what is left with `sqlite3 {path} .recover`")
-    if "locked" in msg or "busy" in msg:
-        return StoreError(f"{path} is locked by another program that has been writing to it "
-                          f"for over {busy_timeout_ms() // 1000} s; close that program and try "
-                          "again (nothing was saved)")
-    if "readonly" in msg or "read-only" in msg or isinstance(exc, PermissionError):
-        return StoreError(f"{path} is read-only; make it writable (chmod u+w) or copy it "
-                          "elsewhere and pass --db")
-    if "full" in msg or getattr(exc, "errno", None) == 28:
-        return StoreError(f"the disk holding {path} is full; free some space and try again "
-                          "(nothing was saved)")
-    if "unable to open" in msg or isinstance(exc, (FileNotFoundError, NotADirectoryError)):
-        return StoreError(f"cannot open {path}: the folder is missing or not writable; "
-                          "create it or pass --db with another path")
-    return StoreError(f"{path}: {exc}")
-
-
-def _secure(path: Path) -> None:
-    """The notebook and its -wal/-shm companions are readable by their owner only."""
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        try:
-            if p.exists() and stat.S_IMODE(p.stat().st_mode) != 0o600:
-                p.chmod(0o600)
-        except OSError:
-            pass  # not ours to change (e.g. read-only media); doctor reports it
+    """Turn a sqlite3/OS error into one line that names the file and what to do (by error
+    code: see explain.py)."""
+    return explain.translate(exc, path, busy_timeout_ms() // 1000)
 
 
 class Connection:
@@ -78,6 +47,7 @@ class Connection:
         self.path = Path(path)
         self.clock = clock or now_utc
         self.read_only = False
+        self.read_only_reason: str | None = None  # why writes are refused, when they are
         try:
             self._open(create)
         except sqlite3.Error as exc:
@@ -87,28 +57,16 @@ class Connection:
 
     # -- opening -------------------------------------------------------------------------
     def _open(self, create: bool) -> None:
+        # Never open a file descriptor of our own on the notebook: closing it would drop every
+        # POSIX lock this process's SQLite connections hold on the file, and other processes
+        # could then reset the WAL under them (seen as "disk I/O error"). The checks below use
+        # stat, the -wal (which SQLite never locks) and SQLite's own connections only.
         path = self.path
-        if path.is_dir():
-            raise StoreError(f"{path} is a folder, not a notebook file; pass --db FILE")
-        exists = path.exists()
-        if not exists and not create:
-            raise StoreError(f"no notebook at {path}; create one with `supportlog new` "
-                             "or pass --db with the right path")
-        if exists:
-            # Never open a file descriptor of our own on the notebook: closing it would drop
-            # every POSIX lock this process's SQLite connections hold on the file, and other
-            # processes could then reset the WAL under them (seen as "disk I/O error"). A
-            # database is empty or at least one 512-byte page; SQLite rejects larger garbage
-            # itself (SQLITE_NOTADB) without writing to it.
-            size = path.stat().st_size
-            if 0 < size < MIN_PAGE:
-                raise StoreError(f"{path} is not a supportlog notebook (not a SQLite database); "
-                                 "pass --db with another path")
-            # The owner's write bit too: root may write anything, but a notebook its owner
-            # made read-only (chmod a-w) should stay untouched.
-            self.read_only = (not os.access(path, os.W_OK)
-                              or not path.stat().st_mode & stat.S_IWUSR)
-        else:
+        st = opening.check_file(path)
+        if st is None:
+            if not create:
+                raise StoreError(f"no notebook at {path}; create one with `supportlog new` "
+                                 "or pass --db with the right path")
             parent = path.parent
             if not parent.exists():
                 # Only our own data folder is made on demand: a mistyped --db folder is an
@@ -116,29 +74,45 @@ class Connection:
                 if parent != data_dir():
                     raise StoreError(f"cannot create {path}: the folder {parent} does not "
                                      "exist; create it first or pass --db with another path")
-                parent.mkdir(parents=True, mode=0o700)
-            if not os.access(parent, os.W_OK):
-                raise StoreError(f"cannot create {path}: the folder {parent} is not writable")
-            # Create the empty file 0600 before SQLite touches it, so it is never world-readable.
-            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            os.close(fd)
+                private_folder(parent)
+            opening.create(path, _split_sql(schema.schema_sql()))
+            st = opening.check_file(path)
+        real = Path(os.path.realpath(path))  # SQLite keeps the -wal beside the link's target
+        opening.check_wal(path, real)
+        how = opening.access(path, real, st)
+        if how.refusal is None:
+            opening.secure(real, notebook=False)
+        self.read_only, self.read_only_reason = how.refusal is not None, how.refusal
+        self._read_uri = how.uri if self.read_only else real.as_uri() + "?mode=ro"
         busy = busy_timeout_ms()
-        target, uri = (_read_only_uri(path), True) if self.read_only else (str(path), False)
-        conn = sqlite3.connect(target, uri=uri, isolation_level=None, timeout=busy / 1000,
+        conn = sqlite3.connect(how.uri, uri=True, isolation_level=None, timeout=busy / 1000,
                                check_same_thread=False)
         self.conn = conn
+        try:
+            self._check_and_prepare(conn, busy)
+        except BaseException:
+            conn.close()
+            raise
+        if not self.read_only:
+            opening.secure(real, notebook=True)
+            self._stamp_created()
+            self._refresh_statistics()
+
+    def _check_and_prepare(self, conn: sqlite3.Connection, busy: int) -> None:
+        path = self.path
         conn.execute(f"PRAGMA busy_timeout = {busy}")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA secure_delete = ON")  # old text is zeroed, not left in free pages
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if app_id != schema.APPLICATION_ID:
-            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if app_id != 0 or tables:
-                conn.close()
-                raise StoreError(f"{path} is a SQLite database but not a supportlog notebook; "
-                                 "pass --db with another path")
+            if app_id == 0 and not conn.execute("SELECT count(*) FROM sqlite_master"
+                                                ).fetchone()[0]:
+                # Only a file made by opening.create is ever given a schema.
+                raise StoreError(opening.NO_TABLES.format(path=path))
+            raise StoreError(f"{path} is a SQLite database but not a supportlog notebook; "
+                             "pass --db with another path")
         if version > schema.schema_version():
-            conn.close()
             raise StoreError(f"{path} was written by a newer supportlog (schema {version}, this "
                              f"one knows up to {schema.schema_version()}); upgrade supportlog")
         if not self.read_only:
@@ -146,11 +120,26 @@ class Connection:
             conn.execute("PRAGMA synchronous = FULL")
         if version < schema.schema_version():
             if self.read_only:
-                raise StoreError(f"{path} needs an upgrade but is read-only; make it writable")
+                raise StoreError(f"{path} needs an upgrade (schema {version} to "
+                                 f"{schema.schema_version()}) but cannot be written: "
+                                 f"{self.read_only_reason}")
             self._create_or_upgrade()
-        if not self.read_only:
-            _secure(path)
-            self._refresh_statistics()
+
+    def _stamp_created(self) -> None:
+        """Date a notebook made before its creation time was kept, at its first writable open
+        by this version: the stamp is written through the WAL, so a WAL of its own is never
+        older than it, and one older is another database's (see wal.foreign_wal)."""
+        if self.conn.execute("SELECT 1 FROM meta WHERE key = ?", (CREATED_AT,)).fetchone():
+            return
+        self.conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with self.write():
+                self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                                  (CREATED_AT, created_stamp()))
+        except StoreError:
+            pass  # busy: the next open tries again
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
 
     def _refresh_statistics(self) -> None:
         """Keep the planner's statistics near the truth: without them SQLite sorts a whole
@@ -194,10 +183,12 @@ class Connection:
                     return
                 if not getattr(self, "_upgrade_backup", None):
                     stamp = to_iso(self.clock()).replace(":", "").replace("-", "")
-                    self._upgrade_backup = self.backup(_unique(self.path.with_name(
+                    self._upgrade_backup = self.backup(unique_path(self.path.with_name(
                         f"{self.path.name}.v{version}-{stamp}.bak")))
                 for statement in _split_sql(schema.UPGRADES[version]):
                     self.conn.execute(statement)
+                if version in schema.FINISH:
+                    schema.FINISH[version](self.conn, self.now())
                 self.conn.execute(f"PRAGMA user_version = {version + 1}")
 
     @cached_property
@@ -213,8 +204,7 @@ class Connection:
         """One write unit: BEGIN IMMEDIATE takes the write lock first, so a second writer
         waits on the busy timeout instead of failing halfway through."""
         if self.read_only:
-            raise StoreError(f"{self.path} is read-only; make it writable (chmod u+w) "
-                             "or copy it elsewhere and pass --db")
+            raise StoreError(self.read_only_reason)
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -239,27 +229,26 @@ class Connection:
         return to_iso(self.clock())
 
     # -- files ---------------------------------------------------------------------------
-    def backup(self, dest: str | os.PathLike) -> Path:
-        """A consistent copy through SQLite's backup API, 0600 like the notebook. Inside our
-        own write transaction it reads through a second connection (the backup API spins
-        forever on a source connection that is mid-transaction)."""
+    def backup(self, dest: str | os.PathLike, *, force: bool = False) -> Path:
+        """A consistent copy through SQLite's backup API, 0600 like the notebook, written to
+        a temp file and renamed when complete (a killed backup leaves no file named like a
+        backup). Inside our own write transaction it reads through a second connection (the
+        backup API spins forever on a source connection that is mid-transaction)."""
         dest = Path(dest)
-        if dest.exists():
-            raise StoreError(f"{dest} already exists; choose another file name")
-        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        source = sqlite3.connect(str(self.path)) if self.conn.in_transaction else self.conn
-        try:
-            target = sqlite3.connect(str(dest))
-            with target:
-                source.backup(target)
-            target.close()
-        except sqlite3.Error as exc:
-            dest.unlink(missing_ok=True)
-            raise translate(exc, dest) from None
-        finally:
-            if source is not self.conn:
-                source.close()
+        with atomic_path(dest, force=force, notebooks=[self.path]) as temp:
+            source = sqlite3.connect(str(self.path)) if self.conn.in_transaction else self.conn
+            try:
+                target = sqlite3.connect(str(temp))
+                try:
+                    with target:
+                        source.backup(target)
+                finally:
+                    target.close()
+            except sqlite3.Error as exc:
+                raise translate(exc, dest) from None
+            finally:
+                if source is not self.conn:
+                    source.close()
         return dest
 
     def helper(self) -> sqlite3.Connection | None:
@@ -270,7 +259,7 @@ class Connection:
         if helper is False:
             helper = None
             try:
-                helper = sqlite3.connect(_read_only_uri(self.path), uri=True,
+                helper = sqlite3.connect(self._read_uri, uri=True,
                                          check_same_thread=False, isolation_level=None,
                                          timeout=busy_timeout_ms() / 1000)
             except sqlite3.Error:
@@ -293,11 +282,6 @@ class Connection:
         self.close()
 
 
-def _read_only_uri(path: Path) -> str:
-    """The notebook as a read-only SQLite URI ('?', '#' and '%' in a path quoted)."""
-    return path.resolve().as_uri() + "?mode=ro"
-
-
 def _enable_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
     """Switch an old (rollback-journal) notebook to WAL. SQLite answers SQLITE_BUSY at once
     when another connection holds a lock, without its busy handler (two processes opening
@@ -308,18 +292,10 @@ def _enable_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not explain.is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(delay)
             delay = min(delay * 2, 0.1)
-
-
-def _unique(path: Path) -> Path:
-    n, candidate = 1, path
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.name}.{n}")
-    return candidate
 
 
 def _split_sql(script: str) -> list[str]:
