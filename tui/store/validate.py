@@ -1,4 +1,5 @@
-"""Parsing and validation of user input: vocabulary, durations, times, amounts, card masking.
+"""Parsing and validation of user input: vocabulary, durations, times, amounts; text is
+card-masked on the way in (the rule lives in cards.py).
 
 Everything here is pure so the CLI, the forms and the import share one set of rules.
 """
@@ -7,9 +8,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from . import when
+from .cards import luhn_ok, mask_cards  # noqa: F401  (re-exported: callers import them here)
 from .errors import ValidationError
+from .money import Money, parse_money  # noqa: F401 - re-exported for the callers
 
 MAX_TEXT = 5_000_000      # characters in one field; a megabyte-long note is fine
 MIN_YEAR, MAX_YEAR = 1970, 2200
@@ -84,17 +88,20 @@ def from_iso(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
-def parse_when(field: str, value: str | datetime | None, *, end_of_day: bool = False) -> str | None:
+def parse_when(field: str, value: str | datetime | None, *, end_of_day: bool = False,
+               now: datetime | None = None) -> str | None:
     """An ISO date or datetime -> ISO UTC text. Naive values are local time.
 
     A bare date means the start of that day, or its last second with `end_of_day`
-    (a promise "by Friday" is kept until Friday is over)."""
+    (a promise "by Friday" is kept until Friday is over). Given the clock's `now`, what
+    people write is understood too (today, friday, +3d, in 10 working days: see when.py);
+    without it (an import, --now itself) only ISO is."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, datetime):
         dt = value
     else:
-        s = value.strip()
+        s = str(value).strip()
         try:
             if len(s) == 10:
                 d = date.fromisoformat(s)
@@ -102,8 +109,10 @@ def parse_when(field: str, value: str | datetime | None, *, end_of_day: bool = F
             else:
                 dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace(" ", "T", 1))
         except ValueError:
-            raise ValidationError(field, f"{value!r} is not a date; write 2026-11-25 or "
-                                         "2026-11-25T14:30") from None
+            dt = when.parse(s, now, end_of_day=end_of_day) if now is not None else None
+            if dt is None:
+                raise ValidationError(field, _not_a_date(
+                    value, ("2026-11-25", "2026-11-25T14:30"), now)) from None
     if not MIN_YEAR <= dt.year <= MAX_YEAR:
         raise ValidationError(field, f"year {dt.year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
     if dt.tzinfo is None:
@@ -111,36 +120,37 @@ def parse_when(field: str, value: str | datetime | None, *, end_of_day: bool = F
     return to_iso(dt)
 
 
-def parse_date(field: str, value: str | None) -> str | None:
-    """A calendar date (purchased, delivered, due) -> 'YYYY-MM-DD'."""
+def parse_date(field: str, value: str | None, *, now: datetime | None = None,
+               ahead: bool = False) -> str | None:
+    """A calendar date (purchased, delivered, due) -> 'YYYY-MM-DD'. Given the clock's `now`,
+    relative days too; a lone weekday looks `ahead` (a due date) or back (a purchase)."""
     if value is None or not str(value).strip():
         return None
     s = str(value).strip()
     try:
         d = date.fromisoformat(s[:10]) if len(s) >= 10 else date.fromisoformat(s)
     except ValueError:
-        raise ValidationError(field, f"{value!r} is not a date; write 2026-11-25") from None
+        d = when.day(s, now.astimezone().date(), ahead=ahead) if now is not None else None
+        if d is None:
+            raise ValidationError(field, _not_a_date(value, ("2026-11-25",), now)) from None
     if not MIN_YEAR <= d.year <= MAX_YEAR:
         raise ValidationError(field, f"year {d.year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
     return d.isoformat()
 
 
-def parse_amount(field: str, value: str | int | float | Decimal | None) -> str | None:
-    """A money amount -> an exact decimal string ('129.99'); stored as text so nothing rounds."""
+def _not_a_date(value: object, iso: tuple[str, ...], now: datetime | None) -> str:
+    forms = (*iso, *when.EXAMPLES) if now else iso
+    return f"{value!r} is not a date; write " + (
+        f"{', '.join(forms[:-1])} or {forms[-1]}" if len(forms) > 1 else forms[0])
+
+
+def parse_amount(field: str, value: str | int | float | Decimal | None, *,
+                 stored: bool = False) -> str | None:
+    """A money amount as people write it -> an exact decimal string ('1299.00'); stored as
+    text so nothing rounds. `parse_money` also returns the currency written in it."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    s = str(value).strip().replace(",", "")
-    try:
-        d = Decimal(s)
-    except InvalidOperation:
-        raise ValidationError(field, f"{value!r} is not an amount; write e.g. 129.99") from None
-    if not d.is_finite():
-        raise ValidationError(field, f"{value!r} is not an amount; write e.g. 129.99")
-    if d < 0:
-        raise ValidationError(field, "must not be negative")
-    if d.adjusted() > 15:
-        raise ValidationError(field, "is too large (more than 16 digits before the point)")
-    return format(d, "f")
+    return parse_money(field, value, stored=stored).amount
 
 
 def parse_ref(value: str) -> tuple[str, str]:
@@ -153,38 +163,6 @@ def parse_ref(value: str) -> tuple[str, str]:
     if not val:
         raise ValidationError("ref", f"{value!r} has no value; write KIND:VALUE, e.g. order:112-33")
     return kind, text("ref", val, required=True)
-
-
-# Card numbers: 13-19 digits, contiguous or in the printed groupings (4-4-4-4[-3], 4-6-5),
-# starting 2-6 like every major scheme, and passing Luhn. Other digit runs (order numbers
-# such as 112-1234567-1234567) are left alone.
-_CARD = re.compile(
-    r"(?<![\d])(?:[2-6]\d{12,18}"
-    r"|[2-6]\d{3}(?:[ -]\d{4}){3}(?:[ -]\d{3})?"
-    r"|3\d{3}[ -]\d{6}[ -]\d{5})(?![\d])")
-_CVV = re.compile(r"\b(cvv2?|cvc2?|csc|security code)(\s*[:#=]?\s*)(\d{3,4})\b", re.IGNORECASE)
-
-
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
-def mask_cards(value: str) -> str:
-    """Mask payment-card numbers to their last four digits and drop security codes."""
-    def card(m: re.Match) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
-        if 13 <= len(digits) <= 19 and luhn_ok(digits):
-            return f"•••• {digits[-4:]}"
-        return m.group(0)
-
-    value = _CARD.sub(card, value) if any(c.isdigit() for c in value) else value
-    return _CVV.sub(lambda m: f"{m.group(1)}{m.group(2)}***", value)
 
 
 def now_utc() -> datetime:
