@@ -138,6 +138,16 @@ def bench_search(store: Store, results: Results) -> None:
         hits = len(store.search(words))
         results.timed(f"search top 50, {kind}: {words}", lambda: store.search(words), SEARCH_MS,
                       reps=5, hits=hits)
+    # Snippets cap the text they scan (tui/store/snippets.py): one word repeated over 4 MB
+    # once made search take minutes. The case is the newest, so it lands on the first page.
+    big = store.create_case("Bench", "refund: a 4 MB note", notes="refund " * (4_000_000 // 7))
+    try:
+        hits = store.search("refund")
+        results.timed("search top 50, a 4 MB note of 'refund' repeated",
+                      lambda: store.search("refund"), SEARCH_MS, reps=5, hits=len(hits),
+                      note_on_page=any(h.case_id == big.id for h in hits))
+    finally:
+        store.delete_case(big.id)   # leave the notebook as generated, for --reuse
 
 
 # -- logging ---------------------------------------------------------------------------------

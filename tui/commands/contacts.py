@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
+from pathlib import Path
 
 import click
 
+from ..store import userfiles
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
-from .output import EXIT_INPUT, Failure, echo_json
+from . import formats
+from .output import EXIT_INPUT, Failure, echo_json, for_terminal
 
 
 @click.command()
@@ -17,16 +21,18 @@ from .output import EXIT_INPUT, Failure, echo_json
               help="resolved, promised, escalated and info are progress; the rest dead ends.")
 @click.option("--agent", help="The agent's name as given.")
 @click.option("--agent-id", help="The agent's ID as given.")
-@click.option("--at", "at", metavar="WHEN", help="When it started (default: it just ended).")
+@click.option("--at", "at", metavar="WHEN",
+              help=f"When it started: {formats.MOMENT} (default: it just ended).")
 @click.option("--duration", metavar="D", help="How long it took: 25m, 1h10m, 90s.")
 @click.option("--hold", metavar="D", help="Time on hold: 12m.")
 @click.option("--reference", help="The reference number they gave.")
 @click.option("--transcript", metavar="REF", help="Where the transcript is: file, URL, Message-ID.")
-@click.option("--transcript-file", type=click.File("r", encoding="utf-8"),
+@click.option("--transcript-file", metavar="FILE",
+              type=click.Path(allow_dash=True, path_type=Path),
               help="Import the transcript text from a file ('-' for stdin).")
 @click.option("--note", help="What happened.")
 @click.option("--promise", help="What they promised (with --due).")
-@click.option("--due", metavar="WHEN", help="When the promise is due.")
+@click.option("--due", metavar="WHEN", help=f"When the promise is due: {formats.DEADLINE}.")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="out", show_default=True,
               help="out: you contacted them; in: they contacted you.")
 @click.option("--json", "as_json", is_flag=True)
@@ -36,30 +42,52 @@ def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, refere
     """Log a contact with a company against CASE and print its id."""
     if due and not promise:
         raise Failure("--due needs --promise: what did they promise?", EXIT_INPUT)
-    text = transcript_file.read() if transcript_file else None
+    if outcome == "promised" and not promise:
+        raise Failure("outcome promised needs the promise: add --promise TEXT [--due D]",
+                      EXIT_INPUT)
+    text = transcript_text(transcript_file) if transcript_file else None
     store = env.store()
     interaction = store.log_interaction(
         store.resolve_case(case), channel, outcome, started_at=at, duration=duration, hold=hold,
         agent=agent, agent_id=agent_id, reference=reference, transcript_ref=transcript,
         notes=note, promise=promise, promise_due=due, direction=direction,
         transcript_text=text)
+    for warning in store.take_warnings():
+        click.echo(f"supportlog: warning: {warning}", err=True)
     if as_json:
         echo_json(asdict(interaction))
     else:
         click.echo(interaction.id)
 
 
+def transcript_text(path: Path) -> str:
+    """A transcript file's text (userfiles: regular files only, size cap, decoding); a
+    guessed encoding is said on stderr, a file that cannot be read fails the command."""
+    name = "standard input" if str(path) == "-" else str(path)
+    try:
+        if str(path) == "-":
+            text, guess = userfiles.read_text_stream(sys.stdin.buffer, name)
+        else:
+            text, guess = userfiles.read_text(path)
+    except userfiles.UnreadableFile as exc:
+        raise Failure(f"--transcript-file: {exc}", EXIT_INPUT) from None
+    if guess:
+        click.echo(f"supportlog: warning: {for_terminal(name)} is not UTF-8; read it as "
+                   f"{guess}", err=True)
+    return text
+
+
 @click.command()
 @click.argument("target")
 @click.argument("state", required=False, type=click.Choice(("kept", "broken")))
 @click.option("--add", "text", metavar="TEXT", help="Record a new promise on case TARGET.")
-@click.option("--due", metavar="WHEN", help="When the new promise is due.")
+@click.option("--due", metavar="WHEN", help=f"When the new promise is due: {formats.DEADLINE}.")
 @click.pass_obj
 def promise(env, target, state, text, due):
     """Record a promise, or mark one kept or broken.
 
     \b
-    supportlog promise CASE --add "refund within 5 days" --due 2026-12-01
+    supportlog promise CASE --add "refund within 5 days" --due "in 5 working days"
     supportlog promise p12 kept          (a promise as `show` lists it, or its uid)
     supportlog promise CASE broken       (the case's one pending promise)"""
     store = env.store()

@@ -21,7 +21,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from ..widgets.text import lit
+from ..store import userfiles
+from ..widgets.text import PlainTextArea, lit
 
 MAX_BYTES = 5_000_000          # a viewer, not an editor: show the first 5 MB
 EML_HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
@@ -86,18 +87,20 @@ def open_reference(app, ref: str | None) -> None:
 
 
 def read_transcript(path: Path) -> tuple[str, str]:
-    """(heading, text) for a file: an .eml becomes its headers and text body."""
-    with open(path, "rb") as fh:
-        data = fh.read(MAX_BYTES + 1)
-    cut = len(data) > MAX_BYTES
-    data = data[:MAX_BYTES]
+    """(heading, text) for a file: an .eml becomes its headers and text body. Read as any
+    file the user names is (store/userfiles.py: a regular file of theirs, in bounds, text
+    decoded or refused); userfiles.UnreadableFile says why not."""
+    data, cut = userfiles.read_bytes(path, MAX_BYTES, cut_ok=True)
+    heading = str(path)
     if path.suffix.lower() == ".eml":
         text = _email_text(data)
     else:
-        text = data.decode("utf-8", errors="replace")
+        text, guess = userfiles.decode(data, heading, cut=cut)
+        if guess:
+            heading += f"  (not UTF-8: read as {guess})"
     if cut:
         text += f"\n\n[… only the first {MAX_BYTES // 1_000_000} MB are shown]"
-    return str(path), text
+    return heading, text
 
 
 def _email_text(data: bytes) -> str:
@@ -149,8 +152,8 @@ class TranscriptViewer(Screen):
     def compose(self) -> ComposeResult:
         yield Static(lit(self.title_text or str(self.path or "Transcript"), "bold"),
                      id="viewer-title")
-        yield TextArea(self.text or "", read_only=True, soft_wrap=True, id="viewer-text",
-                       show_line_numbers=False)
+        yield PlainTextArea(self.text or "", read_only=True, soft_wrap=True, id="viewer-text",
+                            show_line_numbers=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -163,10 +166,12 @@ class TranscriptViewer(Screen):
         path = self.path
         try:
             heading, text = await asyncio.to_thread(read_transcript, path)
-        except OSError as exc:
+        except (OSError, userfiles.UnreadableFile) as exc:
+            reason = exc.reason if isinstance(exc, userfiles.UnreadableFile) else \
+                exc.strerror or str(exc)
             self.query_one("#viewer-title", Static).update(
                 Content.assemble(("Cannot open ", "bold $error"), lit(str(path)),
-                                 f": {exc.strerror or exc}"))
+                                 ": ", lit(reason)))
             return
         self.query_one("#viewer-title", Static).update(lit(heading, "bold"))
         self.query_one(TextArea).text = text

@@ -4,11 +4,11 @@ text or rendered), and the interactions as CSV for spreadsheets."""
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 from typing import IO, Iterable
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
+from . import userfiles
 from .records import DEAD_END_OUTCOMES, PROGRESS_OUTCOMES, CaseDetail, Interaction
 from .validate import format_duration, from_iso, local_time
 
@@ -21,28 +21,40 @@ CSV_COLUMNS = ("case_id", "case_uid", "company", "case_title", "interaction_uid"
 
 
 def transcript_file(ref: str | None) -> Path | None:
-    """The local file a transcript reference names, if it is one that exists."""
-    if not ref:
+    """The local path a transcript reference names, whether or not a file is there: a
+    file: URL, an absolute or home path (~/...), ./ or ../, or a relative path to a file
+    that exists (other words are ticket numbers and message ids, not files)."""
+    if not ref or not ref.strip():
         return None
     parsed = urlparse(ref)
     if parsed.scheme == "file":
-        candidate = Path(parsed.path)
-    elif parsed.scheme and len(parsed.scheme) > 1:
+        return Path(unquote(parsed.path))
+    if parsed.scheme and len(parsed.scheme) > 1:
         return None  # http(s), mailto, message ids: not local files
-    else:
-        candidate = Path(ref).expanduser()
+    if ref.startswith(("/", "~", "./", "../")) or len(parsed.scheme) == 1:  # or C:\
+        return userfiles.named_path(ref)
+    candidate = userfiles.named_path(ref)
     try:
         return candidate if candidate.is_file() else None
-    except OSError:
+    except (OSError, ValueError):
         return None
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def file_proof(path: Path) -> str:
+    """What the dossier says of an evidence file: its size and SHA-256, or why there is
+    none (one unreadable file never fails the dossier)."""
+    try:
+        found = userfiles.digest(path)
+    except userfiles.UnreadableFile as exc:
+        where = md(str(path))
+        if exc.kind == "missing":
+            return f"file not found at {where} (hash not taken)"
+        if exc.kind == "denied":
+            return f"cannot read {where} (permission denied; hash not taken)"
+        if exc.kind == "failed":
+            return f"cannot read {where} ({md(exc.reason)}; hash not taken)"
+        return f"not read: {where} is {md(exc.reason)} (hash not taken)"
+    return f"local file, {found.size:,} bytes, SHA-256 `{found.sha256}`"
 
 
 def seconds_between(start: str, end: str | None) -> int | None:
@@ -122,8 +134,7 @@ def _transcripts_section(interactions: Iterable[Interaction]) -> list[str]:
             continue
         path = transcript_file(i.transcript_ref)
         if path:
-            size = path.stat().st_size
-            proof = f"local file, {size:,} bytes, SHA-256 `{sha256_of(path)}`"
+            proof = file_proof(path)
         else:
             proof = "not a local file (link, message id or ticket)"
         rows.append(f"- #{n} ({local_time(i.started_at)}, {i.channel}): "
@@ -135,8 +146,11 @@ def _transcripts_section(interactions: Iterable[Interaction]) -> list[str]:
 
 def _totals(detail: CaseDetail, generated_at: str) -> list[str]:
     inter = detail.interactions
-    progress = sum(i.outcome in PROGRESS_OUTCOMES for i in inter)
-    dead = sum(i.outcome in DEAD_END_OUTCOMES for i in inter)
+    # A promised contact with no promise recorded made no progress (as in the advice).
+    bare = {i.id for i in inter if i.outcome == "promised"} - {
+        p.interaction_id for p in detail.promises}
+    progress = sum(i.outcome in PROGRESS_OUTCOMES and i.id not in bare for i in inter)
+    dead = sum(i.outcome in DEAD_END_OUTCOMES or i.id in bare for i in inter)
     on_line = sum(seconds_between(i.started_at, i.ended_at) or 0 for i in inter)
     hold = sum(i.hold_seconds for i in inter)
     end = detail.case.closed_at or generated_at

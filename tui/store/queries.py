@@ -6,6 +6,7 @@ import sqlite3
 from functools import cache
 from typing import Any
 
+from . import snippets
 from . import validate as v
 from .cases import CASE_COLUMNS, case_from_row
 from .errors import ValidationError
@@ -28,6 +29,12 @@ SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see searc
 
 # bm25 weights per column: case_id (unindexed), title, refs, people, body.
 RANK = "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0)"
+# A row's text read from the index's own content table (columns c1-c4: title, refs, people,
+# body), not through search_index: there every column read copies the whole value again.
+TEXT_COLUMNS = ("c1", "c2", "c3", "c4")
+ROW_BYTES = ("(SELECT " + " + ".join(f"coalesce(length(CAST({c} AS BLOB)), 0)"
+                                     for c in TEXT_COLUMNS)
+             + " FROM search_index_content WHERE id = s.rowid)")   # bytes: no UTF-8 walk
 
 
 @cache
@@ -51,10 +58,12 @@ def fts_query(text: str | None, expand=None) -> str | None:
         if not any(ch.isalnum() for ch in core):
             continue
         terms = expand(core) if prefix and expand else None
-        if terms:
-            parts.append("(" + " OR ".join(terms) + ")")
-        else:
-            parts.append('"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+        part = ("(" + " OR ".join(terms) + ")" if terms
+                else '"' + core.replace('"', '""') + '"' + ("*" if prefix else ""))
+        # A word typed twice is one term (the index folds case): as two, each of its
+        # matches would be scored twice over by snippet().
+        if part.lower() not in (p.lower() for p in parts):
+            parts.append(part)
     # AND spelled out: FTS5 takes "a" "b" as an implicit AND, but not "a" ("b" OR "c").
     return " AND ".join(parts) or None
 
@@ -188,7 +197,8 @@ class QueryOps:
         """Search row id -> SearchHit fields but the rank, with the snippet. A page's rows of
         each kind lie among that kind's newest matches: one scan of that stretch of the
         index builds their snippets (looking each up by rowid repeated the MATCH for each:
-        8 ms of a 50-row page for two common words, against 1.5)."""
+        8 ms of a 50-row page for two common words, against 1.5). A row of more than
+        snippets.PIECE bytes gets its snippet from snippets.py instead (bounded work)."""
         out: dict[int, tuple] = {}
         for kind in ([i for i in row_ids if i > 0], [i for i in row_ids if i < 0]):
             if not kind:
@@ -199,14 +209,28 @@ class QueryOps:
                 "CASE WHEN s.rowid > 0 THEN s.rowid END, "
                 "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
                 "WHERE id = s.rowid) ELSE c.last_activity_at END, "
-                f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', 12) "
+                f"CASE WHEN {ROW_BYTES} <= {snippets.PIECE} THEN "
+                f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', "
+                f"{snippets.WORDS}) END "
                 # CROSS JOIN keeps the index the outer loop, and `+` keeps the rowid list a
                 # filter on the scan (as a constraint it would run the MATCH once per row).
                 "FROM search_index s CROSS JOIN cases c ON c.id = s.case_id "
                 "CROSS JOIN companies co ON co.id = c.company_id "
                 f"WHERE search_index MATCH ? AND s.rowid BETWEEN ? AND ? "
                 f"AND +s.rowid IN ({marks})", (match, min(kind), max(kind), *kind)))
+        for row_id, fields in list(out.items()):
+            if fields[-1] is None:
+                out[row_id] = (*fields[:-1], self._long_snippet(match, row_id))
         return out
+
+    def _long_snippet(self, match: str, row_id: int) -> str:
+        columns = self.conn.execute(
+            f"SELECT {', '.join(f'substr({c}, 1, {snippets.SCAN + 1})' for c in TEXT_COLUMNS)} "
+            "FROM search_index_content WHERE id = ?", (row_id,)).fetchone()
+        long = getattr(self, "_long", None)
+        if long is None:
+            long = self._long = snippets.LongSnippets(self.conn)
+        return long.snippet(match, [c or "" for c in columns], MARK_START, MARK_END)
 
     def _prefix_words(self, prefix: str) -> list[str] | None:
         words = getattr(self, "_prefix", None)
