@@ -22,6 +22,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
+from .clean_text import for_terminal
+from .screens.too_small import FitsTerminal
 from .store import CaseDetail, NotFound, Store, StoreError
 from .store.db import translate
 from .store.paths import config_path
@@ -120,7 +122,7 @@ class CaseView(NamedTuple):
     brief: Brief | None
 
 
-class SupportlogApp(App[None]):
+class SupportlogApp(FitsTerminal, App[None]):
     """supportlog's terminal UI."""
 
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
@@ -129,6 +131,9 @@ class SupportlogApp(App[None]):
     # terminals so the lists keep their columns.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+    # Narrower, the side panes (34-36 columns) squeeze the live screen's fields and the
+    # timeline's columns away; shorter, the case screen loses its promise ledger.
+    MIN_SIZE = (80, 20)
     BINDINGS = [
         Binding("f1", "help", "Help"),
         Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
@@ -165,6 +170,7 @@ class SupportlogApp(App[None]):
         return self.advisor.playbook
 
     def on_mount(self) -> None:
+        self.fit_terminal(self.size.width, self.size.height)
         saved = self.store.meta_get(THEME_META)
         if saved and saved in self.available_themes:
             self.theme = saved
@@ -245,6 +251,8 @@ class SupportlogApp(App[None]):
     def notebook_changed(self, case_id: int | None = None) -> None:
         """After a write: screens reload; the changed case is re-assessed on its own (a
         whole-notebook assess_all only at start and on request)."""
+        for warning in self.store.take_warnings():   # accepted, but worth saying
+            self.say(warning, severity="warning", timeout=10)
         self.data_version += 1
         if case_id is None:
             self.refresh_assessments()
@@ -256,8 +264,9 @@ class SupportlogApp(App[None]):
 
     def say(self, message: str, *, severity: str = "information", timeout: float | None = None,
             title: str = "") -> None:
-        """Every notification: user text inside is shown literally."""
-        self.notify(message, severity=severity, timeout=timeout, title=title, markup=False)
+        """Every notification: user text inside is shown literally, cleaned for the terminal."""
+        self.notify(for_terminal(message, multiline=True), severity=severity, timeout=timeout,
+                    title=for_terminal(title), markup=False)
 
     # -- startup -------------------------------------------------------------------------
     @work(exclusive=True, group="assess")
@@ -393,9 +402,12 @@ def run_app(db_path: Path, now: datetime | None = None) -> None:
     clock = (lambda: now) if now else None
     store = Store(db_path, create=True, clock=clock)
     try:
-        SupportlogApp(store, clock=clock).run()
+        app = SupportlogApp(store, clock=clock)
+        app.run()
     finally:
         store.close()
+    if app.return_code:     # the app stopped on an error: so must the command
+        raise SystemExit(app.return_code)
 
 
 def _palette_providers():

@@ -3,7 +3,6 @@ quiet a case's findings until a date."""
 
 from __future__ import annotations
 
-import json
 from typing import Iterator
 
 import click
@@ -12,6 +11,7 @@ from ..advice import Assessment, Finding
 from ..advice.words import moment
 from ..store import Case, NotFound
 from ..store.advice_queries import PAGE
+from .output import for_terminal as tty, json_text
 
 
 def _failure(message: str):
@@ -51,14 +51,14 @@ def _record(a: Assessment, case: Case) -> dict:
 
 def _echo_case(a: Assessment, case: Case) -> None:
     note = f"  (snoozed until {moment(a.snoozed_until)})" if a.snoozed else ""
-    click.echo(f"{a.score:g}  #{case.id}  {case.company}  {case.title}{note}")
+    click.echo(f"{a.score:g}  #{case.id}  {tty(case.company)}  {tty(case.title)}{note}")
     for f in a.findings:
         restart = "  [press restart]" if f.press_restart else ""
-        click.echo(f"  {f.rule}: {f.headline}{restart}")
+        click.echo(f"  {f.rule}: {tty(f.headline)}{restart}")
         for line in f.evidence:
-            click.echo(f"      {line}")
-        click.echo(f"    score {f.breakdown}")
-        click.echo(f"    Advice: {f.advice}")
+            click.echo(f"      {tty(line)}")
+        click.echo(f"    score {tty(f.breakdown)}")
+        click.echo(f"    Advice: {tty(f.advice)}")
 
 
 def _echo_all(store, assessments: list[Assessment]) -> None:
@@ -83,7 +83,7 @@ def _echo_one(a: Assessment) -> None:
     if a.findings:
         _echo_case(a, case)
     else:
-        click.echo(f"#{case.id}  {case.company}  {case.title}: nothing to report "
+        click.echo(f"#{case.id}  {tty(case.company)}  {tty(case.title)}: nothing to report "
                    f"({case.status}).")
 
 
@@ -126,7 +126,7 @@ def _echo_json(store, assessments: list[Assessment]) -> None:
     written: worded, 25k cases' findings took 313 MB when dumped as one document."""
     first = True
     for a, case in _paired(store, assessments):
-        text = json.dumps(_record(a, case), ensure_ascii=False, indent=2)
+        text = json_text(_record(a, case))
         # json.dumps escapes newlines inside strings: every newline here is indentation.
         click.echo(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "), nl=False)
         first = False
@@ -138,7 +138,8 @@ def _echo_json(store, assessments: list[Assessment]) -> None:
 @click.argument("until")
 @click.pass_obj
 def snooze(env, case: str, until: str) -> None:
-    """Quiet CASE's findings until UNTIL (a date such as 2026-12-01), or `off` to wake it.
+    """Quiet CASE's findings until UNTIL (2026-12-01, friday, in 10 working days: to the
+    end of that day), or `off` to wake it.
 
     A snoozed case keeps its findings but leaves the stalled list; it wakes by itself."""
     store = env.store(create=False)

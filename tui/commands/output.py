@@ -1,4 +1,5 @@
-"""Shared output helpers for the commands: JSON, plain tables, highlighted snippets."""
+"""Shared output helpers for the commands: JSON, plain tables, highlighted snippets. Every
+line of user text passes through `for_terminal` (tui.clean_text) on its way to a terminal."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any, Iterable, Sequence
 
 import click
 
+from ..clean_text import BIDI_CONTROLS, for_terminal
 from ..store import MARK_END, MARK_START
 from ..store.records import Case
 
@@ -23,11 +25,22 @@ class Failure(click.ClickException):
         self.exit_code = exit_code
 
     def show(self, file=None) -> None:
-        click.echo(f"supportlog: {self.message}", err=True)
+        # Messages quote what was typed (a company, a reference, a path).
+        click.echo(f"supportlog: {for_terminal(self.message)}", err=True)
+
+
+# Beyond what JSON must escape (C0, quote, backslash): DEL, C1 and the bidi controls, so
+# `--json` on a terminal is as safe as the text output and still decodes to the exact text.
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029,
+                                            *map(ord, BIDI_CONTROLS))}
+
+
+def json_text(data: Any, indent: int | None = 2) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
 
 
 def echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json_text(data))
 
 
 def case_summary(case: Case) -> dict:
@@ -37,9 +50,9 @@ def case_summary(case: Case) -> dict:
     return d
 
 
-def clean(text: str | None, width: int | None = None) -> str:
-    """One line of user text for a table cell: control characters made visible, cut to width."""
-    s = "".join(ch if ch.isprintable() else " " for ch in (text or ""))
+def clean(text: Any, width: int | None = None) -> str:
+    """One line of user text for a table cell (see for_terminal), cut to width."""
+    s = for_terminal(text)
     if width and len(s) > width:
         s = s[: width - 1] + "…"
     return s

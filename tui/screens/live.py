@@ -18,7 +18,7 @@ from ..store.validate import format_duration, from_iso
 from ..widgets.case_views import brief_content
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
-from ..widgets.text import clock_text, lit
+from ..widgets.text import PlainTextArea, clock_text, lit
 
 SAVE_DEBOUNCE = 0.6
 FIELDS = ("agent", "agent_id", "reference")
@@ -64,7 +64,7 @@ class LiveScreen(Screen):
                 yield field("agent_id", "Agent ID", Input())
                 yield field("reference", "Reference they gave", Input(
                     placeholder="ticket or case number (counts as progress)"))
-                yield field("notes", "Notes", TextArea(soft_wrap=True))
+                yield field("notes", "Notes", PlainTextArea(soft_wrap=True))
                 yield Static("", id="err-form", classes="field-error")
             with VerticalScroll(id="live-side", can_focus=False):
                 yield Static(id="live-brief", classes="panel")
@@ -82,10 +82,11 @@ class LiveScreen(Screen):
         self.query_one("#agent", Input).focus()
 
     def _fill_fields(self, contact: Interaction) -> None:
+        self.values = {name: getattr(contact, name) or "" for name in (*FIELDS, "notes")}
         with self.prevent(Input.Changed, TextArea.Changed):
             for name in FIELDS:
-                self.query_one(f"#{name}", Input).value = getattr(contact, name) or ""
-            self.query_one("#notes", TextArea).text = contact.notes or ""
+                self.query_one(f"#{name}", Input).value = self.values[name]
+            self.query_one("#notes", TextArea).text = self.values["notes"]
         guide = self.app.playbook.channel_guides.get(contact.channel, "")
         self.query_one("#live-guide", Static).update(
             Content.assemble((contact.channel.replace("_", " "), "bold"), "\n", lit(guide)))
@@ -147,14 +148,20 @@ class LiveScreen(Screen):
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _typed(self, event) -> None:
-        if getattr(event, "input", None) is not None and event.input.id == "reference" \
-                and event.value.strip():
-            self.progress_at = self.app.now()  # a reference number is progress
+        if isinstance(event, Input.Changed):
+            self.values[event.input.id] = event.value
+            if event.input.id == "reference" and event.value.strip():
+                self.progress_at = self.app.now()  # a reference number is progress
+        else:
+            self.values[event.text_area.id] = event.text_area.text
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DEBOUNCE, self.save)
 
     def field_values(self) -> dict:
+        """The fields' text; once the widgets are gone (on_unmount), as last typed."""
+        if not self.query("#notes"):
+            return dict(self.values)
         values = {name: self.query_one(f"#{name}", Input).value for name in FIELDS}
         values["notes"] = self.query_one("#notes", TextArea).text
         return values
@@ -166,8 +173,7 @@ class LiveScreen(Screen):
             self._save_timer = None
         clear_errors(self)
         try:
-            self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(),
-                                            **self.field_values(), **extra)
+            self._write(**extra)
         except ValidationError as exc:
             show_error(self, exc.field, f"not saved yet: {exc.message}")
             return False
@@ -176,9 +182,17 @@ class LiveScreen(Screen):
             return False
         return True
 
+    def _write(self, **extra) -> None:
+        self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(),
+                                        **self.field_values(), **extra)
+
     def on_unmount(self) -> None:
+        """The app is closing within the save debounce: write what was typed last."""
         if self._save_timer is not None:
-            self.save()
+            try:
+                self._write()
+            except (ValidationError, StoreError):
+                pass    # nowhere left to show it; the previous save stands
 
     # -- actions -------------------------------------------------------------------------
     def action_hold(self) -> None:

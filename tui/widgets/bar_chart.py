@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.widget import Widget
 
+from ..clean_text import for_terminal
+
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 
 
@@ -67,7 +69,8 @@ class BarChart(Widget):
         caption_w = max(len(b.caption) for b in self.bars)
         bar_w = max(4, width - label_w - caption_w - 3)
         for bar in self.bars:
-            label = bar.label if len(bar.label) <= label_w else bar.label[:label_w - 1] + "…"
+            label = for_terminal(bar.label)
+            label = label if len(label) <= label_w else label[:label_w - 1] + "…"
             out.append("\n" + label.ljust(label_w) + " ")
             used = 0
             for n, part in enumerate(bar.parts):

@@ -1,13 +1,17 @@
 """Turning records into display text. User text is always wrapped as literal Content / Rich
-Text here, never parsed as markup, so "[/]" or "[link=x]" in a title shows as typed."""
+Text here, never parsed as markup, so "[/]" or "[link=x]" in a title shows as typed; and
+cleaned for the terminal (tui.clean_text), so an escape sequence in it is never obeyed."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
+from textual.widgets import TextArea
 
+from ..clean_text import for_terminal, visible
 from ..store import MARK_END, MARK_START
 from ..store.validate import format_duration, from_iso
 
@@ -20,12 +24,13 @@ SNIPPET_STYLE = "bold reverse"
 
 def lit(text: object, style: str = "") -> Content:
     """User text as Content: literal, optionally with one style of ours."""
-    return Content.styled(str(text or ""), style) if style else Content(str(text or ""))
+    value = for_terminal(text or "", multiline=True)
+    return Content.styled(value, style) if style else Content(value)
 
 
 def cell(text: object, style: str = "", limit: int | None = None) -> Text:
     """User text for a DataTable cell (Rich Text never parses markup)."""
-    value = one_line(str(text or ""), limit)
+    value = one_line(for_terminal(text or ""), limit)
     return Text(value, style=style, no_wrap=True, overflow="ellipsis")
 
 
@@ -144,8 +149,26 @@ def snippet_cell(snippet: str) -> Text:
             words = part.split(" ")
             if len(words) > SNIPPET_LEAD + 1:
                 part = "…" + " ".join(words[-SNIPPET_LEAD - 1:])
-        text.append(part, style=SNIPPET_STYLE if match else "")
+        text.append(for_terminal(part), style=SNIPPET_STYLE if match else "")
     return text
+
+
+class ControlsShown(Highlighter):
+    """For an Input: control characters shown as visible symbols, one for one, so the cursor
+    still lines up; the value itself stays exactly as typed."""
+
+    def highlight(self, text: Text) -> None:
+        text.plain = visible(text.plain)
+
+
+class PlainTextArea(TextArea):
+    """A TextArea whose control characters show as visible symbols (the text stays exact):
+    drawn raw, an escape sequence in a pasted or imported note would reach the terminal."""
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        line.plain = visible(line.plain)
+        return line
 
 
 def labelled(pairs: list[tuple[str, object]], label_style: str = "bold") -> Content:
