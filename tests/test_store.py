@@ -49,7 +49,7 @@ def test_company_is_remembered_case_insensitively(store):
     ({"amount": "NaN"}, "amount"),
     ({"purchased_on": "2026-13-45"}, "purchased_on"),
     ({"purchased_on": "1066-10-14"}, "purchased_on"),
-    ({"opened_at": "yesterday"}, "opened_at"),
+    ({"opened_at": "the day before"}, "opened_at"),  # "yesterday" is understood now
     ({"refs": [("invoice", "1")]}, "ref kind"),
     ({"notes": "a\x00b"}, "notes"),
 ])
@@ -100,7 +100,9 @@ def test_log_interaction_after_the_fact(store):
                               duration="1h10m")
     assert j.ended_at == "2026-11-20T11:10:00Z"
     c = store.get_case(case.id)
-    assert c.contacts == 2 and c.last_activity_at == "2026-11-25T12:00:00Z"
+    # The case opened no later than its first contact; last active at the latest start.
+    assert c.contacts == 2 and c.last_activity_at == "2026-11-25T11:35:00Z"
+    assert c.opened_at == "2026-11-20T10:00:00Z"
     assert [x.id for x in store.get_detail(case.id).interactions] == [j.id, i.id]  # oldest first
 
 
@@ -126,16 +128,17 @@ def test_interaction_validation(store, kwargs, field):
 
 def test_outcomes_move_the_case_status(store):
     case = make_case(store)
-    store.log_interaction(case.id, "chat", "promised", promise="refund", promise_due="2026-11-30")
+    store.log_interaction(case.id, "chat", "promised", promise="refund", promise_due="2026-11-30",
+                          started_at="2026-11-20T10:00")
     assert store.get_case(case.id).status == "waiting"
     p = store.get_detail(case.id).promises[0]
     assert (p.text, p.due_at, p.status) == ("refund", "2026-11-30T23:59:59Z", "pending")
     store.set_promise_status(p.id, "broken")
     assert store.get_case(case.id).status == "open"  # nothing else pending: back to you
-    store.log_interaction(case.id, "phone", "resolved")
+    store.log_interaction(case.id, "phone", "resolved", started_at="2026-11-24T10:00")
     c = store.get_case(case.id)
-    assert c.status == "resolved" and c.closed_at
-    store.log_interaction(case.id, "email", "no_progress")  # it came back
+    assert c.status == "resolved" and c.closed_at == "2026-11-24T10:00:00Z"
+    store.log_interaction(case.id, "email", "no_progress")  # it came back, later
     assert store.get_case(case.id).status == "open"
 
 

@@ -8,7 +8,9 @@ from ..store.queries import SORTS, STATUS_FILTERS
 from ..store.records import CATEGORIES, CHANNELS, STATUSES, WANTS
 from ..store import MARK_END, MARK_START
 from ..store.validate import format_duration, from_iso, local_time, parse_ref
-from .output import EXIT_INPUT, Failure, case_summary, clean, echo_json, snippet, table
+from . import formats
+from .output import (EXIT_INPUT, Failure, case_summary, clean, echo_json, for_terminal, snippet,
+                     table)
 
 pass_env = click.pass_obj
 
@@ -26,13 +28,15 @@ def _refs(values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
               help="A reference (order, ticket, claim, return, chat, other); repeatable.")
 @click.option("--seller", help="The third-party seller, if you did not buy from the shop itself.")
-@click.option("--purchased", metavar="DATE", help="Purchase date (YYYY-MM-DD).")
-@click.option("--delivered", metavar="DATE", help="Delivery date (YYYY-MM-DD).")
-@click.option("--due", metavar="DATE", help="When the item or answer was due (YYYY-MM-DD).")
-@click.option("--amount", help="The amount at stake, e.g. 129.99.")
-@click.option("--currency", help="Currency code, e.g. EUR.")
+@click.option("--purchased", metavar="DATE", help=f"Purchase date: {formats.DAY}.")
+@click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}.")
+@click.option("--due", metavar="DATE",
+              help=f"When the item or answer was due: {formats.DEADLINE_DAY}.")
+@click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}.")
+@click.option("--currency", help=formats.CURRENCY)
 @click.option("--note", help="Notes for the case.")
-@click.option("--opened", metavar="WHEN", help="When the problem started (default: now).")
+@click.option("--opened", metavar="WHEN",
+              help=f"When the problem started: {formats.MOMENT} (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
 @pass_env
 def new(env, company, title, category, want, refs, seller, purchased, delivered, due, amount,
@@ -56,11 +60,12 @@ def new(env, company, title, category, want, refs, seller, purchased, delivered,
 @click.option("--category", type=click.Choice(CATEGORIES))
 @click.option("--want", type=click.Choice(WANTS))
 @click.option("--seller")
-@click.option("--purchased", metavar="DATE")
-@click.option("--delivered", metavar="DATE")
-@click.option("--due", metavar="DATE")
-@click.option("--amount")
-@click.option("--currency")
+@click.option("--purchased", metavar="DATE", help=f"Purchase date: {formats.DAY}.")
+@click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}.")
+@click.option("--due", metavar="DATE",
+              help=f"When the item or answer was due: {formats.DEADLINE_DAY}.")
+@click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}.")
+@click.option("--currency", help=formats.CURRENCY)
 @click.option("--note", help="Replace the case notes.")
 @click.option("--add-ref", "add_refs", multiple=True, metavar="KIND:VALUE")
 @click.option("--remove-ref", "remove_refs", multiple=True, metavar="KIND:VALUE")
@@ -89,11 +94,16 @@ def edit(env, case, company, title, category, want, seller, purchased, delivered
 @click.argument("case")
 @click.argument("state", type=click.Choice(STATUSES))
 @click.option("--note", help="Why; appended to the case notes with the date.")
+@click.option("--at", "at", metavar="WHEN",
+              help=f"When it took effect: {formats.MOMENT} (default: now).")
 @pass_env
-def status(env, case, state, note):
-    """Set a case's status: open, waiting, resolved or abandoned."""
+def status(env, case, state, note, at):
+    """Set a case's status: open, waiting, resolved or abandoned.
+
+    It holds until a later contact: a contact logged afterwards with an earlier time
+    does not undo it."""
     store = env.store()
-    result = store.set_status(store.resolve_case(case), state, note)
+    result = store.set_status(store.resolve_case(case), state, note, at=at)
     click.echo(f"case {result.id} is {result.status}")
 
 
@@ -184,8 +194,8 @@ def show(env, case, as_json):
             click.echo(f"  {label + ':':<15}{clean(str(value))}")
     if c.notes:
         click.echo("\nNotes:")
-        for line in c.notes.splitlines():
-            click.echo(f"  {clean(line)}")
+        for line in for_terminal(c.notes, multiline=True).splitlines():
+            click.echo(f"  {line}")
     click.echo(f"\nTimeline ({len(d.interactions)} contacts):")
     for i in d.interactions:
         length = ""

@@ -6,15 +6,16 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from ..store import CaseDetail, ValidationError
 from ..store import validate as v
 from ..store.records import CATEGORIES, WANTS
+from ..widgets.date_input import DateInput
 from ..widgets.forms import FormScreen, clear_errors, field, select
 from ..widgets.suggest import company_suggester
-from ..widgets.text import lit
+from ..widgets.text import PlainTextArea, lit
 
 TEXT_FIELDS = ("title", "seller", "purchased_on", "delivered_on", "due_on", "amount",
                "currency", "notes")
@@ -76,16 +77,18 @@ class CaseForm(FormScreen):
         yield field("ref-new", "Add a reference", Input(
             placeholder="kind:value, e.g. order:112-3345"),
             "Enter adds it; Delete removes the highlighted one above")
-        yield field("purchased_on", "Purchased on", Input(text["purchased_on"],
-                                                          placeholder="YYYY-MM-DD"))
-        yield field("delivered_on", "Delivered on", Input(text["delivered_on"],
-                                                          placeholder="YYYY-MM-DD"))
-        yield field("due_on", "Due on", Input(text["due_on"], placeholder="YYYY-MM-DD"))
-        yield field("amount", "Amount", Input(text["amount"], placeholder="129.99"))
+        yield field("purchased_on", "Purchased on", DateInput(
+            text["purchased_on"], kind="day", placeholder="YYYY-MM-DD, yesterday, fri"))
+        yield field("delivered_on", "Delivered on", DateInput(
+            text["delivered_on"], kind="day", placeholder="YYYY-MM-DD, yesterday, fri"))
+        yield field("due_on", "Due on", DateInput(
+            text["due_on"], kind="due_day", placeholder="YYYY-MM-DD, friday, in 2 weeks"))
+        yield field("amount", "Amount", Input(text["amount"],
+                                              placeholder="129.99, 129,99, €1.299,00"))
         yield field("currency", "Currency", Input(text["currency"], placeholder="EUR"))
         yield field("seller", "Third-party seller", Input(
             text["seller"], placeholder="when you did not buy from the shop itself"))
-        yield field("notes", "Notes", TextArea(text["notes"], soft_wrap=True))
+        yield field("notes", "Notes", PlainTextArea(text["notes"], soft_wrap=True))
 
     def on_mount(self) -> None:
         super().on_mount()

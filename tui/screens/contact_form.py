@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from ..store import Interaction, ValidationError
 from ..store import validate as v
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
+from ..widgets.date_input import DateInput
 from ..widgets.forms import FormScreen, field, select
 from ..widgets.suggest import agent_suggester
-from ..widgets.text import local
+from ..widgets.text import PlainTextArea, local
 
 TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
 
@@ -36,7 +37,8 @@ class ContactForm(FormScreen):
         yield field("outcome", "Outcome", select(OUTCOMES, i.outcome if i else None),
                     "progress: resolved, promised, escalated, info; the rest are dead ends")
         yield field("started_at", "Started (local time)",
-                    Input(start.strftime("%Y-%m-%d %H:%M")), "back-dating is fine")
+                    DateInput(start.strftime("%Y-%m-%d %H:%M"), kind="at"),
+                    "back-dating is fine: yesterday 14:30, 3 days ago, 2h ago")
         yield field("duration", "How long", Input(length, placeholder="25m, 1h10m"))
         yield field("hold", "Of which on hold", Input(
             v.format_duration(i.hold_seconds) if i and i.hold_seconds else "",
@@ -53,8 +55,10 @@ class ContactForm(FormScreen):
                           placeholder="file path, URL, e-mail subject or chat ID"))
         if i is None:
             yield field("promise", "What they promised", Input(placeholder="if anything"))
-            yield field("promise_due", "Promised by (YYYY-MM-DD)", Input())
-        yield field("notes", "Notes", TextArea(i.notes or "" if i else "", soft_wrap=True))
+            yield field("promise_due", "Promised by", DateInput(
+                kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"))
+        yield field("notes", "Notes", PlainTextArea(i.notes or "" if i else "",
+                                                         soft_wrap=True))
 
     def save(self) -> int:
         outcome = self.value("outcome")
@@ -72,7 +76,7 @@ class ContactForm(FormScreen):
                 direction=self.value("direction"), promise=self.value("promise"),
                 promise_due=self.value("promise_due"), **texts)
             return contact.id
-        start_iso = v.parse_when("at", started)
+        start_iso = v.parse_when("at", started, now=self.app.now())
         seconds = v.parse_duration("duration", self.value("duration"))
         ended = v.add(start_iso, seconds) if self.value("duration") else None
         self.app.store.edit_interaction(
@@ -91,7 +95,8 @@ class PromiseForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         yield field("promise", "What they promised", Input())
-        yield field("promise_due", "By when (YYYY-MM-DD)", Input(),
+        yield field("promise_due", "By when", DateInput(
+            kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"),
                     "a bare date means by the end of that day")
 
     def save(self) -> int:
@@ -111,7 +116,8 @@ class SnoozeForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         current = local(self.until).strftime("%Y-%m-%d") if self.until else ""
-        yield field("until", "Until (YYYY-MM-DD)", Input(current),
+        yield field("until", "Until", DateInput(
+            current, kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"),
                     "findings stay visible but stop counting; empty wakes the case now")
 
     def save(self) -> int:

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from ..store import Company, Interaction, StoreError, ValidationError
 from ..store.records import CHANNELS, OUTCOMES, PROGRESS_OUTCOMES
+from ..widgets.date_input import DateInput
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.text import lit, when
 
@@ -139,7 +140,8 @@ class FinishContactScreen(ModalScreen[bool]):
                                       "dim")), id=o) for o in OUTCOMES), id="outcomes")
             with Vertical(id="promise-fields"):
                 yield field("promise", "What did they promise?", Input())
-                yield field("promise_due", "By when (YYYY-MM-DD)", Input())
+                yield field("promise_due", "By when", DateInput(
+                    kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"))
             yield Static("", id="err-form", classes="field-error")
             yield Static(Content.styled("Enter picks · ctrl+s saves · Esc goes back", "dim"))
 
@@ -220,7 +222,8 @@ class ResumeLiveScreen(ModalScreen[None]):
             return live, store.cases_by_id(i.case_id for i in live)
         self.live, cases = await self.app.read(fetch)
         if not self.live:
-            self.dismiss(None)
+            if self.is_current:     # dismiss() pops the top screen, whichever it is
+                self.dismiss(None)
             return
         options = self.query_one(OptionList)
         options.clear_options()

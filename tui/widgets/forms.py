@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..store import StoreError, ValidationError
+from .text import ControlsShown, lit
 
 # ValidationError.field as the store names it -> the form field that shows it.
 FIELD_ALIASES = {"at": "started_at", "start": "started_at", "end": "duration",
@@ -29,8 +30,12 @@ def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
     widget.id = name
     if hasattr(widget, "compact"):
         widget.compact = True
+    if isinstance(widget, Input) and widget.highlighter is None:
+        widget.highlighter = ControlsShown()   # an escape sequence typed is shown, not obeyed
     children: list[Widget] = [Horizontal(Label(label, classes="field-label", markup=False),
                                          widget, classes="field-row")]
+    if getattr(widget, "preview", None) is not None:  # a DateInput: "= Fri 2026-11-27"
+        children.append(widget.preview)
     if hint:
         children.append(Static(Content.styled(hint, "dim"), classes="field-hint"))
     children.append(Static("", id=f"err-{name}", classes="field-error"))
@@ -49,7 +54,7 @@ def show_error(screen: Widget, field_name: str, message: str) -> Static:
     targets = screen.query(f"#err-{name}") if name.isidentifier() else []
     target = targets.first() if targets else screen.query_one("#err-form", Static)
     own_line = target.id != "err-form" or field_name == "form"
-    target.update(Content(message if own_line else f"{field_name}: {message}"))
+    target.update(lit(message if own_line else f"{field_name}: {message}"))  # quotes input
     target.add_class("shown")
     return target
 
