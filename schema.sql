@@ -1,11 +1,11 @@
--- supportlog schema, version 2: the one source of the schema.
+-- supportlog schema, version 3: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
 -- Every row users create has a stable text uid so export/import merges by it.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -35,6 +35,8 @@ CREATE TABLE cases (
                         'resolved', 'abandoned')),
     seller          TEXT,            -- the third-party seller, when not bought from the shop itself
     opened_at       TEXT NOT NULL,
+    -- status, opened_at and closed_at follow the timeline (tui/store/timeline.py): the contacts
+    -- and status_events in time order, never the order they were typed in.
     closed_at       TEXT,            -- set when resolved or abandoned
     purchased_on    TEXT,
     delivered_on    TEXT,
@@ -49,7 +51,9 @@ CREATE TABLE cases (
     contacts        INTEGER NOT NULL DEFAULT 0,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
-    digest          TEXT             -- kept by the digest triggers (see contact_digests)
+    digest          TEXT,            -- kept by the digest triggers (see contact_digests)
+    opened_given    TEXT             -- the opened date as given; opened_at is the earlier of it
+                                     -- and the first contact
 );
 -- One index per list (filter x sort) so every page is a keyset range scan; the partial ones
 -- serve the "active" (open + waiting) lists, the home screen's default.
@@ -122,6 +126,20 @@ CREATE INDEX promises_case ON promises(case_id, due_at);
 CREATE INDEX promises_pending_due ON promises(due_at) WHERE status = 'pending';
 CREATE INDEX promises_pending ON promises(case_id, due_at) WHERE status = 'pending';
 CREATE INDEX promises_interaction ON promises(interaction_id);
+
+-- A status set by hand (resolve, abandon, reopen) is an event on the case's timeline: it
+-- stands until a later contact, and a back-dated contact older than it does not undo it.
+CREATE TABLE status_events (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    status     TEXT NOT NULL CHECK (status IN ('open', 'waiting', 'resolved', 'abandoned')),
+    at         TEXT NOT NULL,
+    note       TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX status_events_case ON status_events(case_id, at, created_at, id);
 
 -- Key/value state of the notebook itself (e.g. when the app last started).
 CREATE TABLE meta (
@@ -226,14 +244,18 @@ END;
 -- string: "count|hold total|longest hold|contacts held|first start|last start|ids|channels|
 -- outcomes" ("3|780|720|2|2026-11-20T10:00:00Z|...|4,9,12|phone chat phone|info
 -- transferred refused"); NULL when there are none. cases.digest keeps it up to date, so
--- ranking every active case reads one row per case instead of every contact.
+-- ranking every active case reads one row per case instead of every contact. A `promised`
+-- contact with no promise recorded committed nobody to anything: it reads as no_progress.
 CREATE VIEW contact_digests AS
 SELECT c.id AS case_id, (
     SELECT CASE WHEN count(*) THEN count(*) || '|' || sum(hold_seconds) || '|'
         || max(hold_seconds) || '|' || sum(hold_seconds > 0) || '|' || min(started_at) || '|'
         || max(started_at) || '|' || group_concat(id, ',') || '|' || group_concat(channel, ' ')
         || '|' || group_concat(outcome, ' ') END
-    FROM (SELECT id, channel, outcome, hold_seconds, started_at FROM interactions i
+    FROM (SELECT id, channel, hold_seconds, started_at,
+              CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
+                  WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END AS outcome
+          FROM interactions i
           WHERE i.case_id = c.id AND i.outcome IS NOT NULL ORDER BY i.started_at, i.id)
 ) AS digest
 FROM cases c;
@@ -256,6 +278,7 @@ END;
 -- How each channel has gone with each company: finished contacts over every case, and how
 -- many made progress. Kept by the triggers below, so the advice can name the channel that
 -- works best with a company without reading its history (50 ms for a big one at 1M).
+-- Progress is resolved, escalated, info, and promised when a promise was recorded with it.
 CREATE TABLE company_channels (
     company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     channel    TEXT NOT NULL,
@@ -267,8 +290,9 @@ CREATE TABLE company_channels (
 CREATE TRIGGER interactions_channels_ai AFTER INSERT ON interactions
 WHEN new.outcome IS NOT NULL BEGIN
     INSERT INTO company_channels (company_id, channel, progress, contacts)
-    SELECT company_id, new.channel,
-        new.outcome IN ('resolved', 'promised', 'escalated', 'info'), 1
+    SELECT company_id, new.channel, new.outcome IN ('resolved', 'escalated', 'info')
+        OR (new.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+            WHERE interaction_id = new.id)), 1
     FROM cases WHERE id = new.case_id
     ON CONFLICT (company_id, channel) DO UPDATE SET
         progress = progress + excluded.progress, contacts = contacts + 1;
@@ -276,22 +300,68 @@ END;
 CREATE TRIGGER interactions_channels_au AFTER UPDATE OF case_id, channel, outcome ON interactions
 BEGIN
     UPDATE company_channels SET contacts = contacts - 1,
-        progress = progress - (old.outcome IN ('resolved', 'promised', 'escalated', 'info'))
+        progress = progress - (old.outcome IN ('resolved', 'escalated', 'info')
+            OR (old.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+                WHERE interaction_id = old.id)))
     WHERE old.outcome IS NOT NULL AND channel = old.channel
         AND company_id = (SELECT company_id FROM cases WHERE id = old.case_id);
     INSERT INTO company_channels (company_id, channel, progress, contacts)
-    SELECT company_id, new.channel,
-        new.outcome IN ('resolved', 'promised', 'escalated', 'info'), 1
+    SELECT company_id, new.channel, new.outcome IN ('resolved', 'escalated', 'info')
+        OR (new.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+            WHERE interaction_id = new.id)), 1
     FROM cases WHERE id = new.case_id AND new.outcome IS NOT NULL
     ON CONFLICT (company_id, channel) DO UPDATE SET
         progress = progress + excluded.progress, contacts = contacts + 1;
 END;
-CREATE TRIGGER interactions_channels_ad AFTER DELETE ON interactions
+-- Before the delete: its promises are unlinked (ON DELETE SET NULL) before AFTER triggers run.
+CREATE TRIGGER interactions_channels_bd BEFORE DELETE ON interactions
 WHEN old.outcome IS NOT NULL BEGIN
     UPDATE company_channels SET contacts = contacts - 1,
-        progress = progress - (old.outcome IN ('resolved', 'promised', 'escalated', 'info'))
+        progress = progress - (old.outcome IN ('resolved', 'escalated', 'info')
+            OR (old.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+                WHERE interaction_id = old.id)))
     WHERE channel = old.channel
         AND company_id = (SELECT company_id FROM cases WHERE id = old.case_id);
+END;
+-- A promised contact's first promise makes it progress; its last one unlinked undoes that.
+CREATE TRIGGER promises_progress_ai AFTER INSERT ON promises
+WHEN new.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
+    WHERE interaction_id = new.interaction_id AND id != new.id) BEGIN
+    UPDATE company_channels SET progress = progress + 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = new.interaction_id
+        AND i.outcome = 'promised');
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id = (SELECT case_id FROM interactions WHERE id = new.interaction_id
+        AND outcome = 'promised');
+END;
+CREATE TRIGGER promises_progress_ad AFTER DELETE ON promises
+WHEN old.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
+    WHERE interaction_id = old.interaction_id) BEGIN
+    UPDATE company_channels SET progress = progress - 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id
+        AND i.outcome = 'promised');
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id = (SELECT case_id FROM interactions WHERE id = old.interaction_id
+        AND outcome = 'promised');
+END;
+CREATE TRIGGER promises_progress_au AFTER UPDATE OF interaction_id ON promises
+WHEN old.interaction_id IS NOT new.interaction_id BEGIN
+    UPDATE company_channels SET progress = progress - 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id
+        AND i.outcome = 'promised')
+        AND NOT EXISTS (SELECT 1 FROM promises WHERE interaction_id = old.interaction_id);
+    UPDATE company_channels SET progress = progress + 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = new.interaction_id
+        AND i.outcome = 'promised')
+        AND NOT EXISTS (SELECT 1 FROM promises WHERE interaction_id = new.interaction_id
+            AND id != new.id);
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id IN (SELECT case_id FROM interactions WHERE id IN (old.interaction_id,
+        new.interaction_id) AND outcome = 'promised');
 END;
 -- A deleted case's contacts go first, while the case still says which company they count
 -- for (ON DELETE CASCADE would delete them after it).
@@ -304,14 +374,16 @@ WHEN old.company_id IS NOT new.company_id BEGIN
     UPDATE company_channels SET
         contacts = contacts - (SELECT count(*) FROM interactions WHERE case_id = new.id
             AND outcome IS NOT NULL AND channel = company_channels.channel),
-        progress = progress - (SELECT count(*) FROM interactions WHERE case_id = new.id
-            AND outcome IN ('resolved', 'promised', 'escalated', 'info')
-            AND channel = company_channels.channel)
+        progress = progress - (SELECT count(*) FROM interactions i WHERE i.case_id = new.id
+            AND i.channel = company_channels.channel
+            AND (i.outcome IN ('resolved', 'escalated', 'info') OR (i.outcome = 'promised'
+                AND EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id))))
     WHERE company_id = old.company_id;
     INSERT INTO company_channels (company_id, channel, progress, contacts)
-    SELECT new.company_id, channel,
-        sum(outcome IN ('resolved', 'promised', 'escalated', 'info')), count(*)
-    FROM interactions WHERE case_id = new.id AND outcome IS NOT NULL GROUP BY channel
+    SELECT new.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info')
+        OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p
+            WHERE p.interaction_id = i.id))), count(*)
+    FROM interactions i WHERE i.case_id = new.id AND i.outcome IS NOT NULL GROUP BY i.channel
     ON CONFLICT (company_id, channel) DO UPDATE SET
         progress = progress + excluded.progress, contacts = contacts + excluded.contacts;
 END;

@@ -5,6 +5,9 @@
 Deterministic: the same seed and `--now` give the same notebook. Rows go in through
 tui.store.bulk.bulk_insert (one transaction, executemany, the schema's triggers keep the
 search index and the case counters), not through the Store API one contact at a time.
+Statuses follow the timeline as the Store's do: a resolved case ends on a resolution, a
+waiting one on a promise still pending, and an abandoned one was set so by hand after its
+last contact (a status_events row); bulk_insert derives status and dates from them.
 
 No generated text contains a payment-card number: digit runs are at most 10 digits and never
 in 4-4-4-4 groups, so the card masking that bulk loading skips has nothing to mask
@@ -76,6 +79,7 @@ class Generator:
         self.agents = [f"{f} {l}." for f in AGENT_FIRST for l in AGENT_LAST]
         self.transcripts: list[tuple] = []
         self.promises: list[tuple] = []
+        self.status_events: list[tuple] = []
 
     def uid(self) -> str:
         return f"{self.rng.getrandbits(64):016x}"
@@ -150,7 +154,7 @@ class Generator:
             if status in ("resolved", "abandoned"):
                 closed = iso(min(now, opened + room + 3 * 3600 +
                                  (0 if status == "resolved" else rng.randrange(1, 30) * DAY)))
-            self.plans.append((case_id, opened, status, seller, room))
+            self.plans.append((case_id, opened, status, seller, room, closed))
             rows.append((case_id, self.uid(), company_id, title, category,
                          WANT_BY_CATEGORY[category], status, seller, iso(opened), closed, purchased,
                          None, None, amount, "USD" if amount and rng.random() < 0.7 else
@@ -185,12 +189,12 @@ class Generator:
 
     # -- interactions, transcripts, promises ---------------------------------------------------
     def interactions(self):
-        """Yields interaction rows case by case; fills self.transcripts and self.promises
-        (bulk_insert consumes those after the interactions)."""
+        """Yields interaction rows case by case; fills self.transcripts, self.promises and
+        self.status_events (bulk_insert consumes those after the interactions)."""
         rng, now = self.rng, self.now
         next_id, promise_id = 1, 1
-        for (case_id, opened, status, seller, room), count in zip(self.plans,
-                                                                   self.contact_counts):
+        for (case_id, opened, status, seller, room, closed), count in zip(self.plans,
+                                                                           self.contact_counts):
             gaps = [rng.random() for _ in range(count)]
             scale = room / (sum(gaps) or 1)
             at = opened
@@ -226,6 +230,11 @@ class Generator:
                                           rng.choice(NOTE_NEXT).format(n=rng.randrange(2, 10)),
                                           iso(due), state, when, when))
                     promise_id += 1
+                if last and status == "abandoned":
+                    at = max(closed, iso(end))  # after the last contact, so it stands
+                    # Its uid takes nothing from rng, so the rest of the data stays as it was.
+                    self.status_events.append((len(self.status_events) + 1, f"e{case_id:015x}",
+                                               case_id, status, at, None, at, at))
                 next_id += 1
 
     def _outcome(self, rng, status: str, last: bool) -> str:
@@ -279,7 +288,7 @@ def generate(store: Store, cases: int, interactions: int, seed: int = 1,
     companies = gen.companies()
     case_rows = gen.cases()
     counts = bulk_insert(store, companies, case_rows, gen.interactions(), gen.promises,
-                         gen.refs, gen.transcripts)
+                         gen.refs, gen.transcripts, gen.status_events)
     seconds = time.perf_counter() - began
     rows = sum(counts.values())
     return {"counts": counts, "seconds": round(seconds, 2), "rows_per_second": int(rows / seconds)}

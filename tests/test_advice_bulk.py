@@ -81,10 +81,9 @@ def add_edge_cases(store) -> None:
     store.start_contact(live.id, "phone", started_at=ago(seconds=300))
     only_live = new_case(store, "Livewire", "only live", opened=ago(days=30))
     store.start_contact(only_live.id, "chat", started_at=ago(days=20))
-    # Opened after its contacts started (a backdated log).
-    backdated = new_case(store, "Orderly", "opened late", opened=ago(days=40))
+    # Opened after its contacts started (a backdated log): the opened date moves back.
+    backdated = new_case(store, "Orderly", "opened late", opened=ago(days=10))
     contacts(store, backdated.id, ["refused", "refused"], start_days_ago=30)
-    store.update_case(backdated.id, opened_at=ago(days=10))
     # Promises: overdue, broken, kept, without a due date or a contact, on a live contact,
     # and one naming another case's contact.
     prom = new_case(store, "Promiseland", "many promises", opened=ago(days=50))
@@ -95,7 +94,7 @@ def add_edge_cases(store) -> None:
     kept = contact(store, prom.id, "promised", ago(days=34), promise="a label",
                    promise_due=ago(days=31))
     broke = contact(store, prom.id, "info", ago(days=20), promise="a credit",
-                    promise_due=ago(days=25))
+                    promise_due=ago(days=15))
     by_id = {p.interaction_id: p for p in store.get_detail(prom.id).promises}
     store.set_promise_status(by_id[kept.id].id, "kept")
     store.set_promise_status(by_id[broke.id].id, "broken")

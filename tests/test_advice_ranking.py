@@ -101,7 +101,10 @@ def test_channel_stats_count_progress_per_channel_over_the_company(store, notebo
 
 
 # What company_channels must say: counted from the contacts themselves.
-COUNTED = ("SELECT c.company_id, i.channel, sum(i.outcome IN ({progress})), count(*) "
+# A promised contact is progress with its promise recorded.
+COUNTED = ("SELECT c.company_id, i.channel, sum(i.outcome IN ({progress}) AND (i.outcome != "
+           "'promised' OR EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id))), "
+           "count(*) "
            "FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL "
            "GROUP BY 1, 2 ORDER BY 1, 2")
 KEPT = ("SELECT company_id, channel, progress, contacts FROM company_channels "
@@ -120,7 +123,8 @@ def test_channel_counters_follow_every_kind_of_write(store, notebook):
     assert_counters_match(store)
     case = new_case(store, "Initech", "moves around", opened=ago(days=9))
     for outcome in sorted(OUTCOMES):                            # every outcome, once
-        contact(store, case.id, outcome, ago(days=8), channel="email")
+        contact(store, case.id, outcome, ago(days=8), channel="email",
+                promise="a reply" if outcome == "promised" else None)
     live = store.start_contact(case.id, "phone", started_at=ago(seconds=900))
     assert_counters_match(store)
     assert store.channel_stats(store.get_case(case.id).company_id) == {

@@ -75,7 +75,7 @@ def test_dead_ends_on_chat_without_history_name_email(store):
 
 def test_dead_ends_name_the_channel_that_worked_before_with_this_company(store):
     old = new_case(store, "Acme", "Earlier trouble", opened=ago(days=60))
-    contacts(store, old.id, ["info", "promised", "escalated"], channel="letter",
+    contacts(store, old.id, ["info", "info", "escalated"], channel="letter",
              start_days_ago=50)
     contacts(store, old.id, ["transferred", "no_progress"], channel="chat", start_days_ago=40)
     other = new_case(store, "Globex", "Elsewhere", opened=ago(days=60))

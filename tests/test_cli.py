@@ -183,7 +183,7 @@ def test_backup_doctor_where(run, db_path, tmp_path):
     assert run("backup", "-o", str(custom)).exit_code == 3  # never overwrites
     report = json.loads(run.ok("doctor", "--json"))
     assert report["ok"] and report["integrity"] == "ok" and report["counts"]["cases"] == 1
-    assert report["schema_version"] == 2
+    assert report["schema_version"] == 3
     db_path.chmod(0o644)
     report = json.loads(run.ok("doctor", "--json"))
     assert report["repaired"] == [f"{db_path} was 0o644, now 0o600"] and report["ok"]

@@ -88,7 +88,8 @@ def test_stats(store, case, run):
     assert (amazon.contacts, amazon.progress, amazon.hold_total, amazon.cases) == (3, 2, 720, 1)
     assert (amazon.promises_pending, amazon.resolved_cases) == (1, 0)
     assert (comcast.resolved_cases, comcast.contacts_per_resolved) == (1, 1.0)
-    assert comcast.days_to_resolution == pytest.approx(24.125)  # opened 11-01 09:00, closed now
+    # opened 11-01 09:00, closed when the resolving contact ended (11-05 09:40), not now
+    assert comcast.days_to_resolution == pytest.approx(4 + 40 / 1440)
     channels = {r.name: r for r in store.channel_stats_all()}
     assert channels["phone"].contacts == 2 and channels["phone"].progress_share == 0.5
     assert channels["phone"].hold_total == 720 + 1800

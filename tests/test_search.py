@@ -12,6 +12,7 @@ def filled(store):
     a = store.create_case("Amazon", "Package never arrived", refs=[("order", "order-123")],
                           notes="the cat's toy was inside")
     store.log_interaction(a.id, "chat", "promised", agent="Priya", notes="refunds take 5 days",
+                          promise="a refund",
                           transcript_text="Agent: I have issued the refund [bold]today[/]")
     b = store.create_case("Comcast", "Router refund", want="refund")
     store.log_interaction(b.id, "phone", "transferred", agent="Sam AND Max", reference="T-55")
@@ -135,7 +136,8 @@ def test_prefix_listed_as_words_finds_what_the_native_prefix_finds(store, monkey
     case = store.create_case("Bank", "Supervisor callback", notes="ask the SUPERVISING team")
     store.log_interaction(case.id, "phone", "escalated", notes="supervisors were busy")
     store.log_interaction(case.id, "chat", "info", notes="Supervisión pendiente")  # accented
-    store.log_interaction(case.id, "chat", "promised", notes="they promised; promises, promises")
+    store.log_interaction(case.id, "chat", "promised", notes="they promised; promises, promises",
+                          promise="a call back")
     store.log_interaction(case.id, "chat", "info", notes="nothing relevant")
     # "supervis" and "promis" are stems that porter would stem again if quoted as they are
     assert store._prefix_words("superv") and store._prefix_words("promis")

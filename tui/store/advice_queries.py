@@ -167,6 +167,8 @@ def summarize(detail: CaseDetail, now: str, min_hold: int,
     done = sorted((i for i in detail.interactions if i.outcome is not None),
                   key=attrgetter("started_at", "id"))     # ties go to the older id
     promises = detail.promises
+    # As contact_digests reads them: promised with no promise recorded made no progress.
+    bare = {i.id for i in done if i.outcome == "promised"} - {p.interaction_id for p in promises}
     overdue = tuple(sorted((p for p in promises if p.status == "pending" and p.due_at
                             and p.due_at < now), key=attrgetter("due_at", "id")))
     total = sum(i.hold_seconds for i in done)
@@ -175,7 +177,7 @@ def summarize(detail: CaseDetail, now: str, min_hold: int,
         detail.case, detail.company, len(done), total,
         done[0].started_at if done else None, done[-1].started_at if done else None,
         ",".join(str(i.id) for i in done), " ".join(i.channel for i in done),
-        " ".join(i.outcome for i in done),
+        " ".join("no_progress" if i.id in bare else i.outcome for i in done),
         sum(1 for i in done if i.hold_seconds > 0)
         if long_holds or total >= min_total_hold else 0, long_holds, overdue,
         tuple(p for p in promises if p.status == "broken") if overdue else (),

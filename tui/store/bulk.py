@@ -6,9 +6,11 @@ for user input: everything a person types goes through the Store API.
 
 The end state is the one the Store API produces for the same rows: the same search index
 rows, the same denormalised case columns (`contacts`, `last_activity_at`, `digest`) and
-company_channels rows. Row by row, the schema's insert triggers would do that work, but FTS5
-flushes a segment for every triggered insert, which makes a million contacts several times
-slower than one INSERT ... SELECT. So inside the one transaction the insert triggers are
+company_channels rows, and each case's status and dates derived from its timeline (the case
+rows' own status and closed_at are overwritten: a status set by hand is a status_events
+row). Row by row, the schema's insert triggers would do that work, but FTS5 flushes a
+segment for every triggered insert, which makes a million contacts several times slower
+than one INSERT ... SELECT. So inside the one transaction the insert triggers are
 lifted, their work is done set-wise with the same expressions, and they are put back
 verbatim (DDL is transactional in SQLite: a failure rolls all of it back).
 tests/test_bench_generate.py compares the result with an import through the Store API, so a
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from . import timeline
 from .errors import StoreError
 
 # Row layouts: each iterable yields tuples in this column order. Ids are given explicitly so
@@ -35,6 +38,8 @@ INTERACTION_COLUMNS = ("id", "uid", "case_id", "channel", "direction", "agent", 
 TRANSCRIPT_COLUMNS = ("interaction_id", "text")
 PROMISE_COLUMNS = ("id", "uid", "case_id", "interaction_id", "text", "due_at", "status",
                    "created_at", "updated_at")
+STATUS_EVENT_COLUMNS = ("id", "uid", "case_id", "status", "at", "note", "created_at",
+                        "updated_at")
 
 # A large page cache while loading: the uid indexes take random inserts, and a 2 MB cache
 # would send most of them to the OS. Restored afterwards (it is per connection, not stored).
@@ -42,7 +47,7 @@ BULK_CACHE_KIB = 512 * 1024
 
 # The insert triggers of schema.sql whose work is done below in one statement each.
 LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai",
-                   "interactions_digest_ai", "interactions_channels_ai")
+                   "interactions_digest_ai", "interactions_channels_ai", "promises_progress_ai")
 # cases_ai + case_refs_ai: a case's row (rowid -id) holds title, company and seller, the
 # references joined in the order the trigger's subquery reads them, and the case notes.
 # Ascending rowid order is what FTS5 appends fastest.
@@ -53,7 +58,7 @@ SELECT -c.id, c.id,
         || ' ' || coalesce(c.seller, ''),
     (SELECT group_concat(value, ' ') FROM case_refs WHERE case_id = c.id),
     '', coalesce(c.notes, '')
-FROM cases c ORDER BY c.id DESC"""
+FROM cases c {where} ORDER BY c.id DESC"""
 # interactions_ai + transcripts_ai: the body gets ' ' and the transcript text when there is one.
 INDEX_INTERACTIONS_SQL = """
 INSERT INTO search_index (rowid, case_id, title, refs, people, body)
@@ -61,22 +66,24 @@ SELECT i.id, i.case_id, '',
     coalesce(i.reference, '') || ' ' || coalesce(i.transcript_ref, ''),
     coalesce(i.agent, '') || ' ' || coalesce(i.agent_id, ''),
     coalesce(i.notes, '') || coalesce(' ' || t.text, '')
-FROM interactions i LEFT JOIN transcripts t ON t.interaction_id = i.id ORDER BY i.id"""
+FROM interactions i LEFT JOIN transcripts t ON t.interaction_id = i.id {where} ORDER BY i.id"""
 # interactions_ai's counters: one contact each, last activity at the latest start.
 COUNTERS_SQL = """
 UPDATE cases SET
     contacts = (SELECT count(*) FROM interactions WHERE case_id = cases.id),
     last_activity_at = max(opened_at, coalesce((SELECT max(started_at) FROM interactions
-        WHERE case_id = cases.id), ''))"""
-# interactions_digest_ai: every case's digest of its finished contacts.
+        WHERE case_id = cases.id), '')) {where}"""
+# interactions_digest_ai + promises_progress_ai: every case's digest of its finished contacts.
 DIGEST_SQL = ("UPDATE cases SET digest = (SELECT digest FROM contact_digests "
-              "WHERE case_id = cases.id)")
-# interactions_channels_ai: each company's finished contacts per channel.
+              "WHERE case_id = cases.id) {where}")
+# interactions_channels_ai + promises_progress_ai: each company's finished contacts per channel
+# (a promised one is progress with its promise).
 CHANNELS_SQL = """
 INSERT INTO company_channels (company_id, channel, progress, contacts)
-SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'promised', 'escalated', 'info')),
-    count(*)
-FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL
+SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info')
+    OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p
+        WHERE p.interaction_id = i.id))), count(*)
+FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL {where}
 GROUP BY c.company_id, i.channel"""
 
 
@@ -90,13 +97,14 @@ def _insert_sql(table: str, columns: tuple[str, ...], extra: dict[str, str] | No
 
 def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
                 interactions: Iterable[tuple], promises: Iterable[tuple],
-                refs: Iterable[tuple], transcripts: Iterable[tuple]) -> dict[str, int]:
+                refs: Iterable[tuple], transcripts: Iterable[tuple],
+                status_events: Iterable[tuple] = ()) -> dict[str, int]:
     """Fill an empty notebook in one write unit; returns the row count per table.
 
     The iterables are consumed in this order: companies, cases, refs, interactions,
-    transcripts, promises; so a generator of interactions may fill the transcript and
-    promise lists as it goes. Case rows carry no `contacts` or `last_activity_at`: those are
-    counted from the interactions, as the triggers would.
+    transcripts, promises, status_events; so a generator of interactions may fill the
+    transcript, promise and status event lists as it goes. Case rows carry no `contacts` or
+    `last_activity_at`: those are counted from the interactions, as the triggers would.
     """
     conn = store.conn
     old_cache = conn.execute("PRAGMA cache_size").fetchone()[0]
@@ -105,12 +113,14 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
     steps = (
         ("companies", _insert_sql("companies", COMPANY_COLUMNS), companies),
         # Placeholders until COUNTERS_SQL: no contacts, last activity when opened.
-        ("cases", _insert_sql("cases", CASE_COLUMNS, {"last_activity_at": opened_param,
+        ("cases", _insert_sql("cases", CASE_COLUMNS, {"opened_given": opened_param,
+                                                      "last_activity_at": opened_param,
                                                       "contacts": "0"}), cases),
         ("case_refs", _insert_sql("case_refs", REF_COLUMNS), refs),
         ("interactions", _insert_sql("interactions", INTERACTION_COLUMNS), interactions),
         ("transcripts", _insert_sql("transcripts", TRANSCRIPT_COLUMNS), transcripts),
         ("promises", _insert_sql("promises", PROMISE_COLUMNS), promises),
+        ("status_events", _insert_sql("status_events", STATUS_EVENT_COLUMNS), status_events),
     )
     counts: dict[str, int] = {}
     try:
@@ -118,23 +128,72 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
             if conn.execute("SELECT EXISTS(SELECT 1 FROM cases) OR EXISTS(SELECT 1 FROM "
                             "companies)").fetchone()[0]:
                 raise StoreError(f"{store.path} is not empty; bulk loading fills a new notebook")
-            triggers = conn.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
-                f"({', '.join('?' * len(LIFTED_TRIGGERS))})", LIFTED_TRIGGERS).fetchall()
-            if len(triggers) != len(LIFTED_TRIGGERS):
-                raise StoreError("the schema's insert triggers changed; update "
-                                 "tui/store/bulk.py to match")
-            for name, _ in triggers:
-                conn.execute(f"DROP TRIGGER {name}")
+            triggers = lift(conn, LIFTED_TRIGGERS)
             for table, sql, rows in steps:
                 counts[table] = conn.executemany(sql, rows).rowcount
-            conn.execute(INDEX_CASES_SQL)
-            conn.execute(INDEX_INTERACTIONS_SQL)
-            conn.execute(COUNTERS_SQL)
-            conn.execute(DIGEST_SQL)
-            conn.execute(CHANNELS_SQL)
+            for sql in (INDEX_CASES_SQL, INDEX_INTERACTIONS_SQL, COUNTERS_SQL, DIGEST_SQL,
+                        CHANNELS_SQL):
+                conn.execute(sql.format(where=""))
+            timeline.rederive(conn)
             for _, sql in triggers:
                 conn.execute(sql)
     finally:
         conn.execute(f"PRAGMA cache_size = {old_cache}")
     return counts
+
+
+def lift(conn, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Drop the named triggers (inside the caller's write unit); returns them for `restore`."""
+    triggers = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
+        f"({', '.join('?' * len(names))})", names).fetchall()
+    if len(triggers) != len(names):
+        raise StoreError("the schema's triggers changed; update tui/store/bulk.py to match")
+    for name, _ in triggers:
+        conn.execute(f"DROP TRIGGER {name}")
+    return triggers
+
+
+def restore(conn, triggers: list[tuple[str, str]]) -> None:
+    for _, sql in triggers:
+        conn.execute(sql)
+
+
+# -- merging an import in bulk -----------------------------------------------------------------
+# An import writes rows into any notebook, new or old, and updates some: every trigger that
+# keeps the index and the summaries on insert or update is lifted, and `rebuild_cases` and
+# `rebuild_channels` redo their work for the cases the import changed (deletes never happen).
+IMPORT_LIFTED = (*LIFTED_TRIGGERS, "cases_opened_au", "cases_au", "cases_channels_au",
+                 "interactions_au", "interactions_digest_au", "interactions_channels_au",
+                 "transcripts_au", "promises_progress_au")
+IN_CHUNK = 500  # ids per statement, well under SQLite's parameter limit
+
+
+def rebuild_cases(conn, added: list[int], changed: list[int]) -> None:
+    """Index and summarise the given cases as the triggers would have: `added` ones are new
+    to the notebook (no index rows yet), `changed` ones had rows before the import."""
+    for start in range(0, len(changed), IN_CHUNK):
+        ids = changed[start:start + IN_CHUNK]
+        marks = ", ".join("?" * len(ids))
+        conn.execute(f"DELETE FROM search_index WHERE rowid IN (SELECT -id FROM cases WHERE id "
+                     f"IN ({marks}) UNION ALL SELECT id FROM interactions WHERE case_id IN "
+                     f"({marks}))", (*ids, *ids))
+    every = sorted({*added, *changed})
+    for start in range(0, len(every), IN_CHUNK):
+        ids = every[start:start + IN_CHUNK]
+        marks = ", ".join("?" * len(ids))
+        for sql, where in ((INDEX_CASES_SQL, f"WHERE c.id IN ({marks})"),
+                           (INDEX_INTERACTIONS_SQL, f"WHERE i.case_id IN ({marks})"),
+                           (COUNTERS_SQL, f"WHERE id IN ({marks})"),
+                           (DIGEST_SQL, f"WHERE id IN ({marks})")):
+            conn.execute(sql.format(where=where), ids)
+
+
+def rebuild_channels(conn, company_ids: set[int]) -> None:
+    """Recount how each channel went with the given companies, over all their cases."""
+    ids = sorted(company_ids)
+    for start in range(0, len(ids), IN_CHUNK):
+        chunk = ids[start:start + IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        conn.execute(f"DELETE FROM company_channels WHERE company_id IN ({marks})", chunk)
+        conn.execute(CHANNELS_SQL.format(where=f"AND c.company_id IN ({marks})"), chunk)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from typing import Any, Iterable
 
+from . import timeline
 from . import validate as v
+from .money import agrees, currency_code
 from .db import new_uid
 from .errors import NotFound, ValidationError
 from .records import (CATEGORIES, REF_KINDS, STATUSES, WANTS, Case, CaseDetail, Company,
@@ -33,9 +36,13 @@ def interaction_from_row(row) -> Interaction:
     return Interaction(*rest, has_transcript=bool(has_transcript))
 
 
-def normalise_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate the editable case fields present in `fields` (shared by create, edit, import)."""
+def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
+    """Validate the editable case fields present in `fields` (shared by create, edit, import).
+
+    `now` (the store's clock) marks what a person typed: relative dates are understood and
+    amounts read as people write them; without it (an import) values are in stored form."""
     out: dict[str, Any] = {}
+    money = None
     for key, value in fields.items():
         if key == "title":
             out[key] = v.text("title", value, required=True)
@@ -48,15 +55,23 @@ def normalise_case_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif key in ("seller", "notes", "currency"):
             out[key] = v.text(key, value)
         elif key in ("purchased_on", "delivered_on", "due_on"):
-            out[key] = v.parse_date(key, value)
+            out[key] = v.parse_date(key, value, now=now, ahead=key == "due_on")
         elif key in ("opened_at", "closed_at", "snoozed_until"):
-            out[key] = v.parse_when(key, value)
+            out[key] = v.parse_when(key, value, now=now)
         elif key == "amount":
-            out[key] = v.parse_amount("amount", value)
+            blank = value is None or (isinstance(value, str) and not value.strip())
+            money = None if blank else v.parse_money("amount", value, stored=now is None)
+            out[key] = money.amount if money else None
         else:
             raise ValidationError(key, "is not a case field")
     if out.get("currency"):
-        out["currency"] = out["currency"].strip().upper()[:8]
+        out["currency"] = currency_code(out["currency"])
+    if money and money.currency:
+        given = out.get("currency")
+        if given and not agrees(money, given):
+            raise ValidationError("currency", f"is {given} but the amount says {money.written}; "
+                                              "give the currency once or make them agree")
+        out["currency"] = given or money.currency
     return out
 
 
@@ -140,19 +155,20 @@ class CaseOps:
     def create_case(self, company: str, title: str, *, refs: Iterable[tuple[str, str]] = (),
                     company_details: dict | None = None, uid: str | None = None,
                     **fields: Any) -> Case:
-        clean = normalise_case_fields({"title": title, **fields})
+        clean = normalise_case_fields({"title": title, **fields}, self.clock())
         clean_refs = [(v.choice("ref kind", k, REF_KINDS), v.text("ref", val, required=True))
                       for k, val in refs]
         now = self.now()
         clean.setdefault("opened_at", now)
         clean["opened_at"] = clean["opened_at"] or now
-        if clean.get("status") in ("resolved", "abandoned") and not clean.get("closed_at"):
-            clean["closed_at"] = now
+        # A status given at creation is set by hand (at its closing time when given).
+        status, closed = clean.pop("status", None) or "open", clean.pop("closed_at", None)
+        at = self._status_time(clean["opened_at"], closed, "closed_at")
         with self.write():
             cid = self._company_id(company, **(company_details or {}))
             cols = {"uid": uid or new_uid(), "company_id": cid, **clean,
-                    "last_activity_at": clean["opened_at"], "created_at": now,
-                    "updated_at": now}
+                    "opened_given": clean["opened_at"], "last_activity_at": clean["opened_at"],
+                    "created_at": now, "updated_at": now}
             cur = self.conn.execute(
                 f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
                 tuple(cols.values()))
@@ -160,14 +176,38 @@ class CaseOps:
             for kind, value in clean_refs:
                 self.conn.execute("INSERT OR IGNORE INTO case_refs (case_id, kind, value) "
                                   "VALUES (?, ?, ?)", (case_id, kind, value))
+            if status != "open":
+                timeline.insert_event(self.conn, case_id, status, at, None, now)
+                timeline.rederive(self.conn, [case_id], now=now)
         return self.get_case(case_id)
 
     def update_case(self, case_id: int, *, company: str | None = None, **fields: Any) -> Case:
         """Edit any case fields; only those given change."""
         current = self.get_case(case_id)
-        clean = normalise_case_fields(fields)
-        if "status" in clean:
-            clean.update(self._status_change(current, clean["status"]))
+        if fields.get("amount") is not None and fields["amount"] == current.amount:
+            del fields["amount"]  # resent as stored (a form): '1.299' there is not ambiguous
+        clean = normalise_case_fields(fields, self.clock())
+        # Status and closing are events on the timeline: a status (at closed_at when given),
+        # or closed_at alone, which moves the closing of a closed case.
+        status, closed = clean.pop("status", None), clean.pop("closed_at", None)
+        if status is None and closed is not None:
+            if current.status not in timeline.CLOSED:
+                raise ValidationError("closed_at", f"case {case_id} is {current.status}, not "
+                                                   "closed; set a status with its time")
+            status = current.status
+        opened = clean.get("opened_at") or current.opened_at
+        if clean.get("opened_at"):
+            first = self.conn.execute("SELECT min(started_at) FROM interactions WHERE "
+                                      "case_id = ?", (case_id,)).fetchone()[0]
+            if first and first < opened:
+                raise ValidationError("opened_at", f"({v.local_time(opened)}) is after the "
+                                      f"case's first contact ({v.local_time(first)}); a case "
+                                      "opens no later than its first contact")
+        at = self._status_time(opened, closed, "closed_at") if status else None
+        if "opened_at" in clean:
+            given = clean.pop("opened_at")   # opened_at follows it (rederive); blank: unchanged
+            if given:
+                clean["opened_given"] = given
         with self.write():
             if company is not None:
                 clean["company_id"] = self._company_id(company)
@@ -175,33 +215,45 @@ class CaseOps:
                 sets = ", ".join(f"{k} = ?" for k in clean)
                 self.conn.execute(f"UPDATE cases SET {sets}, updated_at = ? WHERE id = ?",
                                   (*clean.values(), self.now(), case_id))
+            if status:
+                timeline.insert_event(self.conn, case_id, status, at, None, self.now())
+            timeline.rederive(self.conn, [case_id], now=self.now())
         return self.get_case(case_id)
 
-    def _status_change(self, case: Case, status: str) -> dict[str, Any]:
-        if status in ("resolved", "abandoned"):
-            return {"status": status, "closed_at": case.closed_at or self.now()}
-        return {"status": status, "closed_at": None}
+    def _status_time(self, opened_at: str, at: str | None, field: str = "at") -> str:
+        """When a status set by hand takes effect: `at` (checked) or now."""
+        if at is None:
+            return max(self.now(), opened_at)
+        timeline.check_not_ahead(field, at, self.clock(), "a status cannot be set")
+        if at < opened_at:
+            raise ValidationError(field, f"({v.local_time(at)}) is before the case was opened "
+                                         f"({v.local_time(opened_at)})")
+        return at
 
-    def set_status(self, case_id: int, status: str, note: str | None = None) -> Case:
-        """Change the status; a note is appended to the case notes with the date."""
+    def set_status(self, case_id: int, status: str, note: str | None = None,
+                   at: str | None = None) -> Case:
+        """Set the status by hand, at `at` (default now): an event on the case's timeline
+        that holds until a later contact. A note is kept with the event and appended to the
+        case notes with the date."""
         status = v.choice("status", status, STATUSES)
         case = self.get_case(case_id)
-        fields = self._status_change(case, status)
+        when = self._status_time(case.opened_at,
+                                 v.parse_when("at", at, now=self.clock()) if at else None)
         note = v.text("note", note)
-        if note:
-            stamp = self.now()[:10]
-            line = f"{stamp} {status}: {note}"
-            fields["notes"] = f"{case.notes}\n{line}" if case.notes else line
         with self.write():
-            sets = ", ".join(f"{k} = ?" for k in fields)
-            self.conn.execute(f"UPDATE cases SET {sets}, updated_at = ? WHERE id = ?",
-                              (*fields.values(), self.now(), case_id))
+            if note:
+                line = f"{when[:10]} {status}: {note}"
+                self.conn.execute("UPDATE cases SET notes = ?, updated_at = ? WHERE id = ?",
+                                  (f"{case.notes}\n{line}" if case.notes else line, self.now(),
+                                   case_id))
+            timeline.insert_event(self.conn, case_id, status, when, note, self.now())
+            timeline.rederive(self.conn, [case_id], now=self.now())
         return self.get_case(case_id)
 
     def snooze(self, case_id: int, until: str | None) -> Case:
         """Silence the case's stall findings until a date (None wakes it)."""
-        return self.update_case(case_id, snoozed_until=v.parse_when("until", until,
-                                                                    end_of_day=True))
+        return self.update_case(case_id, snoozed_until=v.parse_when(
+            "until", until, end_of_day=True, now=self.clock()))
 
     def add_ref(self, case_id: int, kind: str, value: str) -> None:
         kind = v.choice("ref kind", kind, REF_KINDS)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Iterable
 
+from . import timeline
 from . import validate as v
 from .cases import INTERACTION_COLUMNS, PROMISE_COLUMNS, interaction_from_row
 from .db import new_uid
@@ -11,10 +13,13 @@ from .errors import NotFound, ValidationError
 from .records import CHANNELS, DIRECTIONS, OUTCOMES, PROMISE_STATUSES, Interaction, Promise
 
 TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
+PROMISED_NEEDS = "outcome promised needs the promise: say what they promised (and by when)"
 
 
-def normalise_interaction_fields(fields: dict[str, Any]) -> dict[str, Any]:
-    """Validate the interaction fields present in `fields` (shared by log, edit, import)."""
+def normalise_interaction_fields(fields: dict[str, Any],
+                                 now: datetime | None = None) -> dict[str, Any]:
+    """Validate the interaction fields present in `fields` (shared by log, edit, import).
+    `now` (the store's clock) lets typed times be relative ("yesterday 14:30")."""
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "channel":
@@ -26,7 +31,7 @@ def normalise_interaction_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif key in TEXT_FIELDS:
             out[key] = v.text(key, value)
         elif key in ("started_at", "ended_at"):
-            out[key] = v.parse_when(key, value)
+            out[key] = v.parse_when(key, value, now=now)
         elif key == "hold_seconds":
             out[key] = v.parse_duration("hold", value)
         else:
@@ -47,6 +52,18 @@ def check_times(started_at: str | None, ended_at: str | None, hold: int) -> None
 class InteractionOps:
     """Mixed into Store; relies on Connection and CaseOps."""
 
+    def _follow_timeline(self, case_ids: Iterable[int]) -> None:
+        """Status and dates follow the timeline (timeline.py); inside the write unit. An
+        opened date that moved back to an earlier contact is accepted and said."""
+        for m in timeline.rederive(self.conn, case_ids, now=self.now()):
+            self.__dict__.setdefault("_warnings", []).append(
+                f"case {m.case_id}: opened date moved from {v.local_time(m.before)} to "
+                f"{v.local_time(m.after)}, its earliest contact")
+
+    def take_warnings(self) -> list[str]:
+        """What the writes since the last call accepted but want said; emptied."""
+        return self.__dict__.pop("_warnings", [])
+
     def log_interaction(self, case_id: int, channel: str, outcome: str | None, *,
                         started_at: str | None = None, ended_at: str | None = None,
                         duration: str | int | None = None, hold: str | int | None = None,
@@ -58,8 +75,8 @@ class InteractionOps:
         clean = normalise_interaction_fields({"channel": channel, "outcome": outcome, **fields})
         seconds = v.parse_duration("duration", duration) if duration not in (None, "") else None
         hold_seconds = v.parse_duration("hold", hold)
-        start = v.parse_when("at", started_at)
-        end = v.parse_when("end", ended_at)
+        start = v.parse_when("at", started_at, now=self.clock())
+        end = v.parse_when("end", ended_at, now=self.clock())
         live = outcome is None
         if start is None:
             # Logged after the fact with no start: it ended now (or at `end`).
@@ -70,11 +87,15 @@ class InteractionOps:
             end = v.add(start, seconds)
         now = self.now()
         check_times(start, end, hold_seconds)
+        timeline.check_not_ahead("at", start, self.clock())
         transcript = v.text("transcript", transcript_text)
         promise_text = v.text("promise", promise)
-        due = v.parse_when("due", promise_due, end_of_day=True)
+        due = v.parse_when("due", promise_due, end_of_day=True, now=self.clock())
         if promise_text is None and due is not None:
             raise ValidationError("promise", "a due date needs the promise itself (--promise)")
+        if clean.get("outcome") == "promised" and promise_text is None:
+            raise ValidationError("promise", PROMISED_NEEDS)
+        timeline.check_due(due, start, True)
         self.get_case(case_id)
         with self.write():
             cols = {"uid": uid or new_uid(), "case_id": case_id, **clean, "started_at": start,
@@ -89,25 +110,8 @@ class InteractionOps:
                                   (iid, transcript))
             if promise_text:
                 self._insert_promise(case_id, promise_text, due, iid)
-            self._follow_outcome(case_id, clean.get("outcome"), bool(promise_text))
+            self._follow_timeline([case_id])
         return self.get_interaction(iid)
-
-    def _follow_outcome(self, case_id: int, outcome: str | None, promised: bool) -> None:
-        """The case status follows what happened: resolved closes it, a promise means
-        waiting, and any other contact on a closed case reopens it."""
-        status = self.conn.execute("SELECT status FROM cases WHERE id = ?",
-                                   (case_id,)).fetchone()[0]
-        new = status
-        if outcome == "resolved":
-            new = "resolved"
-        elif outcome == "promised" or promised:
-            new = "waiting"
-        elif outcome is not None and status in ("resolved", "abandoned"):
-            new = "open"
-        if new != status:
-            closed = self.now() if new == "resolved" else None
-            self.conn.execute("UPDATE cases SET status = ?, closed_at = ?, updated_at = ? "
-                              "WHERE id = ?", (new, closed, self.now(), case_id))
 
     # -- live contacts ---------------------------------------------------------------------
     def start_contact(self, case_id: int, channel: str, **fields: Any) -> Interaction:
@@ -136,13 +140,27 @@ class InteractionOps:
         current = self.get_interaction(interaction_id)
         if hold is not None:
             fields["hold_seconds"] = hold
-        clean = normalise_interaction_fields(fields)
-        check_times(clean.get("started_at", current.started_at),
-                    clean.get("ended_at", current.ended_at),
+        clean = normalise_interaction_fields(fields, self.clock())
+        start = clean.get("started_at") or current.started_at
+        check_times(start, clean.get("ended_at", current.ended_at),
                     clean.get("hold_seconds", current.hold_seconds))
+        moved = start != current.started_at   # a form resends what it showed
+        if moved:
+            timeline.check_not_ahead("at", start, self.clock())
         promise_text = v.text("promise", promise)
-        due = v.parse_when("due", promise_due, end_of_day=True)
+        due = v.parse_when("due", promise_due, end_of_day=True, now=self.clock())
         transcript = v.text("transcript", transcript_text)
+        if promise_text is None and due is not None:
+            raise ValidationError("promise", "a due date needs the promise itself (--promise)")
+        timeline.check_due(due, start, True)
+        made = self.conn.execute("SELECT min(due_at), count(*) FROM promises "
+                                 "WHERE interaction_id = ?", (interaction_id,)).fetchone()
+        if moved and made[0] and made[0] < start:
+            raise ValidationError("at", f"({v.local_time(start)}) is after the due date of the "
+                                        f"promise made in this contact ({v.local_time(made[0])})")
+        becomes_promised = clean.get("outcome") == "promised" and current.outcome != "promised"
+        if becomes_promised and promise_text is None and not made[1]:
+            raise ValidationError("promise", PROMISED_NEEDS)
         with self.write():
             if clean:
                 sets = ", ".join(f"{k} = ?" for k in clean)
@@ -154,14 +172,14 @@ class InteractionOps:
                                   (interaction_id, transcript))
             if promise_text:
                 self._insert_promise(current.case_id, promise_text, due, interaction_id)
-            if "outcome" in clean and clean["outcome"] != current.outcome:
-                self._follow_outcome(current.case_id, clean["outcome"], bool(promise_text))
+            self._follow_timeline([current.case_id])
         return self.get_interaction(interaction_id)
 
     def delete_interaction(self, interaction_id: int) -> None:
-        self.get_interaction(interaction_id)
+        contact = self.get_interaction(interaction_id)
         with self.write():
             self.conn.execute("DELETE FROM interactions WHERE id = ?", (interaction_id,))
+            self._follow_timeline([contact.case_id])
 
     def get_interaction(self, interaction_id: int) -> Interaction:
         row = self.conn.execute(f"SELECT {INTERACTION_COLUMNS} FROM interactions i "
@@ -178,23 +196,27 @@ class InteractionOps:
     # -- promises ----------------------------------------------------------------------------
     def _insert_promise(self, case_id: int, text: str, due: str | None,
                         interaction_id: int | None, uid: str | None = None,
-                        status: str = "pending") -> int:
+                        status: str = "pending", created_at: str | None = None) -> int:
         now = self.now()
         cur = self.conn.execute(
             "INSERT INTO promises (uid, case_id, interaction_id, text, due_at, status, "
             "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid or new_uid(), case_id, interaction_id, text, due, status, now, now))
+            (uid or new_uid(), case_id, interaction_id, text, due, status, created_at or now,
+             now))
         return cur.lastrowid
 
     def add_promise(self, case_id: int, text: str, due: str | None = None,
                     interaction_id: int | None = None) -> Promise:
         text = v.text("promise", text, required=True)
-        due_at = v.parse_when("due", due, end_of_day=True)
-        self.get_case(case_id)
+        due_at = v.parse_when("due", due, end_of_day=True, now=self.clock())
+        case = self.get_case(case_id)
+        if interaction_id is not None:
+            timeline.check_due(due_at, self.get_interaction(interaction_id).started_at, True)
+        else:
+            timeline.check_due(due_at, case.opened_at, False)
         with self.write():
             pid = self._insert_promise(case_id, text, due_at, interaction_id)
-            self.conn.execute("UPDATE cases SET status = 'waiting', updated_at = ? "
-                              "WHERE id = ? AND status = 'open'", (self.now(), case_id))
+            self._follow_timeline([case_id])
         return self.get_promise(pid)
 
     def set_promise_status(self, promise_id: int, status: str) -> Promise:
@@ -203,12 +225,8 @@ class InteractionOps:
         with self.write():
             self.conn.execute("UPDATE promises SET status = ?, updated_at = ? WHERE id = ?",
                               (status, self.now(), promise_id))
-            # A broken promise with nothing else pending puts the case back in your hands.
-            if status == "broken":
-                self.conn.execute(
-                    "UPDATE cases SET status = 'open', updated_at = ? WHERE id = ? AND "
-                    "status = 'waiting' AND NOT EXISTS (SELECT 1 FROM promises WHERE "
-                    "case_id = cases.id AND status = 'pending')", (self.now(), promise.case_id))
+            # Nothing else pending puts a waiting case back in your hands.
+            self._follow_timeline([promise.case_id])
         return self.get_promise(promise_id)
 
     def resolve_promise(self, ref: str | int) -> int:

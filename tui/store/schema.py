@@ -113,7 +113,164 @@ SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'promised', 'escal
 FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL
 GROUP BY c.company_id, i.channel;
 """,
+    # 3: status_events, the statuses set by hand, as events on the case's timeline, and
+    # cases.opened_given, the opened date as given (status and dates are derived from them
+    # and the contacts in time order: timeline.py, run by FINISH[2] below); a
+    # promised contact with no promise no longer counts as progress (company_channels, the
+    # digests), so the counts are made again.
+    2: """
+CREATE TABLE status_events (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    status     TEXT NOT NULL CHECK (status IN ('open', 'waiting', 'resolved', 'abandoned')),
+    at         TEXT NOT NULL,
+    note       TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX status_events_case ON status_events(case_id, at, created_at, id);
+ALTER TABLE cases ADD COLUMN opened_given TEXT;
+UPDATE cases SET opened_given = opened_at;
+DROP VIEW contact_digests;
+CREATE VIEW contact_digests AS
+SELECT c.id AS case_id, (
+    SELECT CASE WHEN count(*) THEN count(*) || '|' || sum(hold_seconds) || '|'
+        || max(hold_seconds) || '|' || sum(hold_seconds > 0) || '|' || min(started_at) || '|'
+        || max(started_at) || '|' || group_concat(id, ',') || '|' || group_concat(channel, ' ')
+        || '|' || group_concat(outcome, ' ') END
+    FROM (SELECT id, channel, hold_seconds, started_at,
+              CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
+                  WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END AS outcome
+          FROM interactions i
+          WHERE i.case_id = c.id AND i.outcome IS NOT NULL ORDER BY i.started_at, i.id)
+) AS digest
+FROM cases c;
+UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id);
+DROP TRIGGER interactions_channels_ai;
+DROP TRIGGER interactions_channels_au;
+DROP TRIGGER interactions_channels_ad;
+DROP TRIGGER cases_channels_au;
+CREATE TRIGGER interactions_channels_ai AFTER INSERT ON interactions
+WHEN new.outcome IS NOT NULL BEGIN
+    INSERT INTO company_channels (company_id, channel, progress, contacts)
+    SELECT company_id, new.channel, new.outcome IN ('resolved', 'escalated', 'info')
+        OR (new.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+            WHERE interaction_id = new.id)), 1
+    FROM cases WHERE id = new.case_id
+    ON CONFLICT (company_id, channel) DO UPDATE SET
+        progress = progress + excluded.progress, contacts = contacts + 1;
+END;
+CREATE TRIGGER interactions_channels_au AFTER UPDATE OF case_id, channel, outcome ON interactions
+BEGIN
+    UPDATE company_channels SET contacts = contacts - 1,
+        progress = progress - (old.outcome IN ('resolved', 'escalated', 'info')
+            OR (old.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+                WHERE interaction_id = old.id)))
+    WHERE old.outcome IS NOT NULL AND channel = old.channel
+        AND company_id = (SELECT company_id FROM cases WHERE id = old.case_id);
+    INSERT INTO company_channels (company_id, channel, progress, contacts)
+    SELECT company_id, new.channel, new.outcome IN ('resolved', 'escalated', 'info')
+        OR (new.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+            WHERE interaction_id = new.id)), 1
+    FROM cases WHERE id = new.case_id AND new.outcome IS NOT NULL
+    ON CONFLICT (company_id, channel) DO UPDATE SET
+        progress = progress + excluded.progress, contacts = contacts + 1;
+END;
+CREATE TRIGGER interactions_channels_bd BEFORE DELETE ON interactions
+WHEN old.outcome IS NOT NULL BEGIN
+    UPDATE company_channels SET contacts = contacts - 1,
+        progress = progress - (old.outcome IN ('resolved', 'escalated', 'info')
+            OR (old.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+                WHERE interaction_id = old.id)))
+    WHERE channel = old.channel
+        AND company_id = (SELECT company_id FROM cases WHERE id = old.case_id);
+END;
+CREATE TRIGGER promises_progress_ai AFTER INSERT ON promises
+WHEN new.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
+    WHERE interaction_id = new.interaction_id AND id != new.id) BEGIN
+    UPDATE company_channels SET progress = progress + 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = new.interaction_id
+        AND i.outcome = 'promised');
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id = (SELECT case_id FROM interactions WHERE id = new.interaction_id
+        AND outcome = 'promised');
+END;
+CREATE TRIGGER promises_progress_ad AFTER DELETE ON promises
+WHEN old.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
+    WHERE interaction_id = old.interaction_id) BEGIN
+    UPDATE company_channels SET progress = progress - 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id
+        AND i.outcome = 'promised');
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id = (SELECT case_id FROM interactions WHERE id = old.interaction_id
+        AND outcome = 'promised');
+END;
+CREATE TRIGGER promises_progress_au AFTER UPDATE OF interaction_id ON promises
+WHEN old.interaction_id IS NOT new.interaction_id BEGIN
+    UPDATE company_channels SET progress = progress - 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id
+        AND i.outcome = 'promised')
+        AND NOT EXISTS (SELECT 1 FROM promises WHERE interaction_id = old.interaction_id);
+    UPDATE company_channels SET progress = progress + 1
+    WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
+        JOIN cases c ON c.id = i.case_id WHERE i.id = new.interaction_id
+        AND i.outcome = 'promised')
+        AND NOT EXISTS (SELECT 1 FROM promises WHERE interaction_id = new.interaction_id
+            AND id != new.id);
+    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
+    WHERE id IN (SELECT case_id FROM interactions WHERE id IN (old.interaction_id,
+        new.interaction_id) AND outcome = 'promised');
+END;
+CREATE TRIGGER cases_channels_au AFTER UPDATE OF company_id ON cases
+WHEN old.company_id IS NOT new.company_id BEGIN
+    UPDATE company_channels SET
+        contacts = contacts - (SELECT count(*) FROM interactions WHERE case_id = new.id
+            AND outcome IS NOT NULL AND channel = company_channels.channel),
+        progress = progress - (SELECT count(*) FROM interactions i WHERE i.case_id = new.id
+            AND i.channel = company_channels.channel
+            AND (i.outcome IN ('resolved', 'escalated', 'info') OR (i.outcome = 'promised'
+                AND EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id))))
+    WHERE company_id = old.company_id;
+    INSERT INTO company_channels (company_id, channel, progress, contacts)
+    SELECT new.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info')
+        OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p
+            WHERE p.interaction_id = i.id))), count(*)
+    FROM interactions i WHERE i.case_id = new.id AND i.outcome IS NOT NULL GROUP BY i.channel
+    ON CONFLICT (company_id, channel) DO UPDATE SET
+        progress = progress + excluded.progress, contacts = contacts + excluded.contacts;
+END;
+DELETE FROM company_channels;
+INSERT INTO company_channels (company_id, channel, progress, contacts)
+SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info')
+    OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p
+        WHERE p.interaction_id = i.id))), count(*)
+FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL
+GROUP BY c.company_id, i.channel;
+""",
 }
+
+
+def _timeline_from_history(conn, now: str) -> None:
+    """Schema 3's Python half: every status as it was, kept as set by hand where the contacts
+    alone would give another (at its closing time, else its last change, and no earlier than
+    the timeline's last event), then status and dates derived from the timeline."""
+    from . import timeline
+    wanted = {case_id: (status, closed if status in timeline.CLOSED and closed else updated)
+              for case_id, status, closed, updated in conn.execute(
+                  "SELECT id, status, closed_at, updated_at FROM cases")}
+    timeline.hold_statuses(conn, wanted, now, after_timeline=True)
+    timeline.rederive(conn)
+
+
+# FINISH[n] runs after UPGRADES[n]'s statements, in the same transaction, with the connection
+# and the upgrade's time: the part of a step that SQL alone cannot do. It applies today's
+# timeline rule, which reads only what schema 3 has; a later step that gives the rule more
+# to read must keep that so (or re-derive in its own step).
+FINISH = {2: _timeline_from_history}
 
 
 @cache

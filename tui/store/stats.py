@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from .records import PROGRESS_OUTCOMES
 
-_PROGRESS = "(" + ", ".join(f"'{o}'" for o in sorted(PROGRESS_OUTCOMES)) + ")"
+# A contact that made progress; a promised one only with its promise recorded.
+_PROGRESS = ("(i.outcome IN ("
+             + ", ".join(f"'{o}'" for o in sorted(PROGRESS_OUTCOMES - {"promised"}))
+             + ") OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p "
+             "WHERE p.interaction_id = i.id)))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +51,7 @@ class StatsOps:
     def company_stats(self, company: str | None = None) -> list[StatRow]:
         where, args = ("WHERE co.name = ?", [company]) if company else ("", [])
         contacts = {r[0]: r[1:] for r in self.conn.execute(
-            f"SELECT co.name, count(i.id), coalesce(sum(i.outcome IN {_PROGRESS}), 0), "
+            f"SELECT co.name, count(i.id), coalesce(sum({_PROGRESS}), 0), "
             "coalesce(sum(i.hold_seconds), 0), coalesce(max(i.hold_seconds), 0) "
             "FROM companies co JOIN cases c ON c.company_id = co.id "
             f"JOIN interactions i ON i.case_id = c.id {where} GROUP BY co.id", args)}
@@ -75,7 +79,7 @@ class StatsOps:
             join = "JOIN cases c ON c.id = i.case_id JOIN companies co ON co.id = c.company_id"
             where, args = "WHERE co.name = ?", [company]
         rows = self.conn.execute(
-            f"SELECT i.channel, count(*), coalesce(sum(i.outcome IN {_PROGRESS}), 0), "
+            f"SELECT i.channel, count(*), coalesce(sum({_PROGRESS}), 0), "
             "coalesce(sum(i.hold_seconds), 0), coalesce(max(i.hold_seconds), 0), "
             f"count(DISTINCT i.case_id) FROM interactions i {join} {where} GROUP BY i.channel",
             args).fetchall()
