@@ -8,14 +8,12 @@ folders made under umask 000.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import os
 import random
 import shutil
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
 import time
@@ -26,23 +24,11 @@ import pytest
 from tui.store import Store, StoreError
 from tui.store.atomic import atomic_write, is_temp
 from tui.store.demo import is_demo_file
+from file_helpers import digest, mode
 from conftest import NOW
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SUPPORTLOG = [sys.executable, "-c", "from tui.cli import main; main()"]
-
-
-def digest(path: Path) -> dict[str, str | None]:
-    """The bytes of a notebook and its companions, to show a refused command changed none."""
-    out = {}
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(f"{path}{suffix}")
-        out[suffix] = hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None
-    return out
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(os.lstat(path).st_mode)
 
 
 def temps(folder: Path) -> list[Path]:

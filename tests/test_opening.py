@@ -9,7 +9,6 @@ command; each is skipped where the machine cannot do it.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -27,6 +26,7 @@ import pytest
 from tui.store import Store, StoreError
 from tui.store.db import translate
 from tui.store.wal import live_wal
+from file_helpers import digest, mode
 from conftest import NOW_ISO
 
 SUPPORTLOG = str(Path(sys.executable).with_name("supportlog"))
@@ -36,18 +36,6 @@ READ_COMMANDS = [["list"], ["show", "1"], ["search", "parcel"], ["advice"], ["st
 WRITE_COMMANDS = [["new", "--company", "A", "--title", "t"],
                   ["log", "1", "--channel", "chat", "--outcome", "info"],
                   ["status", "1", "resolved"]]
-
-
-def digest(path: Path) -> dict[str, str | None]:
-    out = {}
-    for suffix in ("", "-wal", "-shm"):
-        p = Path(f"{path}{suffix}")
-        out[suffix] = hashlib.sha256(p.read_bytes()).hexdigest() if p.exists() else None
-    return out
-
-
-def mode(path: Path) -> int:
-    return stat.S_IMODE(os.lstat(path).st_mode)
 
 
 def notebook(path: Path, title: str = "Lost parcel") -> None:
