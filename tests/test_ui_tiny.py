@@ -196,6 +196,19 @@ async def test_the_notice_follows_the_size_and_goes_at_the_minimum(app_factory, 
 
 
 @ui
+async def test_no_toast_covers_the_notice(app_factory, notebook):
+    from textual.widgets._toast import Toast
+    app = app_factory()
+    async with app.run_test(size=NORMAL, notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Zanzibar", timeout=30)
+        await resize(pilot, (30, 8))
+        assert isinstance(app.screen, TooSmallScreen)
+        toasts = list(app.screen.query(Toast))
+        assert toasts and not any(t.visible for t in toasts)  # there, but out of sight
+
+
+@ui
 async def test_screens_opened_under_the_notice_wait_for_room(app_factory, notebook):
     app = app_factory()
     async with app.run_test(size=TINY) as pilot:
