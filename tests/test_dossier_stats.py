@@ -42,13 +42,14 @@ def test_markdown_dossier(store, case):
         "| 1 | 2026-11-02 10:00 | phone | I contacted them | Priya | A7 | 25m | 12m | "
         "transferred | R-1 |",
         "- **#1, 2026-11-02 10:00:** =HYPERLINK(\"x\") / second line",
-        "| refund in 3 days | #2 2026-11-03 10:00 | Sam | 2026-11-06 23:59 | pending |",
+        "| refund in 3 days | #2 2026-11-03 10:00 | Sam | 2026-11-06 23:59 | overdue since "
+        "2026-11-06 |",
         f"local file, 23 bytes, SHA-256 `{digest}`",
         "https://example.com/ticket/9: not a local file",
-        "- Contacts: 3 (2 made progress, 1 dead ends)",
+        "- Contacts: 3 (2 made progress, 1 dead end)",
         "- Time in contact: 35m; on hold: 12m",
         "- Days open: 24 (still open)",
-        "- Promises: 0 kept, 0 broken, 1 pending",
+        "- Promises: 1 (0 kept, 0 broken, 0 pending, 1 overdue)",
     ):
         assert expected in text, expected
 

@@ -185,11 +185,11 @@ def test_edit_and_delete_interaction_keep_counts(store):
 def test_delete_case_and_undo(store):
     case = make_case(store)
     store.log_interaction(case.id, "phone", "promised", promise="refund", transcript_text="t")
-    record = store.delete_case(case.id)
-    assert store.count_cases() == 0 and store.search("refund") == []
-    store.import_records({"format": "supportlog/1", "companies": [], "cases": [record]})
-    again = store.resolve_case(record["uid"])
-    assert store.case_record(again) == record
+    record, found = store.case_record(case.id), store.search("package")
+    deleted = store.delete_case(case.id)
+    assert store.count_cases() == 0 and store.search("package") == []
+    assert store.restore_case(deleted) == case.id
+    assert store.case_record(case.id) == record and store.search("package") == found
 
 
 def test_snooze(store):

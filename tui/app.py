@@ -369,18 +369,21 @@ class SupportlogApp(FitsTerminal, App[None]):
         self.new_case()
 
     def action_undo_delete(self) -> None:
-        record = self.last_deleted
-        if not record:
+        deleted = self.last_deleted
+        if not deleted:
             self.say("Nothing to undo.")
             return
-        def restore(store: Store) -> int:
-            store.import_records({"format": "supportlog/1", "companies": [], "cases": [record]})
-            return store.resolve_case(record["uid"])   # a new id; the uid is the same
-        case_id = self.write(restore, quiet=True)
-        if case_id is not None:
-            self.last_deleted = None
-            self.notebook_changed(case_id)
-            self.say(f"Restored “{record.get('title')}”.")
+        case_id = self.write(lambda s: s.restore_case(deleted), quiet=True)
+        if case_id is None:
+            return
+        self.last_deleted = None
+        self.notebook_changed(case_id)
+        title, old = deleted["title"], deleted["id"]
+        if case_id == old:
+            self.say(f"Restored case {case_id}, “{title}”, with everything in it.")
+        else:
+            self.say(f"Restored “{title}” as case {case_id}: its number {old} was given to "
+                     "a case created after the delete.", severity="warning", timeout=15)
 
     def action_switch_theme(self) -> None:
         self.action_change_theme()

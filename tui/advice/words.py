@@ -5,10 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ..store.validate import from_iso
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
+from ..store.wording import plural  # noqa: F401 - the one plural helper, used here too
 
 
 def day(iso: str | None) -> str:

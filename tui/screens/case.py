@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from ..store import CaseDetail, Interaction
 from ..store.validate import format_duration
+from ..store.wording import plural
 from ..widgets.case_table import FitTable
 from ..widgets.case_views import (
     PRESS_RESTART,
@@ -252,8 +253,8 @@ class CaseScreen(Screen):
             return
         case = self.detail.case
         question = Content.assemble("Delete the case ", lit(case.title, "bold"),
-                                    f" and its {len(self.detail.interactions)} contacts and "
-                                    f"{len(self.detail.promises)} promises?")
+                                    f" and its {plural(len(self.detail.interactions), 'contact')}"
+                                    f" and {plural(len(self.detail.promises), 'promise')}?")
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), self._confirmed_delete)
 
     def _confirmed_delete(self, yes: bool | None) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..store import Case, Store
 from ..store.validate import to_iso
+from ..store.wording import plural
 from ..widgets.case_table import CaseRow
 from ..widgets.text import ago, day
 
@@ -143,7 +144,7 @@ class RowSource:
             assessment = self.stalled.get(case.id)
             why, style = finding_line(assessment)
             if not why:
-                why = f"{case.contacts} contact{'s' if case.contacts != 1 else ''}"
+                why = plural(case.contacts, "contact")
             rows.append(CaseRow(case, assessment.score if assessment else None, why, style,
                                 ago(case.last_activity_at, self.now)))
         return rows

@@ -1,5 +1,6 @@
 """A contact in progress: the clock, the hold toggle, the fields, the brief beside them, the
-stall banner, and press restart. Saved as it goes: nothing typed is lost if the app dies."""
+stall banner, and press restart. Saved as it goes: nothing typed is lost if the app dies,
+and a hold running then resumes (or is closed at the last autosave: see store.live_hold)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TextArea
 
-from ..store import Interaction, StoreError, ValidationError
+from ..store import Interaction, StoreError, ValidationError, live_hold
 from ..store.validate import format_duration, from_iso
 from ..widgets.case_views import brief_content
 from ..widgets.forms import clear_errors, field, show_error
@@ -47,9 +48,27 @@ class LiveScreen(Screen):
         self.started = from_iso(contact.started_at)
         self.hold_total = contact.hold_seconds
         self.hold_since: datetime | None = None
+        self.hold_note = ""         # how a hold left running was resumed
+        self.autosaved_at: datetime | None = None
         self.progress_at = self.started
         self._save_timer = None
         self._stall_shown = ""
+
+    def _resume_hold(self) -> None:
+        """A hold left running (the app died or quit mid-hold) runs on, or is closed at
+        the last autosave when the app was gone too long; the screen says which."""
+        running = live_hold.parse(self.app.store.meta_get(live_hold.key(self.contact.uid)))
+        resumed = live_hold.resume(self.contact.hold_seconds, running, self._now())
+        self.hold_total, self.hold_since, self.hold_note = (resumed.closed, resumed.since,
+                                                            resumed.note)
+        if resumed.note:
+            self.app.say(resumed.note[:1].upper() + resumed.note[1:] + ".", timeout=15)
+        if running and resumed.since is None:
+            self.save()             # closed: written so, and the running record ends
+
+    def _now(self) -> datetime:
+        """The app's clock to the second: holds count whole seconds, as they are saved."""
+        return self.app.now().replace(microsecond=0)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="live-top"):
@@ -57,6 +76,7 @@ class LiveScreen(Screen):
             yield Static(id="live-hold")
             yield Static(id="live-clock")
         yield Static(id="live-banner", classes="stall-banner")
+        yield Static(id="live-note")    # how a hold left running was resumed
         with Horizontal(id="live-body"):
             with VerticalScroll(id="live-fields"):
                 yield field("agent", "Agent", Input(placeholder="name as given",
@@ -75,6 +95,7 @@ class LiveScreen(Screen):
         self.query_one("#live-brief").border_title = "Brief  (ctrl+y copies)"
         self.query_one("#live-guide").border_title = "This channel"
         self._fill_fields(self.contact)
+        self._resume_hold()
         self.query_one("#live-banner").display = False
         self.set_interval(1, self.tick)
         self.tick()
@@ -107,7 +128,7 @@ class LiveScreen(Screen):
 
     # -- the clock -----------------------------------------------------------------------
     def hold_seconds(self, now: datetime | None = None) -> int:
-        now = now or self.app.now()
+        now = now or self._now()
         current = (now - self.hold_since).total_seconds() if self.hold_since else 0
         return int(self.hold_total + max(0, current))
 
@@ -123,7 +144,13 @@ class LiveScreen(Screen):
                                        "bold reverse $warning"))
         else:
             hold.update(Content.styled(f"hold {format_duration(self.hold_total)}  F2 ", "dim"))
+        note = self.query_one("#live-note", Static)
+        note.update(Content.styled(self.hold_note, "italic"))
+        note.display = bool(self.hold_note)
         self._check_stall(now)
+        if self.hold_since and (self.autosaved_at is None or (
+                now - self.autosaved_at).total_seconds() >= live_hold.AUTOSAVE_SECONDS):
+            self.save()   # a running hold is saved as it grows, for a resume after a crash
 
     def _check_stall(self, now: datetime) -> None:
         limits = self.app.playbook.thresholds
@@ -183,12 +210,15 @@ class LiveScreen(Screen):
         return True
 
     def _write(self, **extra) -> None:
-        self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(),
-                                        **self.field_values(), **extra)
+        now = self.autosaved_at = self._now()
+        running = live_hold.running_at(self.hold_since, now) if self.hold_since else None
+        self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(now),
+                                        running_hold=running, **self.field_values(), **extra)
 
     def on_unmount(self) -> None:
-        """The app is closing within the save debounce: write what was typed last."""
-        if self._save_timer is not None:
+        """The app is closing within the save debounce, or mid-hold: write what was typed
+        last and the hold up to now."""
+        if self._save_timer is not None or self.hold_since:
             try:
                 self._write()
             except (ValidationError, StoreError):
@@ -196,7 +226,8 @@ class LiveScreen(Screen):
 
     # -- actions -------------------------------------------------------------------------
     def action_hold(self) -> None:
-        now = self.app.now()
+        now = self._now()
+        self.hold_note = ""
         if self.hold_since:
             self.hold_total = self.hold_seconds(now)
             self.hold_since = None

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime
 from typing import Any, Iterable
 
-from . import timeline
+from . import timeline, undo
 from . import validate as v
 from .money import agrees, currency_code
 from .db import new_uid
@@ -270,12 +270,16 @@ class CaseOps:
         return cur.rowcount > 0
 
     def delete_case(self, case_id: int) -> dict:
-        """Delete a case and everything in it; returns its interchange record so the
-        deletion can be undone with `import_records`."""
-        record = self.case_record(case_id)
+        """Delete a case and everything in it; returns every row it held (undo.snapshot,
+        with its "id", "uid" and "title") for `restore_case`."""
         with self.write():
-            self.conn.execute("DELETE FROM cases WHERE id = ?", (case_id,))
-        return record
+            return undo.delete(self.conn, case_id)
+
+    def restore_case(self, deleted: dict) -> int:
+        """Undo `delete_case`: the case back as it was, under its own number; returns the
+        number, a new one only when another case has taken the old one since."""
+        with self.write():
+            return undo.restore(self.conn, deleted)
 
     def get_case(self, case_id: int) -> Case:
         row = self.conn.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterable
 
-from . import timeline
+from . import live_hold, timeline
 from . import validate as v
 from .cases import INTERACTION_COLUMNS, PROMISE_COLUMNS, interaction_from_row
 from .db import new_uid
@@ -136,7 +136,10 @@ class InteractionOps:
     def edit_interaction(self, interaction_id: int, *, promise: str | None = None,
                          promise_due: str | None = None, transcript_text: str | None = None,
                          hold: str | int | None = None,
+                         running_hold: live_hold.RunningHold | None = None,
                          **fields: Any) -> Interaction:
+        """Change a contact; `running_hold` is the live screen's hold still running (its
+        autosave), kept with the contact in the same write unit (see live_hold)."""
         current = self.get_interaction(interaction_id)
         if hold is not None:
             fields["hold_seconds"] = hold
@@ -162,9 +165,9 @@ class InteractionOps:
         if becomes_promised and promise_text is None and not made[1]:
             raise ValidationError("promise", PROMISED_NEEDS)
         with self.write():
-            if clean:
-                sets = ", ".join(f"{k} = ?" for k in clean)
-                self.conn.execute(f"UPDATE interactions SET {sets}, updated_at = ? WHERE id = ?",
+            if clean or transcript is not None:  # a new transcript is a change of the contact
+                sets = "".join(f"{k} = ?, " for k in clean)
+                self.conn.execute(f"UPDATE interactions SET {sets}updated_at = ? WHERE id = ?",
                                   (*clean.values(), self.now(), interaction_id))
             if transcript is not None:
                 self.conn.execute("INSERT INTO transcripts (interaction_id, text) VALUES (?, ?) "
@@ -172,6 +175,9 @@ class InteractionOps:
                                   (interaction_id, transcript))
             if promise_text:
                 self._insert_promise(current.case_id, promise_text, due, interaction_id)
+            if current.live:
+                live_hold.follow(self.conn, current.uid, running_hold, hold_set=hold is not None,
+                                 ended=clean.get("outcome") is not None)
             self._follow_timeline([current.case_id])
         return self.get_interaction(interaction_id)
 
@@ -179,6 +185,7 @@ class InteractionOps:
         contact = self.get_interaction(interaction_id)
         with self.write():
             self.conn.execute("DELETE FROM interactions WHERE id = ?", (interaction_id,))
+            live_hold.forget(self.conn, contact.uid)
             self._follow_timeline([contact.case_id])
 
     def get_interaction(self, interaction_id: int) -> Interaction:
