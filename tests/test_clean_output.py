@@ -123,14 +123,14 @@ def test_files_export_import_and_backup_messages(notebook, tmp_path):
 
 
 def test_json_keeps_the_exact_text(notebook):
-    listed = json.loads(notebook.ok("list", "--json"))[0]
+    listed = json.loads(notebook.ok("list", "--json"))["cases"][0]
     assert (listed["title"], listed["company"]) == (TITLE, COMPANY)
     record = json.loads(notebook.ok("show", "1", "--json"))
     assert record["title"] == TITLE and record["notes"] == NOTE
     contact = record["interactions"][0]
     assert (contact["agent"], contact["reference"], contact["notes"]) == (AGENT, REFERENCE, NOTE)
     assert record["promises"][0]["text"] == PROMISE
-    hit = json.loads(notebook.ok("search", "zebra", "--json"))[0]
+    hit = json.loads(notebook.ok("search", "zebra", "--json"))["hits"][0]
     assert (hit["title"], hit["company"]) == (TITLE, COMPANY)
     advised = json.loads(notebook.ok("advice", "--json"))[0]
     assert (advised["title"], advised["company"]) == (TITLE, COMPANY)

@@ -111,12 +111,14 @@ def test_list_filters_and_json(run):
     new_case(run)
     run.ok("new", "--company", "ISP", "--title", "slow line")
     run.ok("log", "2", "--channel", "phone", "--outcome", "no_progress")
-    rows = json.loads(run.ok("list", "--json"))
-    assert [r["id"] for r in rows] == [2, 1]
-    assert [r["id"] for r in json.loads(run.ok("list", "--company", "isp", "--json"))] == [2]
-    assert [r["id"] for r in json.loads(run.ok("list", "--channel", "phone", "--json"))] == [2]
-    assert [r["id"] for r in json.loads(run.ok("list", "--limit", "1", "--json"))] == [2]
-    assert json.loads(run.ok("list", "--status", "resolved", "--json")) == []
+    listed = lambda *args: json.loads(run.ok("list", *args, "--json"))
+    assert listed() == {"cases": listed()["cases"], "truncated": False, "limit": 50}
+    assert [r["id"] for r in listed()["cases"]] == [2, 1]
+    assert [r["id"] for r in listed("--company", "isp")["cases"]] == [2]
+    assert [r["id"] for r in listed("--channel", "phone")["cases"]] == [2]
+    assert [r["id"] for r in listed("--limit", "1")["cases"]] == [2]
+    assert listed("--limit", "1")["truncated"] is True
+    assert listed("--status", "resolved") == {"cases": [], "truncated": False, "limit": 50}
     text = run.ok("list")
     assert text.splitlines()[0].split() == ["ID", "STATUS", "COMPANY", "CONTACTS", "LAST",
                                             "ACTIVITY", "TITLE"]
@@ -129,13 +131,13 @@ def test_search_never_fails(run, query):
     new_case(run)
     result = run("search", query, "--json")
     assert result.exit_code == 0, result.output
-    assert isinstance(json.loads(result.stdout), list)
+    assert isinstance(json.loads(result.stdout)["hits"], list)
 
 
 def test_search_output(run):
     new_case(run)
     run.ok("log", "1", "--channel", "chat", "--outcome", "info", "--note", "the refund is late")
-    hits = json.loads(run.ok("search", "refund", "--json"))
+    hits = json.loads(run.ok("search", "refund", "--json"))["hits"]
     assert hits[0]["interaction_id"] == 1 and "refund" in hits[0]["snippet"]
     assert "«refund»" in run.ok("search", "refund")
     assert run.ok("search", "zebra") == "nothing found for 'zebra'\n"
@@ -150,7 +152,7 @@ def test_export_import_round_trip(run, tmp_path):
     doc = json.loads(out.read_text())
     assert doc["format"] == "supportlog/1" and len(doc["cases"]) == 1
     assert json.loads(run.ok("export", "1")) == doc
-    assert run.ok("import", str(out)) == "imported: 1 unchanged\n"
+    assert run.ok("import", str(out)) == "imported: 1 case unchanged\n"
     other = tmp_path / "other.db"
     result = run.runner.invoke(cli, ["--db", str(other), "--now", "2026-11-25T12:00:00Z",
                                      "import", str(out), "--json"])
@@ -227,7 +229,7 @@ def test_demo_builds_its_own_notebook(run, tmp_path):
     assert result.stdout.strip() == str(demo)
     assert not run.db_path.exists()  # never the user's notebook
     rows = run.runner.invoke(cli, ["--db", str(demo), "list", "--json", "--limit", "100"])
-    assert len(json.loads(rows.stdout)) >= 25
+    assert len(json.loads(rows.stdout)["cases"]) >= 25
 
 
 def test_a_reader_that_stops_early_is_no_error(db_path, tmp_path):

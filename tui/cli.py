@@ -109,8 +109,8 @@ def cli(ctx: click.Context, db: str | None, now: str | None) -> None:
 
 
 def register() -> None:
-    from .commands import advice, cases, contacts, files, stats
-    for module in (cases, contacts, files, advice, stats):
+    from .commands import advice, cases, contacts, files, json_schema, stats
+    for module in (cases, contacts, files, advice, stats, json_schema):
         for command in module.COMMANDS:
             cli.add_command(command)
 

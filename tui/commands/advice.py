@@ -11,7 +11,9 @@ from ..advice import Assessment, Finding
 from ..advice.words import moment
 from ..store import Case, NotFound
 from ..store.advice_queries import PAGE
-from .output import for_terminal as tty, json_text
+from ..store.wording import plural
+from .output import echo_json, echo_json_array, for_terminal as tty
+from .shapes import case_record
 
 
 def _failure(message: str):
@@ -74,8 +76,8 @@ def _echo_all(store, assessments: list[Assessment]) -> None:
     snoozed = sum(1 for a in assessments if a.snoozed)
     if rest:
         extra = f" ({snoozed} of them snoozed)" if snoozed else ""
-        click.echo(f"Nothing to report on {rest} {other}open or waiting "
-                   f"case{'s' if rest != 1 else ''}{extra}.")
+        click.echo(f"Nothing to report on {plural(rest, other + 'open or waiting case')}"
+                   f"{extra}.")
 
 
 def _echo_one(a: Assessment) -> None:
@@ -122,22 +124,17 @@ def advice(env, case: str | None, as_json: bool, fail_on_stall: bool) -> None:
 
 
 def _echo_json(store, assessments: list[Assessment]) -> None:
-    """The list as json.dumps(..., indent=2) writes it, one case at a time, each let go once
-    written: worded, 25k cases' findings took 313 MB when dumped as one document."""
-    first = True
-    for a, case in _paired(store, assessments):
-        text = json_text(_record(a, case))
-        # json.dumps escapes newlines inside strings: every newline here is indentation.
-        click.echo(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "), nl=False)
-        first = False
-    click.echo("[]" if first else "\n]")
+    """The list written one case at a time, each let go once written: worded, 25k cases'
+    findings took 313 MB when dumped as one document."""
+    echo_json_array(_record(a, case) for a, case in _paired(store, assessments))
 
 
 @click.command()
 @click.argument("case")
 @click.argument("until")
+@click.option("--json", "as_json", is_flag=True, help="Print the case as `show --json` does.")
 @click.pass_obj
-def snooze(env, case: str, until: str) -> None:
+def snooze(env, case: str, until: str, as_json: bool) -> None:
     """Quiet CASE's findings until UNTIL (2026-12-01, friday, in 10 working days: to the
     end of that day), or `off` to wake it.
 
@@ -146,7 +143,9 @@ def snooze(env, case: str, until: str) -> None:
     case_id = _case_id(store, case)
     wake = until.strip().lower() == "off"
     updated = store.snooze(case_id, None if wake else until)
-    if updated.snoozed_until:
+    if as_json:
+        echo_json(case_record(store, case_id))
+    elif updated.snoozed_until:
         click.echo(f"Case {case_id} snoozed until {moment(updated.snoozed_until)}: its "
                    "findings stay visible but it leaves the stalled list until then.")
     else:

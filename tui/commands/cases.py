@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from itertools import chain
+from typing import Iterable, Iterator
+
 import click
 
 from ..store.queries import SORTS, STATUS_FILTERS
 from ..store.records import CATEGORIES, CHANNELS, STATUSES, WANTS
-from ..store import MARK_END, MARK_START
 from ..store.validate import format_duration, from_iso, local_time, parse_ref
+from ..store.wording import plural
 from . import formats
-from .output import (EXIT_INPUT, Failure, case_summary, clean, echo_json, for_terminal, snippet,
-                     table)
+from .output import (EXIT_INPUT, Failure, clean, echo_json, echo_json_listing, for_terminal,
+                     snippet, table)
+from .shapes import case_record, case_row, search_hit
 
 pass_env = click.pass_obj
 
@@ -37,7 +41,7 @@ def _refs(values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--note", help="Notes for the case.")
 @click.option("--opened", metavar="WHEN",
               help=f"When the problem started: {formats.MOMENT} (default: now).")
-@click.option("--json", "as_json", is_flag=True, help="Print the new case as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new case as `show --json` does.")
 @pass_env
 def new(env, company, title, category, want, refs, seller, purchased, delivered, due, amount,
         currency, note, opened, as_json):
@@ -48,7 +52,7 @@ def new(env, company, title, category, want, refs, seller, purchased, delivered,
                              due_on=due, amount=amount, currency=currency, notes=note,
                              opened_at=opened)
     if as_json:
-        echo_json(case_summary(case))
+        echo_json(case_record(store, case.id))
     else:
         click.echo(case.id)
 
@@ -69,7 +73,7 @@ def new(env, company, title, category, want, refs, seller, purchased, delivered,
 @click.option("--note", help="Replace the case notes.")
 @click.option("--add-ref", "add_refs", multiple=True, metavar="KIND:VALUE")
 @click.option("--remove-ref", "remove_refs", multiple=True, metavar="KIND:VALUE")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the case as `show --json` does.")
 @pass_env
 def edit(env, case, company, title, category, want, seller, purchased, delivered, due, amount,
          currency, note, add_refs, remove_refs, as_json):
@@ -86,8 +90,7 @@ def edit(env, case, company, title, category, want, seller, purchased, delivered
     for kind, value in _refs(remove_refs):
         if not store.remove_ref(case_id, kind, value):
             raise Failure(f"case {case_id} has no reference {kind}:{value}", EXIT_INPUT)
-    result = store.get_case(case_id)
-    echo_json(case_summary(result)) if as_json else click.echo(result.id)
+    echo_json(case_record(store, case_id)) if as_json else click.echo(case_id)
 
 
 @click.command()
@@ -96,15 +99,19 @@ def edit(env, case, company, title, category, want, seller, purchased, delivered
 @click.option("--note", help="Why; appended to the case notes with the date.")
 @click.option("--at", "at", metavar="WHEN",
               help=f"When it took effect: {formats.MOMENT} (default: now).")
+@click.option("--json", "as_json", is_flag=True, help="Print the case as `show --json` does.")
 @pass_env
-def status(env, case, state, note, at):
+def status(env, case, state, note, at, as_json):
     """Set a case's status: open, waiting, resolved or abandoned.
 
     It holds until a later contact: a contact logged afterwards with an earlier time
     does not undo it."""
     store = env.store()
     result = store.set_status(store.resolve_case(case), state, note, at=at)
-    click.echo(f"case {result.id} is {result.status}")
+    if as_json:
+        echo_json(case_record(store, result.id))
+    else:
+        click.echo(f"case {result.id} is {result.status}")
 
 
 @click.command("list")
@@ -115,44 +122,75 @@ def status(env, case, state, note, at):
 @click.option("--sort", type=click.Choice((*SORTS, "attention")), default="recent",
               show_default=True, help="attention: open and waiting cases, most urgent first.")
 @click.option("--stalled", is_flag=True, help="Only stalled cases, most urgent first.")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True,
+              help="At most this many; the output says when there were more.")
+@click.option("--all", "all_", is_flag=True, help="Every case that matches, however many.")
+@click.option("--json", "as_json", is_flag=True,
+              help='{"cases": [...], "truncated": ..., "limit": ...}')
 @pass_env
-def list_(env, status_, company, channel, sort, stalled, limit, as_json):
+def list_(env, status_, company, channel, sort, stalled, limit, all_, as_json):
     """List cases, most recent activity first (or by attention)."""
+    if all_ and click.get_current_context().get_parameter_source("limit") \
+            != click.core.ParameterSource.DEFAULT:
+        raise Failure("use --limit N or --all, not both", EXIT_INPUT)
     store = env.store()
-    scores: dict[int, float] = {}
-    if stalled or sort == "attention":
-        cases, scores = _by_attention(env, store, status_, company, channel, stalled, limit)
+    cap = None if all_ else limit
+    by_attention = stalled or sort == "attention"
+    if by_attention:
+        rows = _by_attention(env, store, status_, company, channel, stalled, cap)
     else:
-        cases = list(store.list_cases(status=status_, company=company, channel=channel,
-                                      sort=sort, limit=limit).items)
+        filters = {"status": status_, "company": company, "channel": channel, "sort": sort}
+        cases = (store.iter_cases(**filters) if all_ else
+                 store.list_cases(limit=limit + 1, **filters).items)  # one more: was it cut?
+        rows = ((c, None) for c in cases)
+    capped = Capped(rows, cap)
     if as_json:
-        echo_json([{**case_summary(c), **({"score": scores[c.id]} if scores else {})}
-                   for c in cases])
+        echo_json_listing("cases", (case_row(c, score) for c, score in capped),
+                          lambda: {"truncated": capped.truncated, "limit": cap})
         return
-    if not cases:
+    rows = iter(capped)
+    first = next(rows, None)
+    if first is None:
         click.echo(("no stalled cases" if stalled else "no cases")
                    + ("" if status_ == "all" else f" ({status_})"))
         return
     headers = ("ID", "STATUS", "COMPANY", "CONTACTS", "LAST ACTIVITY", "TITLE")
-    rows = [(c.id, c.status, clean(c.company, 24), c.contacts, local_time(c.last_activity_at),
-             c.title) for c in cases]
-    if scores:
+    if by_attention:
         headers = ("SCORE", *headers)
-        rows = [(f"{scores[c.id]:g}", *row) for c, row in zip(cases, rows)]
-    table(headers, rows)
+    table(headers, ((*((f"{score:g}",) if by_attention else ()), c.id, c.status,
+                     clean(c.company, 24), c.contacts, local_time(c.last_activity_at), c.title)
+                    for c, score in chain([first], rows)))
+    if capped.truncated:
+        click.echo(f"supportlog: the first {limit} shown; --limit N or --all for more", err=True)
+
+
+class Capped:
+    """At most `limit` of `items` (every one when None); `truncated` tells, once they have
+    been read, whether there were more."""
+
+    def __init__(self, items: Iterable, limit: int | None):
+        self.items, self.limit, self.truncated = iter(items), limit, False
+
+    def __iter__(self) -> Iterator:
+        for n, item in enumerate(self.items):
+            if n == self.limit:
+                self.truncated = True
+                return
+            yield item
 
 
 def _by_attention(env, store, status_, company, channel, stalled_only, limit):
-    """Open and waiting cases in the advice layer's order, filtered like any listing."""
+    """Open and waiting cases in the advice layer's order with their scores, filtered like
+    any listing, the cases read a page at a time (a page one longer than the limit)."""
     from ..advice import assess_all, load_playbook
+    from ..store.advice_queries import PAGE
     if status_ not in ("all", "active", "open", "waiting"):
-        return [], {}
+        return
     wanted = None
     if channel:  # the channel filter needs the interactions: ask the store which cases
         wanted = {c.id for c in store.iter_cases(status="active", channel=channel)}
-    picked = []
+    size = PAGE if limit is None else min(PAGE, limit + 1)
+    page = []
     for a in assess_all(store, env.now(), load_playbook(env.config_path)):
         c = a.case
         if ((stalled_only and not a.stalled) or (status_ in ("open", "waiting")
@@ -160,24 +198,29 @@ def _by_attention(env, store, status_, company, channel, stalled_only, limit):
                 or (company and c.company.lower() != company.strip().lower())
                 or (wanted is not None and c.id not in wanted)):
             continue
-        picked.append(a)
-        if len(picked) == limit:
-            break
-    found = store.cases_by_id(a.case_id for a in picked)
-    return ([found[a.case_id] for a in picked if a.case_id in found],
-            {a.case_id: a.score for a in picked})
+        page.append(a)
+        if len(page) == size:
+            yield from _with_cases(store, page)
+            page = []
+    yield from _with_cases(store, page)
+
+
+def _with_cases(store, page: list) -> Iterator[tuple]:
+    found = store.cases_by_id(a.case_id for a in page)
+    return ((found[a.case_id], a.score) for a in page if a.case_id in found)
 
 
 @click.command()
 @click.argument("case")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="The interchange record with every id the text shows.")
 @pass_env
 def show(env, case, as_json):
     """Show a case: details, references, timeline and promises."""
     store = env.store()
     case_id = store.resolve_case(case)
     if as_json:
-        echo_json({"id": case_id, **store.case_record(case_id)})
+        echo_json(case_record(store, case_id))
         return
     d = store.get_detail(case_id)
     c = d.case
@@ -196,7 +239,7 @@ def show(env, case, as_json):
         click.echo("\nNotes:")
         for line in for_terminal(c.notes, multiline=True).splitlines():
             click.echo(f"  {line}")
-    click.echo(f"\nTimeline ({len(d.interactions)} contacts):")
+    click.echo(f"\nTimeline ({plural(len(d.interactions), 'contact')}):")
     for i in d.interactions:
         length = ""
         if i.ended_at:
@@ -223,18 +266,20 @@ def show(env, case, as_json):
 @click.argument("query")
 @click.option("--status", "status_", type=click.Choice(STATUS_FILTERS), default="all")
 @click.option("--company")
-@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True,
+              help="At most this many; the output says when there were more.")
+@click.option("--json", "as_json", is_flag=True,
+              help='{"hits": [...], "truncated": ..., "limit": ...}')
 @pass_env
 def search(env, query, status_, company, limit, as_json):
     """Full-text search over titles, notes, agents, references and transcripts."""
     store = env.store()
-    hits = store.search(query, limit=limit, status=status_, company=company)
+    hits = store.search(query, limit=limit + 1, status=status_, company=company)
+    truncated, hits = len(hits) > limit, hits[:limit]   # one more: was it cut?
     if as_json:
-        echo_json([{"case_id": h.case_id, "title": h.case_title, "company": h.company,
-                    "status": h.status, "interaction_id": h.interaction_id, "when": h.when,
-                    "snippet": h.snippet.replace(MARK_START, "").replace(MARK_END, ""),
-                    "rank": h.rank} for h in hits])
+        found = store.cases_by_id(h.case_id for h in hits)
+        echo_json({"hits": [search_hit(h, found[h.case_id].uid if h.case_id in found else None)
+                            for h in hits], "truncated": truncated, "limit": limit})
         return
     if not hits:
         click.echo(f"nothing found for {query!r}")
@@ -245,6 +290,9 @@ def search(env, query, status_, company, limit, as_json):
                    + f"  ({where}, {local_time(h.when)}, {h.status})")
         if h.snippet.strip():
             click.echo(f"    {snippet(h.snippet)}")
+    if truncated:
+        click.echo(f"supportlog: the first {limit} hits shown; --limit N (up to 1000) for more",
+                   err=True)
 
 
 COMMANDS = [new, edit, status, list_, show, search]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 import click
 
 from ..store import userfiles
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
+from ..store.wording import plural
 from . import formats
 from .output import EXIT_INPUT, Failure, echo_json, for_terminal
+from .shapes import contact_record, promise_record
 
 
 @click.command()
@@ -35,7 +36,8 @@ from .output import EXIT_INPUT, Failure, echo_json, for_terminal
 @click.option("--due", metavar="WHEN", help=f"When the promise is due: {formats.DEADLINE}.")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="out", show_default=True,
               help="out: you contacted them; in: they contacted you.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the contact as `show --json` lists it, with the promise it made.")
 @click.pass_obj
 def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, reference, transcript,
         transcript_file, note, promise, due, direction, as_json):
@@ -55,7 +57,7 @@ def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, refere
     for warning in store.take_warnings():
         click.echo(f"supportlog: warning: {warning}", err=True)
     if as_json:
-        echo_json(asdict(interaction))
+        echo_json(contact_record(store, interaction.case_id, interaction.id))
     else:
         click.echo(interaction.id)
 
@@ -82,8 +84,10 @@ def transcript_text(path: Path) -> str:
 @click.argument("state", required=False, type=click.Choice(("kept", "broken")))
 @click.option("--add", "text", metavar="TEXT", help="Record a new promise on case TARGET.")
 @click.option("--due", metavar="WHEN", help=f"When the new promise is due: {formats.DEADLINE}.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the promise as `show --json` lists it.")
 @click.pass_obj
-def promise(env, target, state, text, due):
+def promise(env, target, state, text, due, as_json):
     """Record a promise, or mark one kept or broken.
 
     \b
@@ -95,13 +99,16 @@ def promise(env, target, state, text, due):
         if state:
             raise Failure("use either --add or kept/broken, not both", EXIT_INPUT)
         p = store.add_promise(store.resolve_case(target), text, due)
-        click.echo(f"p{p.id}")
+        echo_json(promise_record(store, p.case_id, p.id)) if as_json else click.echo(f"p{p.id}")
         return
     if not state:
         raise Failure("say kept or broken, or --add TEXT to record a new promise", EXIT_INPUT)
     promise_id = _promise_for(store, target)
     p = store.set_promise_status(promise_id, state)
-    click.echo(f"promise {p.id} is {p.status}")
+    if as_json:
+        echo_json(promise_record(store, p.case_id, p.id))
+    else:
+        click.echo(f"promise {p.id} is {p.status}")
 
 
 def _promise_for(store, target: str) -> int:
@@ -117,7 +124,8 @@ def _promise_for(store, target: str) -> int:
     pending = [p for p in detail.promises if p.status == "pending"]
     if len(pending) != 1:
         ids = ", ".join(f"p{p.id}" for p in pending) or "none"
-        raise Failure(f"case {detail.case.id} has {len(pending)} pending promises ({ids}); "
+        raise Failure(f"case {detail.case.id} has {plural(len(pending), 'pending promise')} "
+                      f"({ids}); "
                       "name one, e.g. `supportlog promise p12 kept`", EXIT_INPUT)
     return pending[0].id
 

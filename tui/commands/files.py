@@ -23,6 +23,7 @@ from ..store.wal import live_wal
 from ..store.dossier import render_markdown, write_csv
 from ..store.paths import config_path, data_dir, default_db_path, demo_db_path
 from ..store.schema import APPLICATION_ID, schema_version
+from ..store.wording import plural
 from .output import EXIT_FILE, EXIT_INPUT, Failure, clean, echo_json
 
 
@@ -45,7 +46,7 @@ def export(env, cases, fmt, output, force):
         # truncated, and a full disk leaves the previous export whole.
         with atomic_write(output, force=force, notebooks=[env.db_path]) as fh:
             n = _export(store, fh, ids, fmt, env)
-        click.echo(f"exported {n} {'case' if fmt != 'csv' else 'contact'}{'s' * (n != 1)} "
+        click.echo(f"exported {plural(n, 'case' if fmt != 'csv' else 'contact')} "
                    f"to {clean(output)}", err=True)
     else:
         _export(store, sys.stdout, ids, fmt, env)
@@ -86,7 +87,7 @@ def import_(env, file, dry_run, as_json):
         return
     renamed, conflicts = report.pop("renamed"), report.pop("conflicts")
     report.pop("dry_run")
-    parts = [f"{v} {k.replace('_', ' ')}" for k, v in report.items() if v]
+    parts = [_counted(k, v) for k, v in report.items() if v]
     parts += [f"renamed company “{clean(r['from'])}” to “{clean(r['to'])}”" for r in renamed]
     click.echo(f"{'would import' if dry_run else 'imported'}: "
                + (", ".join(parts) if parts else "nothing new"))
@@ -102,6 +103,18 @@ def import_(env, file, dry_run, as_json):
 
 
 SHOWN_CONFLICTS = 20
+# An import report's counts as words: "cases_added" -> ("case", "added").
+COUNT_WORDS = {"companies": "company", "cases": "case", "refs": "reference",
+               "interactions": "contact", "promises": "promise", "status_events": "status change"}
+
+
+def _counted(key: str, n: int) -> str:
+    """'1 company added', '2 cases updated', '3 cases unchanged'."""
+    kind, _, what = key.rpartition("_")
+    if not kind:
+        kind, what = "cases", key           # "unchanged" counts cases
+    return f"{plural(n, COUNT_WORDS.get(kind, kind.replace('_', ' ')))} {what}"
+
 KIND_WORDS = {"company": "company", "case": "case", "contact": "contact", "promise": "promise"}
 
 
@@ -140,17 +153,43 @@ def default_backup_path(db_path: Path, now: datetime) -> Path:
 
 
 @click.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Backup file (default: backups/ beside the notebook).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
+                                                path_type=Path),
+              help="Backup file (default: backups/ beside the notebook; - for standard output).")
 @click.option("--force", is_flag=True, help="Overwrite the -o file if it exists.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"path": ..., "size_bytes": ...}.')
 @click.pass_obj
-def backup(env, output, force):
+def backup(env, output, force, as_json):
     """Write a consistent copy of the notebook (0600), safe while the app is running."""
     store = env.store()
+    if output is not None and str(output) == "-":
+        _backup_to_stdout(store, as_json)
+        return
     dest = output or unique_path(default_backup_path(env.db_path, env.now()))
     check_target(dest, force=force, notebooks=[env.db_path])  # before making any folder
     private_folder(dest.parent)
-    click.echo(clean(store.backup(dest, force=force)))
+    written = store.backup(dest, force=force)
+    if as_json:
+        echo_json({"path": str(written), "size_bytes": written.stat().st_size})
+    else:
+        click.echo(clean(written))
+
+
+def _backup_to_stdout(store, as_json: bool) -> None:
+    """`backup -o -`: the copy made in a private temp folder, then written to standard
+    output (never to a terminal, where it would be noise)."""
+    if as_json:
+        raise Failure("backup -o - writes the notebook to standard output; --json needs a "
+                      "file: -o FILE", EXIT_INPUT)
+    out = sys.stdout.buffer
+    if out.isatty():
+        raise Failure("standard output is a terminal; send the backup to a file: "
+                      "supportlog backup -o - > copy.db", EXIT_INPUT)
+    with tempfile.TemporaryDirectory() as folder:  # 0700, removed with what is in it
+        copy = store.backup(Path(folder) / "backup.db")
+        with open(copy, "rb") as fh:
+            shutil.copyfileobj(fh, out, 1 << 20)
+    out.flush()
 
 
 EXPECTED_TABLES = {"companies", "cases", "case_refs", "interactions", "transcripts", "promises",
@@ -173,7 +212,7 @@ def _notebook_files(path: Path) -> list[Path]:
 def doctor(env, as_json, scan):
     """Check the notebook: the file, its WAL, integrity, schema version, permissions, paths."""
     path = env.db_path
-    report: dict = {"db": str(path), "exists": path.exists(), "problems": [], "notes": []}
+    report: dict = {"db": str(path), "db_exists": path.exists(), "problems": [], "notes": []}
     problems = report["problems"]
     for check in DOCTOR_CHECKS:
         if not check(env, report):
@@ -193,7 +232,7 @@ def doctor(env, as_json, scan):
             click.echo(f"note: {clean(n)}")
         for p in problems:
             click.echo(f"problem: {clean(p)}")
-        click.echo("ok" if not problems else f"{len(problems)} problem(s)")
+        click.echo("ok" if not problems else plural(len(problems), "problem"))
     if problems:
         raise click.exceptions.Exit(EXIT_FILE)
 
@@ -243,7 +282,7 @@ def _examine(env, report: dict) -> bool:
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
         report.update({
             "integrity": "ok" if integrity == ["ok"] else integrity[:20],
-            "foreign_keys": "ok" if not fk else f"{len(fk)} broken links",
+            "foreign_keys": "ok" if not fk else plural(len(fk), "broken link"),
             "schema_version": conn.execute("PRAGMA user_version").fetchone()[0],
             "schema_version_supported": schema_version(),
             "application_id_ok": conn.execute("PRAGMA application_id").fetchone()[0]
@@ -261,7 +300,8 @@ def _examine(env, report: dict) -> bool:
         if report["integrity"] != "ok":
             problems.append("integrity check failed: restore from a backup")
         if fk:
-            problems.append(f"{len(fk)} rows point at missing rows")
+            problems.append(f"{plural(len(fk), 'row')} {'points' if len(fk) == 1 else 'point'} "
+                            "at missing rows")
         if report["missing_tables"]:
             problems.append(f"tables missing: {', '.join(report['missing_tables'])}; restore "
                             "a backup")
@@ -285,7 +325,8 @@ def _scan(env, report: dict) -> None:
     except (StoreError, sqlite3.Error, OSError) as exc:
         report["problems"].append(str(translate(exc, env.db_path)))
         return
-    report["scan"] = f"{len(findings)} card number(s) found" if findings else "no card numbers"
+    report["scan"] = (f"{plural(len(findings), 'card number')} found" if findings
+                      else "no card numbers")
     report["cards"] = findings
     report["problems"].extend(describe(f) for f in findings)
 
@@ -349,7 +390,7 @@ def demo(env, demo_db, reset, no_ui):
         if demo_db is None:
             private_folder(path.parent)
         n = build_demo_file(path, env.now(), (lambda: env.fixed_now) if env.fixed_now else None)
-        click.echo(f"demo notebook with {n} cases: {clean(path)}", err=True)
+        click.echo(f"demo notebook with {plural(n, 'case')}: {clean(path)}", err=True)
     if no_ui:
         click.echo(clean(path))
         return

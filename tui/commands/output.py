@@ -4,15 +4,15 @@ line of user text passes through `for_terminal` (tui.clean_text) on its way to a
 from __future__ import annotations
 
 import json
+import re
 import sys
-from dataclasses import asdict
-from typing import Any, Iterable, Sequence
+from json.encoder import encode_basestring
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import click
 
 from ..clean_text import BIDI_CONTROLS, for_terminal
 from ..store import MARK_END, MARK_START
-from ..store.records import Case
 
 EXIT_STALLED, EXIT_INPUT, EXIT_FILE = 1, 2, 3
 
@@ -33,21 +33,65 @@ class Failure(click.ClickException):
 # `--json` on a terminal is as safe as the text output and still decodes to the exact text.
 _JSON_ESCAPES = {c: f"\\u{c:04x}" for c in (0x7F, *range(0x80, 0xA0), 0x2028, 0x2029,
                                             *map(ord, BIDI_CONTROLS))}
+_ESCAPED = re.compile("[" + "".join(map(chr, _JSON_ESCAPES)) + "]")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _scalar(value: Any) -> str:
+    """One value as json.dumps(..., ensure_ascii=False) writes it."""
+    if isinstance(value, str):
+        return encode_basestring(value)
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return int.__repr__(value) if isinstance(value, int) else json.dumps(value)
 
 
 def json_text(data: Any, indent: int | None = 2) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=indent).translate(_JSON_ESCAPES)
+    if indent == 2 and isinstance(data, dict) and data and all(
+            isinstance(k, str) and isinstance(v, _SCALARS) for k, v in data.items()):
+        # A flat record (a listing's row) laid out as json.dumps would, without its pure
+        # Python indenting encoder: most of the time of `list --all` went there.
+        text = "{\n" + ",\n".join(f"  {encode_basestring(k)}: {_scalar(v)}"
+                                   for k, v in data.items()) + "\n}"
+    else:
+        text = json.dumps(data, ensure_ascii=False, indent=indent)
+    # translate() looks up every character: only text that has one of them pays for it.
+    return text.translate(_JSON_ESCAPES) if _ESCAPED.search(text) else text
 
 
 def echo_json(data: Any) -> None:
     click.echo(json_text(data))
 
 
-def case_summary(case: Case) -> dict:
-    """The JSON shape of a case in listings."""
-    d = asdict(case)
-    d.pop("company_id")
-    return d
+def _array_chunks(items: Iterable[Any], depth: int) -> Iterator[str]:
+    """A JSON array as json_text writes it at `depth`, one item at a time."""
+    pad = "  " * (depth + 1)
+    first = True
+    for item in items:
+        # json.dumps escapes newlines inside strings: every newline here is indentation.
+        yield ("[\n" if first else ",\n") + pad + json_text(item).replace("\n", "\n" + pad)
+        first = False
+    yield "[]" if first else "\n" + "  " * depth + "]"
+
+
+def echo_json_array(items: Iterable[Any]) -> None:
+    """A list as echo_json prints it, written an item at a time so memory stays flat
+    however many there are."""
+    for chunk in _array_chunks(items, 0):
+        click.echo(chunk, nl=False)
+    click.echo()
+
+
+def echo_json_listing(key: str, items: Iterable[Any], tail: Callable[[], dict]) -> None:
+    """`{key: [items...], **tail()}` as echo_json prints it, the items streamed; `tail` is
+    called once they are all written (it may say whether the list was cut)."""
+    click.echo("{\n  " + json_text(key) + ": ", nl=False)
+    for chunk in _array_chunks(items, 1):
+        click.echo(chunk, nl=False)
+    for name, value in tail().items():
+        click.echo(",\n  " + json_text(name) + ": " + json_text(value).replace("\n", "\n  "),
+                   nl=False)
+    click.echo("\n}")
 
 
 def clean(text: Any, width: int | None = None) -> str:
@@ -58,15 +102,23 @@ def clean(text: Any, width: int | None = None) -> str:
     return s
 
 
+TABLE_SAMPLE = 1000  # rows that set the column widths; later ones are printed as they come
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """A plain aligned table; the last column takes what is left."""
-    rows = [[clean(str(c)) for c in r] for r in rows]
-    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    """A plain aligned table; the last column takes what is left. The widths come from the
+    first TABLE_SAMPLE rows, so a listing of every case is printed without holding it."""
+    rows = iter(rows)
+    cells = lambda r: [clean(str(c)) for c in r]
+    first = [cells(r) for _, r in zip(range(TABLE_SAMPLE), rows)]
+    widths = [max([len(h)] + [len(r[i]) for r in first]) for i, h in enumerate(headers)]
     widths[-1] = 0
-    line = lambda cells: "  ".join(c.ljust(w) if w else c for c, w in zip(cells, widths))
+    line = lambda cs: "  ".join(c.ljust(w) if w else c for c, w in zip(cs, widths))
     click.echo(click.style(line(headers).rstrip(), bold=True))
-    for r in rows:
+    for r in first:
         click.echo(line(r).rstrip())
+    for r in rows:
+        click.echo(line(cells(r)).rstrip())
 
 
 def snippet(text: str) -> str:
