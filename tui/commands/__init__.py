@@ -1,1 +1,35 @@
-"""Headless subcommands, one module per role; each exposes COMMANDS for cli.register()."""
+"""Headless subcommands, one module per role; each module exposes its commands as COMMANDS.
+
+`COMMANDS` here is what the CLI knows before importing any of them: each command's name, the
+module that holds it and its short help, so a command imports only its own module and
+`supportlog --help` imports none (tests/test_first_minutes.py keeps it true to the modules).
+"""
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "advice": ("advice", "What needs you: stalled cases by score, with the evidence and what "
+               "to do."),
+    "backup": ("files", "Write a consistent copy of the notebook (0600), safe while the app "
+               "is running."),
+    "demo": ("files", "Open the app on a demo notebook (its own file, never yours)."),
+    "doctor": ("files", "Check the notebook: the file, its WAL, integrity, schema version, "
+               "permissions, paths."),
+    "edit": ("cases", "Change a case's fields; only the options given change."),
+    "export": ("files", "Export the notebook, or the given cases."),
+    "import": ("files", "Import a supportlog/1 JSON file: all or nothing, merged by uid field "
+               "by field (the side changed later wins); twice changes nothing."),
+    "list": ("cases", "List cases, most recent activity first (or by attention)."),
+    "log": ("contacts", "Log a contact with a company against CASE and print its id."),
+    "new": ("cases", "Open a new case and print its id."),
+    "promise": ("contacts", "Record a promise, or mark one kept or broken."),
+    "schema": ("json_schema", "Print the JSON Schema of every --json output and of `export "
+               "--format json`."),
+    "search": ("cases", "Full-text search over titles, notes, agents, references and "
+               "transcripts."),
+    "show": ("cases", "Show a case: details, references, timeline and promises."),
+    "snooze": ("advice", "Quiet CASE's findings until UNTIL (2026-12-01, friday, in 10 "
+               "working days: to the end of that day), or `off` to wake it."),
+    "stats": ("stats", "Per company and channel: contacts, progress, hold, promises, days to "
+              "resolution."),
+    "status": ("cases", "Set a case's status: open, waiting, resolved or abandoned."),
+    "where": ("files", "Print where the notebook, the config and the data folder are."),
+}

@@ -3,17 +3,18 @@ quiet a case's findings until a date."""
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import click
 
-from ..advice import Assessment, Finding
-from ..advice.words import moment
 from ..store import Case, NotFound
 from ..store.advice_queries import PAGE
 from ..store.wording import plural
 from .output import echo_json, echo_json_array, for_terminal as tty
 from .shapes import case_record
+
+if TYPE_CHECKING:  # the advice itself is imported by the command that advises
+    from ..advice import Assessment, Finding
 
 
 def _failure(message: str):
@@ -52,6 +53,7 @@ def _record(a: Assessment, case: Case) -> dict:
 
 
 def _echo_case(a: Assessment, case: Case) -> None:
+    from ..advice.words import moment
     note = f"  (snoozed until {moment(a.snoozed_until)})" if a.snoozed else ""
     click.echo(f"{a.score:g}  #{case.id}  {tty(case.company)}  {tty(case.title)}{note}")
     for f in a.findings:
@@ -146,6 +148,7 @@ def snooze(env, case: str, until: str, as_json: bool) -> None:
     if as_json:
         echo_json(case_record(store, case_id))
     elif updated.snoozed_until:
+        from ..advice.words import moment
         click.echo(f"Case {case_id} snoozed until {moment(updated.snoozed_until)}: its "
                    "findings stay visible but it leaves the stalled list until then.")
     else:

@@ -394,6 +394,10 @@ def demo(env, demo_db, reset, no_ui):
     if no_ui:
         click.echo(clean(path))
         return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the app would wait forever for keys no one can type.
+        raise Failure(f"the demo notebook is {clean(path)}; the app needs a terminal (start "
+                      "it from one, or pass --no-ui to only build it)", EXIT_INPUT)
     from ..app import run_app
     run_app(path, now=env.fixed_now)
 

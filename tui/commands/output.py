@@ -123,7 +123,8 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
 
 def snippet(text: str) -> str:
     """Search snippet markers -> bold on a terminal, «brackets» in a pipe."""
-    tty = sys.stdout.isatty()
+    # Bold on a terminal, unless NO_COLOR or TERM=dumb turned styles off (see tui.cli).
+    tty = sys.stdout.isatty() and click.globals.resolve_color_default() is not False
     start, end = ("\x1b[1m", "\x1b[22m") if tty else ("«", "»")
     parts = [clean(p).replace(MARK_START, "") for p in text.replace(MARK_END, MARK_START)
              .split(MARK_START)]
