@@ -30,7 +30,10 @@ def busy_timeout_ms() -> int:
 
 
 def new_uid() -> str:
-    return secrets.token_hex(8)
+    # Never all digits: such a uid (one in 1,800) could pass for a card number in a scan.
+    while (uid := secrets.token_hex(8)).isdigit():
+        pass
+    return uid
 
 
 def translate(exc: BaseException, path: Path | str) -> StoreError:
