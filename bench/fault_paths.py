@@ -11,6 +11,10 @@ import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # faults.py imports this module, so its types are for annotations only
+    from faults import Result, Sweep
 
 PROMISE = "refund by Friday"
 TABLES = ("companies", "cases", "interactions", "promises")

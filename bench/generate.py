@@ -76,7 +76,7 @@ class Generator:
         self.statuses = expand(STATUS_SHARES)
         self.channels = expand(CHANNEL_SHARES)
         self.outcomes = expand(MIDDLE_OUTCOMES)
-        self.agents = [f"{f} {l}." for f in AGENT_FIRST for l in AGENT_LAST]
+        self.agents = [f"{f} {last}." for f in AGENT_FIRST for last in AGENT_LAST]
         self.transcripts: list[tuple] = []
         self.promises: list[tuple] = []
         self.status_events: list[tuple] = []
@@ -97,7 +97,7 @@ class Generator:
                                                       count - len(MARKETPLACES))
         self.company_kinds = [kind for _, kind in keep]
         rows = []
-        for n, (name, kind) in enumerate(keep, start=1):
+        for n, (name, _kind) in enumerate(keep, start=1):
             slug = name.lower().replace(" ", "")
             created = iso(self.now - YEARS_OF_HISTORY * 365 * DAY)
             rows.append((n, self.uid(), name, f"+1 555 {rng.randrange(100, 999)} "

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tui.advice import Assessment, assess, assess_all, default_playbook
-from tui.store import Case, Store, advice_queries
+from tui.store import Store, advice_queries
 from tui.store.advice_queries import CaseFacts
 from tui.store.demo import build_demo
 
@@ -47,7 +47,7 @@ def assert_same_as_one_by_one(store, now, playbook=None) -> list:
     for a in ranked:
         detail = store.get_detail(a.case_id)
         one = assess(detail, now, playbook,
-                     history=lambda: store.channel_stats(detail.case.company_id))
+                     history=lambda d=detail: store.channel_stats(d.case.company_id))
         facts = CaseFacts(*(getattr(detail.case, name) for name in CaseFacts._fields))
         assert (a.case_id, a.score, a.snoozed, a.snoozed_until, a.stalled, a.case) == \
             (one.case_id, one.score, one.snoozed, one.snoozed_until, one.stalled, facts)

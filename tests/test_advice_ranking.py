@@ -1,5 +1,5 @@
 """assess_all over a real notebook: the same findings as assess, most urgent first, snoozes,
-and the bulk reads behind it (details_for, iter_active_details, channel_stats)."""
+and the bulk reads behind it (channel_stats)."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def test_assess_all_matches_assess_case_by_case(store, notebook):
     assert {a.case_id for a in ranked} == active
     for a in ranked:
         detail = store.get_detail(a.case_id)
-        one = assess(detail, NOW, history=lambda: store.channel_stats(detail.case.company_id))
+        one = assess(detail, NOW, history=lambda d=detail: store.channel_stats(d.case.company_id))
         assert a.findings == one.findings and a.score == one.score
         assert a.case.id == a.case_id
 
@@ -75,21 +75,6 @@ def test_a_snooze_keeps_findings_but_scores_zero_until_it_expires(store, noteboo
     assert woken.stalled and not woken.snoozed and woken.score > 0
     store.snooze(case.id, None)
     assert assess(store.get_detail(case.id), NOW).stalled
-
-
-def test_details_for_loads_many_cases_in_the_order_asked(store, notebook):
-    ids = [notebook["door"].id, notebook["dead"].id, 9999, notebook["promise"].id]
-    details = store.details_for(ids)
-    assert [d.case.id for d in details] == [ids[0], ids[1], ids[3]]
-    for d in details:
-        assert d == store.get_detail(d.case.id)
-
-
-def test_iter_active_details_pages_through_open_and_waiting_cases(store, notebook):
-    paged = list(store.iter_active_details(page=2))
-    assert [d.case.id for d in paged] == sorted(c.id for k, c in notebook.items()
-                                                if k != "closed")
-    assert all(d == store.get_detail(d.case.id) for d in paged)
 
 
 def test_channel_stats_count_progress_per_channel_over_the_company(store, notebook):

@@ -251,7 +251,7 @@ def test_the_transcript_viewer_reads_through_the_same_rules(tmp_path):
     ("Agent: здравствуйте".encode("utf-16"), "Agent: здравствуйте", None),
     (codecs.BOM_UTF16_BE + "Agent: 你好".encode("utf-16-be"), "Agent: 你好", None),
     ("\ufeffAgent: héllo".encode("utf-8"), "Agent: héllo", None),
-    ("Agent: héllo".encode("utf-8"), "Agent: héllo", None),
+    ("Agent: héllo".encode(), "Agent: héllo", None),
 ])
 def test_log_decodes_transcript_files(run, tmp_path, data, text, warning):
     # Before: anything not UTF-8 was "internal error (UnicodeDecodeError)".

@@ -27,7 +27,8 @@ def test_log_and_show(run):
     case = new_case(run)
     assert run.ok("log", case, "--channel", "phone", "--outcome", "transferred", "--agent",
                   "Priya [b]", "--agent-id", "77", "--duration", "25m", "--hold", "12m",
-                  "--reference", "R-9", "--transcript", "~/x.txt", "--note", "[link=x]hi").strip() == "1"
+                  "--reference", "R-9", "--transcript", "~/x.txt",
+                  "--note", "[link=x]hi").strip() == "1"
     out = json.loads(run.ok("log", case, "--channel", "chat", "--outcome", "promised",
                             "--promise", "refund", "--due", "2026-11-28", "--at",
                             "2026-11-25T11:50", "--direction", "in", "--json"))

@@ -384,7 +384,7 @@ def test_a_killed_backup_leaves_no_file_named_like_a_backup(tmp_path):
         assert s.count_cases() == cases
     # And the same for -o FILE.
     dest = tmp_path / "chosen.db"
-    for n in range(3):
+    for _ in range(3):
         kill_when_started([*SUPPORTLOG, "--db", str(db), "backup", "-o", str(dest)],
                           tmp_path, "*chosen.db*", rng)
         if dest.exists():

@@ -99,4 +99,5 @@ def test_stats(store, case, run):
     store.close()
     data = json.loads(run.ok("stats", "--json"))
     assert {r["name"] for r in data["companies"]} == {"Amazon", "Comcast"}
-    assert "PROGRESS" in run.ok("stats") and "no cases with 'X'" in run.ok("stats", "--company", "X")
+    assert "PROGRESS" in run.ok("stats")
+    assert "no cases with 'X'" in run.ok("stats", "--company", "X")

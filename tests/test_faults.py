@@ -148,7 +148,7 @@ def test_sample_spreads_points_and_keeps_the_renames():
     assert faults.sample_points(labels, 3) == [1, 8, 10, 13, 14, 15]
 
 
-def _result(path: str, tmp_path: Path, point: int = 3) -> "faults.Result":
+def _result(path: str, tmp_path: Path, point: int = 3) -> faults.Result:
     return faults.Result(path, point, "crash", -9, run_dir=tmp_path)
 
 

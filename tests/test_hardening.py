@@ -195,7 +195,8 @@ SAMPLES = st.sampled_from(["[/]", "[bold]", "[link=x]y[/link]", "\\[", '"AND" OR
 ANY_TEXT = st.one_of(TEXT, SAMPLES)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=ANY_TEXT, notes=ANY_TEXT, agent=ANY_TEXT, ref=ANY_TEXT, transcript=ANY_TEXT)
 def test_any_text_round_trips_exactly(tmp_path_factory, title, notes, agent, ref, transcript):
     folder = tmp_path_factory.mktemp("rt")

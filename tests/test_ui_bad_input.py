@@ -23,6 +23,7 @@ AWKWARD = ["emoji 📦🙂‍↔️", "שלום עולם", "ग्राहक �
            '"AND" OR NEAR(x)']
 
 
+@pytest.mark.slow   # half a megabyte typed into a TextArea
 @ui
 async def test_new_case_form_saves_hostile_text_exactly(app_factory, db_path):
     app = app_factory()

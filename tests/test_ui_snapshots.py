@@ -4,7 +4,7 @@ Update after a deliberate change with `pytest tests/test_ui_snapshots.py --snaps
 from __future__ import annotations
 
 from ui_fixtures import SNAPSHOT_SIZE as SIZE  # noqa: F401
-from ui_fixtures import app_factory, clock, debug_errors, seeded, settle
+from ui_fixtures import app_factory, clock, debug_errors, seeded, settle  # noqa: F401
 
 
 def prepared(*then):

@@ -28,7 +28,8 @@ async def test_stats_screen_draws_the_history(tmp_path):
         a = s.create_case("[/]Evil [bold]Co", "t", opened_at="2026-11-01T09:00:00Z")
         s.log_interaction(a.id, "phone", "transferred", started_at="2026-11-02T10:00Z",
                           duration="30m", hold="20m")
-        s.log_interaction(a.id, "chat", "promised", promise="refund", started_at="2026-11-03T10:00Z")
+        s.log_interaction(a.id, "chat", "promised", promise="refund",
+                          started_at="2026-11-03T10:00Z")
         b = s.create_case("Bank", "u", opened_at="2026-11-01T09:00:00Z")
         s.log_interaction(b.id, "chat", "resolved", started_at="2026-11-05T09:00Z")
     app = make_app(path, clock)

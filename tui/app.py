@@ -290,7 +290,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         # of 0.5 s). Rows first, then the attention order.
         try:
             await asyncio.wait_for(self.first_rows.wait(), timeout=3)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         now = self.now()
         assessments = await self.read(lambda s: self.advisor.assess_all(s, now))

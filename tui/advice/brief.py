@@ -23,7 +23,7 @@ def make_brief(detail: CaseDetail, playbook: Playbook | None = None, *,
     checklist = _checklist(detail, words["checklist"])
     text = "\n".join(f"{label}: {value}" for label, value in lines)
     text += "\n\nBefore you start:\n" + "\n".join(f"- [ ] {item}" for item in checklist)
-    return Brief(lines, checklist, text, {"case_id": detail.case.id})
+    return Brief(lines, checklist, text)
 
 
 def _agent(interaction) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import FrozenInstanceError, dataclass, field
+from dataclasses import FrozenInstanceError, dataclass
 from typing import Callable, Iterable
 
 from ..store.advice_queries import CaseFacts
@@ -166,8 +166,6 @@ class Brief:
     lines: tuple[tuple[str, str], ...] = ()     # (label, text): who, what, went wrong, want, refs
     checklist: tuple[str, ...] = ()
     text: str = ""                              # plain text, for the clipboard
-
-    extra: dict = field(default_factory=dict)
 
 
 def score_line(terms: tuple[Term, ...], total: float) -> str:

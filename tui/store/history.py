@@ -1,15 +1,13 @@
-"""What the advice layer reads: many cases at once with everything in them, every active case
-a page at a time, and how each channel has gone with a company so far (the summaries that
-rank every active case are in advice_queries)."""
+"""Bulk reads: cases by id a chunk at a time, every active case a page at a time, and how each
+channel has gone with a company so far (the summaries that rank every active case are in
+advice_queries)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Iterable, Iterator
 
-from .cases import CASE_COLUMNS, INTERACTION_COLUMNS, PROMISE_COLUMNS, case_from_row, \
-    interaction_from_row
-from .records import Case, CaseDetail, Company, Promise, Ref
+from .cases import CASE_COLUMNS, case_from_row
+from .records import Case, Company
 
 _COMPANY_COLUMNS = "id, uid, name, phone, chat_url, email, hours, notes"
 _CASES_SQL = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
@@ -32,13 +30,6 @@ def by_ids(conn, sql: str, ids: list, *params) -> Iterator[tuple]:
 
 class HistoryOps:
     """Mixed into Store; bulk reads so advice never runs one query per case."""
-
-    def details_for(self, case_ids: Iterable[int]) -> list[CaseDetail]:
-        """The given cases with refs, interactions (oldest first), promises and company, in
-        the order asked; ids that do not exist are skipped. Five queries per MAX_IDS cases."""
-        ids = list(dict.fromkeys(int(i) for i in case_ids))
-        found = self.cases_by_id(ids)
-        return self._assemble([found[i] for i in ids if i in found])
 
     def cases_by_id(self, ids: Iterable[int]) -> dict[int, Case]:
         """The cases with these ids, keyed by id; missing ids are left out."""
@@ -65,41 +56,12 @@ class HistoryOps:
                 return
             after = rows[-1][0]
 
-    def iter_active_details(self, page: int = 500) -> Iterator[CaseDetail]:
-        """Every open or waiting case as a CaseDetail, five queries per `page` cases."""
-        for cases in self._active_pages(page):
-            yield from self._assemble(cases)
-
     def _companies(self, ids: Iterable[int]) -> dict[int, Company]:
         ids = sorted(ids)
         if not ids:
             return {}
         return {row[0]: Company(*row) for row in by_ids(
             self.conn, f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE id IN ({{marks}})", ids)}
-
-    def _assemble(self, cases: list[Case]) -> list[CaseDetail]:
-        """Attach refs, interactions, promises and companies to `cases` with one query each
-        (per MAX_IDS cases: a case's rows all come in one chunk, in order)."""
-        if not cases:
-            return []
-        ids = [c.id for c in cases]
-        refs, interactions, promises = defaultdict(list), defaultdict(list), defaultdict(list)
-        for case_id, kind, value in by_ids(
-                self.conn, "SELECT case_id, kind, value FROM case_refs WHERE case_id IN "
-                "({marks}) ORDER BY id", ids):
-            refs[case_id].append(Ref(kind, value))
-        for row in by_ids(
-                self.conn, f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.case_id "
-                "IN ({marks}) ORDER BY i.case_id, i.started_at, i.id", ids):
-            interactions[row[2]].append(interaction_from_row(row))
-        for row in by_ids(
-                self.conn, f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id IN ({{marks}}) "
-                "ORDER BY case_id, coalesce(due_at, created_at), id", ids):
-            promises[row[2]].append(Promise(*row))
-        companies = self._companies({c.company_id for c in cases})
-        return [CaseDetail(c, tuple(refs[c.id]), tuple(interactions[c.id]),
-                           tuple(promises[c.id]), companies.get(c.company_id))
-                for c in cases]
 
     def channel_stats(self, company_id: int) -> dict[str, tuple[int, int]]:
         """channel -> (contacts that made progress, finished contacts) at this company, over

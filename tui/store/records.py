@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CHANNELS = ("phone", "chat", "email", "copilot", "forum", "seller", "social", "in_person",
             "letter", "other")
@@ -136,4 +136,3 @@ class Page:
 
     items: tuple = ()
     after: tuple | None = None
-    extra: dict = field(default_factory=dict)

@@ -61,7 +61,8 @@ def parse_duration(field: str, value: str | int | None) -> int:
         else:
             m = _DURATION.match(s)
             if not m or not any(m.groups()):
-                raise ValidationError(field, f"{value!r} is not a duration; write e.g. 25m, 1h10m, 90s")
+                raise ValidationError(
+                    field, f"{value!r} is not a duration; write e.g. 25m, 1h10m, 90s")
             h, mi, se = (int(g or 0) for g in m.groups())
             seconds = h * 3600 + mi * 60 + se
     if seconds < 0:

@@ -90,7 +90,7 @@ class PagedTable(VimTable):
     from the end upwards, until Home (or g) goes back to the top."""
 
     class NeedMore(Message):
-        def __init__(self, table: "PagedTable") -> None:
+        def __init__(self, table: PagedTable) -> None:
             super().__init__()
             self.table = table
 
