@@ -22,6 +22,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import run_import  # noqa: E402
 import run_probes as probes  # noqa: E402
 from generate import generate  # noqa: E402
 from generate_words import RARE_WORDS  # noqa: E402
@@ -110,7 +111,8 @@ def bench_lists(store: Store, results: Results) -> None:
         label = " ".join(f"{k}={v}" for k, v in where.items())
         for sort in ("recent", "quiet", "opened"):
             results.timed(f"list {label} sort={sort} page 1",
-                          lambda: store.list_cases(sort=sort, **where), LIST_MS)
+                          lambda sort=sort, where=where: store.list_cases(sort=sort, **where),
+                          LIST_MS)
             after, pages = None, 1
             for _ in range(DEEP_PAGES - 1):
                 page = store.list_cases(sort=sort, after=after, **where)
@@ -118,8 +120,8 @@ def bench_lists(store: Store, results: Results) -> None:
                     break
                 after, pages = page.after, pages + 1
             results.timed(f"list {label} sort={sort} page {pages}",
-                          lambda: store.list_cases(sort=sort, after=after, **where), LIST_MS,
-                          reps=5)
+                          lambda sort=sort, after=after, where=where: store.list_cases(
+                              sort=sort, after=after, **where), LIST_MS, reps=5)
 
 
 # -- search ----------------------------------------------------------------------------------
@@ -136,8 +138,8 @@ def bench_search(store: Store, results: Results) -> None:
                ("prefix, as typed", "promis*")]
     for kind, words in queries:
         hits = len(store.search(words))
-        results.timed(f"search top 50, {kind}: {words}", lambda: store.search(words), SEARCH_MS,
-                      reps=5, hits=hits)
+        results.timed(f"search top 50, {kind}: {words}",
+                      lambda words=words: store.search(words), SEARCH_MS, reps=5, hits=hits)
     # Snippets cap the text they scan (tui/store/snippets.py): one word repeated over 4 MB
     # once made search take minutes. The case is the newest, so it lands on the first page.
     big = store.create_case("Bench", "refund: a 4 MB note", notes="refund " * (4_000_000 // 7))
@@ -293,6 +295,7 @@ def main(argv: list[str] | None = None) -> None:
         bench_advice(store, results)
     bench_ui_start(db, results)
     bench_memory(db, small, results)
+    run_import.bench_import(db, results)   # export, import into an empty notebook, merge
     calibration(results, "end")
     OUT.mkdir(parents=True, exist_ok=True)
     meta = {"cases": args.cases, "interactions": args.interactions, "db": str(db),

@@ -65,9 +65,10 @@ def test_import_twice_changes_nothing(tmp_path, store):
 def test_import_merges_by_uid(tmp_path, store):
     a, b, i = fill(store)
     doc = export(store)
-    doc["cases"][0]["title"] = "Renamed"
-    doc["cases"][0]["interactions"][0]["notes"] = "edited elsewhere"
-    doc["cases"][0]["promises"][0]["status"] = "kept"
+    later = "2026-11-25T13:00:00Z"  # edited elsewhere after this notebook's last change
+    doc["cases"][0].update(title="Renamed", updated_at=later)
+    doc["cases"][0]["interactions"][0].update(notes="edited elsewhere", updated_at=later)
+    doc["cases"][0]["promises"][0].update(status="kept", updated_at=later)
     counts = store.import_records(doc)
     assert (counts["cases_updated"], counts["interactions_updated"],
             counts["promises_updated"]) == (1, 1, 1)

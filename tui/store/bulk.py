@@ -1,8 +1,10 @@
-"""Bulk loading for generated notebooks (benchmarks, load tests): one transaction, executemany.
+"""Bulk loading: generated notebooks (benchmarks, load tests) and imports.
 
-This path skips the Store's per-field validation, including payment-card masking. It is for
-machine-generated rows whose text is known to be clean (bench/generate.py writes none), never
-for user input: everything a person types goes through the Store API.
+`bulk_insert` fills a new notebook in one transaction with executemany. It skips the Store's
+per-field validation, including payment-card masking: it is for machine-generated rows whose
+text is known to be clean (bench/generate.py writes none), never for user input. An import
+checks every record first (interchange_check) and then uses `lift`, `rebuild_cases` and
+`rebuild_channels` below, the same set-wise work, for the rows it wrote.
 
 The end state is the one the Store API produces for the same rows: the same search index
 rows, the same denormalised case columns (`contacts`, `last_activity_at`, `digest`) and
@@ -13,8 +15,9 @@ segment for every triggered insert, which makes a million contacts several times
 than one INSERT ... SELECT. So inside the one transaction the insert triggers are
 lifted, their work is done set-wise with the same expressions, and they are put back
 verbatim (DDL is transactional in SQLite: a failure rolls all of it back).
-tests/test_bench_generate.py compares the result with an import through the Store API, so a
-change to the triggers that is not mirrored here shows.
+tests/test_bench_generate.py compares the result with an import through the Store API, and
+tests/test_import_scale.py a bulk import with a row-by-row one, so a change to the triggers
+that is not mirrored here shows.
 """
 
 from __future__ import annotations
@@ -169,24 +172,25 @@ IMPORT_LIFTED = (*LIFTED_TRIGGERS, "cases_opened_au", "cases_au", "cases_channel
 IN_CHUNK = 500  # ids per statement, well under SQLite's parameter limit
 
 
-def rebuild_cases(conn, added: list[int], changed: list[int]) -> None:
-    """Index and summarise the given cases as the triggers would have: `added` ones are new
-    to the notebook (no index rows yet), `changed` ones had rows before the import."""
+def rebuild_cases(conn, after: int, changed: list[int]) -> None:
+    """Index and summarise cases as the triggers would have: those with ids above `after`
+    are new (no index rows yet), `changed` ones had rows before the import."""
     for start in range(0, len(changed), IN_CHUNK):
         ids = changed[start:start + IN_CHUNK]
         marks = ", ".join("?" * len(ids))
         conn.execute(f"DELETE FROM search_index WHERE rowid IN (SELECT -id FROM cases WHERE id "
                      f"IN ({marks}) UNION ALL SELECT id FROM interactions WHERE case_id IN "
                      f"({marks}))", (*ids, *ids))
-    every = sorted({*added, *changed})
-    for start in range(0, len(every), IN_CHUNK):
-        ids = every[start:start + IN_CHUNK]
+    wheres = [(("WHERE c.id > ?", "WHERE i.case_id > ?", "WHERE id > ?"), (after,))]
+    for start in range(0, len(changed), IN_CHUNK):
+        ids = changed[start:start + IN_CHUNK]
         marks = ", ".join("?" * len(ids))
-        for sql, where in ((INDEX_CASES_SQL, f"WHERE c.id IN ({marks})"),
-                           (INDEX_INTERACTIONS_SQL, f"WHERE i.case_id IN ({marks})"),
-                           (COUNTERS_SQL, f"WHERE id IN ({marks})"),
-                           (DIGEST_SQL, f"WHERE id IN ({marks})")):
-            conn.execute(sql.format(where=where), ids)
+        wheres.append(((f"WHERE c.id IN ({marks})", f"WHERE i.case_id IN ({marks})",
+                        f"WHERE id IN ({marks})"), ids))
+    for (cases, contacts, rows), args in wheres:
+        for sql, where in ((INDEX_CASES_SQL, cases), (INDEX_INTERACTIONS_SQL, contacts),
+                           (COUNTERS_SQL, rows), (DIGEST_SQL, rows)):
+            conn.execute(sql.format(where=where), args)
 
 
 def rebuild_channels(conn, company_ids: set[int]) -> None:

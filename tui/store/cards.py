@@ -254,6 +254,7 @@ _CODE_BEFORE = re.compile(
 _ANCHORS = ("cv", "csc", "secur", "verif", "valid", "digit", "back", "revers", "rear",
             "seguridad", "crypto", "prüf", "pruf", "sicherheit")
 _BEFORE, _AFTER = 70, 160  # farther than any phrasing reaches from its anchor word
+_ANCHOR = re.compile("|".join(_ANCHORS), re.IGNORECASE)
 
 
 def _code_windows(text: str) -> list[tuple[int, int]]:
@@ -278,6 +279,8 @@ def _code_windows(text: str) -> list[tuple[int, int]]:
 
 def mask_codes(text: str) -> str:
     """Replace the digits of security codes with ***."""
+    if text.isascii() and not _ANCHOR.search(text):  # ASCII lowercases letter for letter
+        return text
     codes = []
     for a, b in _code_windows(text):
         for pattern in (_CODE, _CODE_BEFORE):
@@ -292,9 +295,14 @@ def mask_codes(text: str) -> str:
     return "".join(out) + text[pos:]
 
 
+# Every card has 13 digits and every security code 3 in a row: a text with neither (most
+# notes) is returned at once.
+_MAY_HOLD = re.compile(r"\d(?:\d\d|(?:\D*+\d){12})")
+
+
 def mask_cards(text: str) -> str:
     """Mask card numbers to their last four and drop security codes (see the module)."""
-    if not text:
+    if not text or not _MAY_HOLD.search(text):
         return text
     out, pos = [], 0
     for card in find_cards(text):

@@ -116,9 +116,11 @@ class Moved(NamedTuple):
 def rederive(conn, case_ids: Iterable[int] | None = None, *,
              now: str | None = None) -> list[Moved]:
     """Bring the cases' status, closed_at, opened_at and last_activity_at in line with their
-    timelines (every case when `case_ids` is None). Must run inside a write unit. Cases that
-    change get `updated_at = now` when given (a person's write; bulk loads and upgrades pass
-    none). Returns the cases whose opened date moved back to an earlier contact."""
+    timelines (every case when `case_ids` is None). Must run inside a write unit. Returns
+    the cases whose opened date moved back to an earlier contact. A case's `updated_at` stays:
+    what is derived here is no edit of the case (its contacts and status events carry their
+    own), so a merge never takes it for a later change of the case's fields (`now` is
+    accepted and unused)."""
     # Grouped by the columns that change, so an update rewrites only the indexes (and fires
     # only the triggers) of those columns.
     changes: dict[tuple[str, ...], list[tuple]] = {}
@@ -127,8 +129,6 @@ def rederive(conn, case_ids: Iterable[int] | None = None, *,
         d = decide(f)
         new = {k: getattr(d, k) for k in DERIVED if getattr(d, k) != getattr(f, k)}
         if new:
-            if now:
-                new["updated_at"] = now
             changes.setdefault(tuple(new), []).append((*new.values(), f.case_id))
             if "opened_at" in new and d.opened_at < f.opened_at:
                 moved.append(Moved(f.case_id, f.opened_at, d.opened_at))
