@@ -23,6 +23,19 @@ def _refs(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [parse_ref(v) for v in values]
 
 
+def case_dates_and_amount(command):
+    """The options `new` and `edit` share: the case's key dates and what is at stake."""
+    for option in reversed((
+            click.option("--purchased", metavar="DATE", help=f"Purchase date: {formats.DAY}."),
+            click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}."),
+            click.option("--due", metavar="DATE",
+                         help=f"When the item or answer was due: {formats.DEADLINE_DAY}."),
+            click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}."),
+            click.option("--currency", help=formats.CURRENCY))):
+        command = option(command)
+    return command
+
+
 @click.command()
 @click.option("--company", required=True, help="Who you are dealing with (remembered).")
 @click.option("--title", required=True, help='The problem in a few words: "package never arrived".')
@@ -32,12 +45,7 @@ def _refs(values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
               help="A reference (order, ticket, claim, return, chat, other); repeatable.")
 @click.option("--seller", help="The third-party seller, if you did not buy from the shop itself.")
-@click.option("--purchased", metavar="DATE", help=f"Purchase date: {formats.DAY}.")
-@click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}.")
-@click.option("--due", metavar="DATE",
-              help=f"When the item or answer was due: {formats.DEADLINE_DAY}.")
-@click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}.")
-@click.option("--currency", help=formats.CURRENCY)
+@case_dates_and_amount
 @click.option("--note", help="Notes for the case.")
 @click.option("--opened", metavar="WHEN",
               help=f"When the problem started: {formats.MOMENT} (default: now).")
@@ -64,12 +72,7 @@ def new(env, company, title, category, want, refs, seller, purchased, delivered,
 @click.option("--category", type=click.Choice(CATEGORIES))
 @click.option("--want", type=click.Choice(WANTS))
 @click.option("--seller")
-@click.option("--purchased", metavar="DATE", help=f"Purchase date: {formats.DAY}.")
-@click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}.")
-@click.option("--due", metavar="DATE",
-              help=f"When the item or answer was due: {formats.DEADLINE_DAY}.")
-@click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}.")
-@click.option("--currency", help=formats.CURRENCY)
+@case_dates_and_amount
 @click.option("--note", help="Replace the case notes.")
 @click.option("--add-ref", "add_refs", multiple=True, metavar="KIND:VALUE")
 @click.option("--remove-ref", "remove_refs", multiple=True, metavar="KIND:VALUE")
