@@ -348,6 +348,10 @@ class SupportlogApp(FitsTerminal, App[None]):
         from .screens.stats import StatsScreen
         self.push_screen(StatsScreen())
 
+    def get_system_commands(self, screen):
+        """Textual's "Keys" panel repeats F1 help: one palette entry per action."""
+        return (c for c in super().get_system_commands(screen) if c.title != "Keys")
+
 
 def _ids(raw: str | None) -> set[int]:
     try:

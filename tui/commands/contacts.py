@@ -81,19 +81,20 @@ def transcript_text(path: Path) -> str:
 
 @click.command()
 @click.argument("target")
-@click.argument("state", required=False, type=click.Choice(("kept", "broken")))
+@click.argument("state", required=False, type=click.Choice(("kept", "broken", "pending")))
 @click.option("--add", "text", metavar="TEXT", help="Record a new promise on case TARGET.")
 @click.option("--due", metavar="WHEN", help=f"When the new promise is due: {formats.DEADLINE}.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the promise as `show --json` lists it.")
 @click.pass_obj
 def promise(env, target, state, text, due, as_json):
-    """Record a promise, or mark one kept or broken.
+    """Record a promise, or mark one kept or broken (or back to pending).
 
     \b
     supportlog promise CASE --add "refund within 5 days" --due "in 5 working days"
     supportlog promise p12 kept          (a promise as `show` lists it, or its uid)
-    supportlog promise CASE broken       (the case's one pending promise)"""
+    supportlog promise CASE broken       (the case's one pending promise)
+    supportlog promise p12 pending       (undoes kept or broken)"""
     store = env.store()
     if text:
         if state:
@@ -102,8 +103,9 @@ def promise(env, target, state, text, due, as_json):
         echo_json(promise_record(store, p.case_id, p.id)) if as_json else click.echo(f"p{p.id}")
         return
     if not state:
-        raise Failure("say kept or broken, or --add TEXT to record a new promise", EXIT_INPUT)
-    promise_id = _promise_for(store, target)
+        raise Failure("say kept or broken (pending undoes either), or --add TEXT to record a "
+                      "new promise", EXIT_INPUT)
+    promise_id = _promise_for(store, target, settled=state == "pending")
     p = store.set_promise_status(promise_id, state)
     if as_json:
         echo_json(promise_record(store, p.case_id, p.id))
@@ -111,9 +113,9 @@ def promise(env, target, state, text, due, as_json):
         click.echo(f"promise {p.id} is {p.status}")
 
 
-def _promise_for(store, target: str) -> int:
+def _promise_for(store, target: str, settled: bool = False) -> int:
     """`p3` (as `show` prints promises) or a promise uid names a promise; a case id or uid
-    names that case's one pending promise."""
+    names that case's one pending promise (one kept or broken, when `settled`)."""
     if target[:1] in "pP" and target[1:].isdigit():
         return store.resolve_promise(target[1:])
     if not target.isdigit():
@@ -121,13 +123,14 @@ def _promise_for(store, target: str) -> int:
         if row:
             return row[0]
     detail = store.get_detail(store.resolve_case(target))
-    pending = [p for p in detail.promises if p.status == "pending"]
-    if len(pending) != 1:
-        ids = ", ".join(f"p{p.id}" for p in pending) or "none"
-        raise Failure(f"case {detail.case.id} has {plural(len(pending), 'pending promise')} "
-                      f"({ids}); "
-                      "name one, e.g. `supportlog promise p12 kept`", EXIT_INPUT)
-    return pending[0].id
+    matching = [p for p in detail.promises if (p.status != "pending") == settled]
+    if len(matching) != 1:
+        ids = ", ".join(f"p{p.id}" for p in matching) or "none"
+        kind = "kept or broken promise" if settled else "pending promise"
+        state = "pending" if settled else "kept"
+        raise Failure(f"case {detail.case.id} has {plural(len(matching), kind)} ({ids}); "
+                      f"name one, e.g. `supportlog promise p12 {state}`", EXIT_INPUT)
+    return matching[0].id
 
 
 COMMANDS = [log, promise]

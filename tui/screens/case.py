@@ -72,6 +72,7 @@ class CaseScreen(Screen):
             with VerticalScroll(id="case-right"):
                 yield Static(PRESS_RESTART, id="case-restart", classes="press-restart")
                 yield Static(id="case-advice", classes="panel")
+                yield Static(id="case-notes", classes="panel")
                 yield Static(id="case-brief", classes="panel")
         yield Footer()
 
@@ -79,9 +80,11 @@ class CaseScreen(Screen):
         timeline = self.query_one("#timeline", DataTable)
         timeline.border_title = "Timeline  (Enter opens a contact)"
         promises = self.query_one("#promises", DataTable)
-        promises.border_title = "Promises  (k kept · b broken · p new)"
+        promises.border_title = "Promises  (k kept · b broken · again: pending · p new)"
         self.query_one("#case-header").border_title = "Case"
         self.query_one("#case-advice").border_title = "Advice"
+        self.query_one("#case-notes").border_title = "Notes  (e edits)"
+        self.query_one("#case-notes").display = False
         self.query_one("#case-brief").border_title = "Brief  (y copies)"
         self.query_one("#case-restart").display = False
         self.watch(self.app, "data_version", self._data_changed, init=False)
@@ -115,6 +118,9 @@ class CaseScreen(Screen):
         self.query_one("#case-header", Static).update(case_header(view.detail))
         self.query_one("#case-restart").display = needs_restart(view.assessment)
         self.query_one("#case-advice", Static).update(findings_content(view.assessment))
+        notes = self.query_one("#case-notes", Static)
+        notes.display = bool(case.notes and case.notes.strip())
+        notes.update(lit(case.notes))
         self.query_one("#case-brief", Static).update(brief_content(view.brief))
         self._fill_timeline(view.detail.interactions)
         self._fill_promises(view.detail)
@@ -204,8 +210,19 @@ class CaseScreen(Screen):
         if pid is None:
             self.app.say("No promise selected: p adds one.")
             return
-        if self.app.write(lambda s: s.set_promise_status(pid, status), case_id=self.case_id):
-            self.app.say(f"Promise marked {status}.")
+
+        def mark(store) -> str:
+            # The same key again takes the mark back; the stored status, not the one shown,
+            # decides, so two quick presses cannot both mark.
+            same = store.get_promise(pid).status == status
+            return store.set_promise_status(pid, "pending" if same else status).status
+
+        marked = self.app.write(mark, case_id=self.case_id)
+        key = status[0]
+        if marked == "pending":
+            self.app.say(f"Promise back to pending ({key} marks it {status} again).")
+        elif marked:
+            self.app.say(f"Promise marked {marked} ({key} again puts it back to pending).")
 
     def action_status(self, status: str) -> None:
         if self.detail and self.detail.case.status == status:

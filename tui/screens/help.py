@@ -28,7 +28,8 @@ EXTRA_KEYS = {
              ("end / G", "The end of the list (home / g: the top)"),
              ("ctrl+z", "Undo the last delete")],
     "Case": [("enter", "Open the highlighted contact (a live one resumes)"),
-             ("tab", "Move between the timeline and the promises")],
+             ("tab", "Move between the timeline and the promises"),
+             ("k / b again", "Put a kept or broken promise back to pending")],
     "Forms": [("ctrl+s", "Save"), ("esc", "Cancel (asks first if you typed something)"),
               ("→", "Accept the grey suggestion (companies, agents)")],
     "Everywhere": [("f1", "This help"), ("ctrl+p", "Command palette: jump to any case, run "

@@ -335,7 +335,12 @@ class HomeScreen(Screen):
             with self.prevent(Input.Changed):
                 event.input.value = self.company
         self.reload()
-        self.query_one("#cases").focus()
+        self._focus_list()
+
+    def _focus_list(self) -> None:
+        """After a filter, the keys (j, k, G, Enter) act on the list at once."""
+        table = self._current_table()
+        (table or self.query_one("#cases")).focus()
 
     @on(Input.Changed, "#company-filter")
     def _company_cleared(self, event: Input.Changed) -> None:
@@ -349,6 +354,7 @@ class HomeScreen(Screen):
         if value != self.channel:
             self.channel = value
             self.reload()
+            self._focus_list()
 
     # -- search --------------------------------------------------------------------------
     def action_search(self) -> None:

@@ -55,7 +55,6 @@ class ActionsProvider(Provider):
         from .home import HomeScreen
         found: list[tuple[str, str, Callable[[], object]]] = [
             ("New case", "Open a new case", app.new_case),
-            ("Switch theme", "Choose a colour theme (remembered)", app.action_change_theme),
             ("Help", "Keys, tips and channel guides", app.action_help),
             ("Stats", "Per company and channel: progress, hold, days to resolution",
              app.action_stats),
