@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "list": ("cases", "List cases, most recent activity first (or by attention)."),
     "log": ("contacts", "Log a contact with a company against CASE and print its id."),
     "new": ("cases", "Open a new case and print its id."),
-    "promise": ("contacts", "Record a promise, or mark one kept or broken."),
+    "promise": ("contacts", "Record a promise, or mark one kept or broken (or back to pending)."),
     "schema": ("json_schema", "Print the JSON Schema of every --json output and of `export "
                "--format json`."),
     "search": ("cases", "Full-text search over titles, notes, agents, references and "
