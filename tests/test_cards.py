@@ -460,3 +460,34 @@ def test_validate_keeps_its_names():
     assert validate.mask_cards is mask_cards and validate.luhn_ok is luhn_ok
     with pytest.raises(ValidationError):
         validate.text("note", "\x00")
+
+
+def test_the_upgrade_masks_what_older_versions_stored(tmp_path, run):
+    """Older versions let a card followed by its CVV, dotted cards and 'cvv is 737' through:
+    the upgrade to schema 3 masks every stored text again, search index included."""
+    import shutil
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).parent / "fixtures" / "notebook-v2.db", path)
+    typed = {"4111 1111 1111 1111 123": "4111111111111111",
+             "5555.5555.5555.4444": "5555555555554444",
+             "4012\u00a08888\u00a08888\u00a01881": "4012888888881881"}
+    with sqlite3.connect(path) as old:  # written as the old code let it be
+        case_id, iid = old.execute("SELECT case_id, id FROM interactions LIMIT 1").fetchone()
+        cards = list(typed)
+        old.execute("UPDATE cases SET notes = ? WHERE id = ?",
+                    (f"paid with {cards[0]}, cvv is 737", case_id))
+        old.execute("UPDATE interactions SET notes = ? WHERE id = ?", (f"card {cards[1]}", iid))
+        old.execute("INSERT INTO case_refs (case_id, kind, value) VALUES (?, 'other', ?)",
+                    (case_id, cards[2]))
+    with Store(path, clock=lambda: NOW) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 3
+        assert "•••• 1111" in store.get_case(case_id).notes
+        assert "737" not in store.get_case(case_id).notes
+        assert not store.search("4012888888881881") and store.search("1881")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    raw = path.read_bytes()
+    for number in typed.values():
+        for needle in needles(next(t for t, n in typed.items() if n == number), number):
+            assert needle not in raw, needle
+    result = run("--db", str(path), "doctor", "--scan")
+    assert result.exit_code == 0, result.output
