@@ -470,7 +470,8 @@ def test_the_upgrade_masks_what_older_versions_stored(tmp_path, run):
     shutil.copy(Path(__file__).parent / "fixtures" / "notebook-v2.db", path)
     typed = {"4111 1111 1111 1111 123": "4111111111111111",
              "5555.5555.5555.4444": "5555555555554444",
-             "4012\u00a08888\u00a08888\u00a01881": "4012888888881881"}
+             "4012\u00a08888\u00a08888\u00a01881": "4012888888881881",
+             "\uff15\uff10\uff10\uff15" * 3 + "\uff10\uff10\uff10\uff12": "5005500550050002"}
     with sqlite3.connect(path) as old:  # written as the old code let it be
         case_id, iid = old.execute("SELECT case_id, id FROM interactions LIMIT 1").fetchone()
         cards = list(typed)
@@ -479,11 +480,14 @@ def test_the_upgrade_masks_what_older_versions_stored(tmp_path, run):
         old.execute("UPDATE interactions SET notes = ? WHERE id = ?", (f"card {cards[1]}", iid))
         old.execute("INSERT INTO case_refs (case_id, kind, value) VALUES (?, 'other', ?)",
                     (case_id, cards[2]))
+        old.execute("UPDATE promises SET text = ? WHERE id = (SELECT min(id) FROM promises)",
+                    (f"card {cards[3]}",))
     with Store(path, clock=lambda: NOW) as store:
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 3
         assert "•••• 1111" in store.get_case(case_id).notes
         assert "737" not in store.get_case(case_id).notes
         assert not store.search("4012888888881881") and store.search("1881")
+        assert not any(cards[3] in p for (p,) in store.conn.execute("SELECT text FROM promises"))
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     raw = path.read_bytes()
     for number in typed.values():

@@ -25,10 +25,7 @@ def remask(conn: sqlite3.Connection) -> int:
     Runs inside the upgrade's write unit."""
     changed = 0
     for table, columns in TEXT_COLUMNS.items():
-        digits = " OR ".join(f"{c} GLOB '*[0-9]*'" for c in columns)
-        rows = conn.execute(f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE {digits}"
-                            ).fetchall()
-        for rowid, *values in rows:
+        for rowid, *values in _rows(conn, table, columns):
             if table == "case_refs":
                 case_id = conn.execute("SELECT case_id FROM case_refs WHERE rowid = ?",
                                        (rowid,)).fetchone()[0]
@@ -49,3 +46,14 @@ def remask(conn: sqlite3.Connection) -> int:
                              "FROM case_refs WHERE case_id = ?) WHERE rowid = ?",
                              (case_id, -case_id))
     return changed
+
+
+def _rows(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], chunk: int = 5000):
+    """Every row, a chunk at a time by rowid (memory stays flat; each chunk is read whole
+    before any of it is changed). Every row: a card may be written in full-width digits,
+    which no GLOB of [0-9] would see."""
+    last = None
+    sql = f"SELECT rowid, {', '.join(columns)} FROM {table} WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    while rows := conn.execute(sql, (-(1 << 63) if last is None else last, chunk)).fetchall():
+        yield from rows
+        last = rows[-1][0]
