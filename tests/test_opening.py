@@ -293,13 +293,19 @@ def crash_after_writes(path: Path, rows: int = 3) -> None:
     assert live_wal(path) and Path(f"{path}-shm").exists()
 
 
-def test_leftover_0400_wal_and_shm_do_not_fail_the_first_write(shared_dir):
-    top, env = shared_dir
+def crashed_notebook(top: Path, rows: int = 3) -> tuple[Path, Path]:
+    """notes/n.db under `top`, its last `rows` writes still in the WAL."""
     folder = top / "notes"
     folder.mkdir()
     path = folder / "n.db"
     notebook(path)
-    crash_after_writes(path)
+    crash_after_writes(path, rows)
+    return folder, path
+
+
+def test_leftover_0400_wal_and_shm_do_not_fail_the_first_write(shared_dir):
+    top, env = shared_dir
+    folder, path = crashed_notebook(top)
     uid = give_to_nobody(top)
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         p.chmod(0o400)  # made read-only while open, then the program died
@@ -314,11 +320,7 @@ def test_leftover_0400_wal_and_shm_do_not_fail_the_first_write(shared_dir):
 
 def test_a_read_only_notebook_with_changes_in_its_wal_reads_them(shared_dir):
     top, env = shared_dir
-    folder = top / "notes"
-    folder.mkdir()
-    path = folder / "n.db"
-    notebook(path)
-    crash_after_writes(path, rows=2)
+    folder, path = crashed_notebook(top, rows=2)
     uid = give_to_nobody(top)
     folder.chmod(0o555)
     result = cli(["show", "1"], db=path, env=env, user=uid)
@@ -327,11 +329,7 @@ def test_a_read_only_notebook_with_changes_in_its_wal_reads_them(shared_dir):
 
 def test_a_wal_that_cannot_be_read_in_a_read_only_folder_is_explained(shared_dir):
     top, env = shared_dir
-    folder = top / "notes"
-    folder.mkdir()
-    path = folder / "n.db"
-    notebook(path)
-    crash_after_writes(path)
+    folder, path = crashed_notebook(top)
     os.unlink(f"{path}-shm")  # SQLite needs one to read the WAL, and cannot make it here
     uid = give_to_nobody(top)
     folder.chmod(0o555)
