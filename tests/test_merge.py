@@ -333,3 +333,32 @@ def test_a_bad_updated_at_names_the_field(store):
     assert str(err.value) == ("cases[0] (uid c1).updated_at: expected a time like "
                               "2026-11-25T14:03:00Z, got a number (5)")
     assert store.count_cases() == 0
+
+
+def test_a_status_kept_as_set_by_hand_and_a_new_event_in_later_batches(run, db_path,
+                                                                         tmp_path, monkeypatch):
+    """A case whose status its contacts would not give (recorded as set by hand) in one
+    batch, a case with a status event of its own in the next: both land."""
+    from tui.store import import_parts
+    monkeypatch.setattr(import_parts, "BATCH", 1)
+    cases = [{"uid": "c0", "company": "Acme", "title": "gave up", "opened_at": T0,
+              "status": "abandoned", "closed_at": T0},
+             {"uid": "c1", "company": "Acme", "title": "closed by hand", "opened_at": T0,
+              "status": "resolved", "status_events": [
+                  {"uid": "e1", "status": "resolved", "at": T0, "created_at": T0}]}]
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps({"format": "supportlog/1", "cases": cases}))
+    run.ok("import", str(path))
+    with Store(db_path) as s:
+        assert [c.status for c in s.iter_cases(sort="id")] == ["abandoned", "resolved"]
+
+
+def test_an_imported_hold_longer_than_its_contact_is_refused(run, tmp_path):
+    case = {"uid": "c0", "company": "Acme", "title": "t", "opened_at": T0,
+            "interactions": [{"uid": "i0", "channel": "phone", "outcome": "info",
+                              "started_at": T0, "ended_at": "2026-11-20T10:10:00Z",
+                              "hold_seconds": 3600}]}
+    path = tmp_path / "hold.json"
+    path.write_text(json.dumps({"format": "supportlog/1", "cases": [case]}))
+    result = run("import", str(path))
+    assert result.exit_code == 2 and "hold" in result.stderr, result.output

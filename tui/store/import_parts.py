@@ -178,7 +178,6 @@ class Batch:
         self.updates: list[tuple[str, int, dict]] = []
         self.transcripts: list[tuple[int, str]] = []
         self.case_ids: set[int] = set()
-        self.added: set[int] = set()
         self.dirty: set[int] = set()        # cases whose index rows and summaries change
         self.held: dict[int, tuple[str, str]] = {}
 

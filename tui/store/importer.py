@@ -210,9 +210,12 @@ class Importer:
                               (iid, text))
         if self.bulk:  # indexed and summarised at the end, with the new ones in one go
             self.changed.update(c for c in batch.dirty if c <= self.base["cases"])
-        self.counts["status_events_added"] += timeline.hold_statuses(self.conn, batch.held,
-                                                                     self.now)
-        # No `now`: a merged case keeps the updated_at it merged to, so both ways agree.
+        held = timeline.hold_statuses(self.conn, batch.held, self.now)
+        if held:  # SQLite numbered those rows: the ids this import hands out start after them
+            self.counts["status_events_added"] += held
+            self.next["status_events"] = self.conn.execute(
+                "SELECT max(id) + 1 FROM status_events").fetchone()[0]
+        # A merged case keeps the updated_at it merged to, so both ways agree.
         timeline.rederive(self.conn, batch.case_ids | batch.dirty)
 
     def _lookup(self, cases: list[dict]) -> dict[str, dict]:
@@ -259,7 +262,6 @@ class Importer:
             at = rec["updated_at"] or self.written or self.now
             batch.rows["cases"].append((case_id, uid, self._company(rec["company"]),
                                         *CASE_VALUES(rec), self.now, at))
-            batch.added.add(case_id)
             self.counts["cases_added"] += 1
             if rec["status_events"] is None:
                 # A file from before status events were kept: its status holds from when it

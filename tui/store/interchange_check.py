@@ -235,20 +235,6 @@ def name_key(name: str) -> str:
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
-def validate_document(data: Any) -> tuple[list[dict], list[dict]]:
-    """Check and normalise a whole document before anything is written."""
-    doc = Rec("document", "document").obj(data)
-    check_format(doc.get("format"))
-    root = Rec("", "")
-    companies, seen_companies = [], new_seen()
-    for n, raw in enumerate(top_list(doc, "companies")):
-        companies.append(company(root.child("companies", n, raw), raw, seen_companies))
-    cases, seen = [], new_seen()
-    for n, raw in enumerate(top_list(doc, "cases")):
-        cases.append(case(root.child("cases", n, raw), raw, seen))
-    return companies, cases
-
-
 def new_seen() -> dict[str, dict]:
     """Where each uid (and company name) was first met, per kind of record."""
     return {"company": {}, "company_name": {}, "case": {}, "contact": {}, "promise": {},
@@ -302,15 +288,6 @@ def _time(rec: Rec, field: str, value: Any) -> str | None:
 def _take_stored(values: dict, keys: tuple[str, ...]) -> dict:
     """Take out of `values` the times in stored form, so only the others are parsed."""
     return {k: values.pop(k) for k in keys if _stored(values.get(k))}
-
-
-def top_list(doc: dict, key: str) -> list:
-    value = doc.get(key)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise DocumentError(key, f"expected a list, got {kind_of(value)}")
-    return value
 
 
 def case(rec: Rec, raw: Any, seen: dict) -> dict:
@@ -397,7 +374,7 @@ def _interaction(rec: Rec, raw: Any, seen: dict) -> dict:
     clean["hold_seconds"] = rec.run(v.parse_duration, "hold_seconds", hold or 0)
     if not clean.get("started_at"):
         raise rec.error("started_at", "is required (when the contact began)")
-    rec.run(check_times, clean["started_at"], clean.get("ended_at"), 0)
+    rec.run(check_times, clean["started_at"], clean.get("ended_at"), clean["hold_seconds"])
     uid = rec.uid(raw)
     _once(seen["contact"], uid, rec, "uid")
     return {"uid": uid, **clean, "transcript_text": rec.run(v.text, "transcript_text",
