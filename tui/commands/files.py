@@ -93,7 +93,7 @@ def import_(env, file, dry_run, as_json):
                + (", ".join(parts) if parts else "nothing new"))
     for c in conflicts[:SHOWN_CONFLICTS]:
         where = f" (case {clean(c['case_uid'])})" if "case_uid" in c else ""
-        click.echo(f"kept local (newer here): {KIND_WORDS[c['kind']]} {clean(c['uid'])}{where}: "
+        click.echo(f"kept local (newer here): {c['kind']} {clean(c['uid'])}{where}: "
                    f"{', '.join(c['fields'])}")
     if len(conflicts) > SHOWN_CONFLICTS:
         click.echo(f"… and {len(conflicts) - SHOWN_CONFLICTS} more kept local (--json lists "
@@ -114,9 +114,6 @@ def _counted(key: str, n: int) -> str:
     if not kind:
         kind, what = "cases", key           # "unchanged" counts cases
     return f"{plural(n, COUNT_WORDS.get(kind, kind.replace('_', ' ')))} {what}"
-
-KIND_WORDS = {"company": "company", "case": "case", "contact": "contact", "promise": "promise"}
-
 
 @contextmanager
 def _readable(file: Path):
@@ -314,6 +311,7 @@ def _examine(env, report: dict) -> bool:
             report["notes"].append(f"{path} holds no cases")
     except (StoreError, sqlite3.Error, OSError) as exc:
         problems.append(str(translate(exc, path)))
+        return False  # nothing after this (the scan) could open it either
     return True
 
 
@@ -344,7 +342,7 @@ def _leftovers(env, report: dict) -> bool:
     return True
 
 
-DOCTOR_CHECKS = [_check_file, _check_wal, _examine, _leftovers]  # each returns False to stop
+DOCTOR_CHECKS = [_check_file, _check_wal, _leftovers, _examine]  # each returns False to stop
 
 
 @click.command()

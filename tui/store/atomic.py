@@ -18,15 +18,15 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from .errors import StoreError
+from .explain import FULL_ERRNOS
 
 COMPANIONS = ("", "-wal", "-shm", "-journal")
-FULL = (errno.ENOSPC, errno.EDQUOT)
 TEMP_MARK = ".tmp-"
 
 
 def write_error(exc: OSError, target: Path) -> StoreError:
     """One line naming the output file (never the notebook) and what to do."""
-    if exc.errno in FULL:
+    if exc.errno in FULL_ERRNOS:
         return StoreError(f"the disk holding {target} is full; free some space there or "
                           f"choose another folder ({target} was left as it was)")
     reason = exc.strerror or str(exc)
