@@ -341,9 +341,6 @@ class SupportlogApp(FitsTerminal, App[None]):
             self.say(f"Restored “{title}” as case {case_id}: its number {old} was given to "
                      "a case created after the delete.", severity="warning", timeout=15)
 
-    def action_switch_theme(self) -> None:
-        self.action_change_theme()
-
     def action_stats(self) -> None:
         from .screens.stats import StatsScreen
         self.push_screen(StatsScreen())

@@ -26,14 +26,6 @@ NO_TERMINAL = ("the app needs a terminal; run a subcommand (supportlog --help) o
                "supportlog from a terminal")
 
 
-def __getattr__(name: str):
-    # `from tui.cli import Failure, EXIT_INPUT` keeps working without importing them eagerly.
-    if name in ("Failure", "EXIT_STALLED", "EXIT_INPUT", "EXIT_FILE"):
-        from .commands import output
-        return getattr(output, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def plain_output() -> bool:
     """Whether the user asked for no escape codes (NO_COLOR set, or a dumb terminal)."""
     return bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb"

@@ -10,7 +10,8 @@ import click
 from ..store import Case, NotFound
 from ..store.advice_queries import PAGE
 from ..store.wording import plural
-from .output import echo_json, echo_json_array, for_terminal as tty
+from .output import EXIT_INPUT, EXIT_STALLED, Failure, echo_json, echo_json_array
+from .output import for_terminal as tty
 from .shapes import case_record
 
 if TYPE_CHECKING:  # the advice itself is imported by the command that advises
@@ -18,7 +19,6 @@ if TYPE_CHECKING:  # the advice itself is imported by the command that advises
 
 
 def _failure(message: str):
-    from ..cli import EXIT_INPUT, Failure  # imported late: tui.cli imports this module
     return Failure(message, EXIT_INPUT)
 
 
@@ -102,7 +102,6 @@ def advice(env, case: str | None, as_json: bool, fail_on_stall: bool) -> None:
 
     With CASE (its id or uid), just that case, whatever its status."""
     from ..advice import ConfigError, assess, assess_all, load_playbook
-    from ..cli import EXIT_STALLED
     try:
         playbook = load_playbook(env.config_path)
     except ConfigError as exc:

@@ -49,9 +49,9 @@ def case_record(store, case_id: int) -> dict:
     interchange record, plus the ids `show` prints (the case's, each contact's, each
     promise's and its `p1` label), its last activity and its number of contacts."""
     with _snapshot(store):
-        case = store.get_case(case_id)
         record = store.case_record(case_id)
         detail = store.get_detail(case_id)
+    case = detail.case
     contact_ids = {i.uid: i.id for i in detail.interactions}
     promises = {p.uid: p for p in detail.promises}
     out = {"id": case.id, **{k: v for k, v in record.items() if k not in _LISTS},

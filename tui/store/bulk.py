@@ -138,8 +138,7 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
                         CHANNELS_SQL):
                 conn.execute(sql.format(where=""))
             timeline.rederive(conn)
-            for _, sql in triggers:
-                conn.execute(sql)
+            restore(conn, triggers)
     finally:
         conn.execute(f"PRAGMA cache_size = {old_cache}")
     return counts

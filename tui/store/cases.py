@@ -178,7 +178,7 @@ class CaseOps:
                                   "VALUES (?, ?, ?)", (case_id, kind, value))
             if status != "open":
                 timeline.insert_event(self.conn, case_id, status, at, None, now)
-                timeline.rederive(self.conn, [case_id], now=now)
+                timeline.rederive(self.conn, [case_id])
         return self.get_case(case_id)
 
     def update_case(self, case_id: int, *, company: str | None = None, **fields: Any) -> Case:
@@ -217,7 +217,7 @@ class CaseOps:
                                   (*clean.values(), self.now(), case_id))
             if status:
                 timeline.insert_event(self.conn, case_id, status, at, None, self.now())
-            timeline.rederive(self.conn, [case_id], now=self.now())
+            timeline.rederive(self.conn, [case_id])
         return self.get_case(case_id)
 
     def _status_time(self, opened_at: str, at: str | None, field: str = "at") -> str:
@@ -247,7 +247,7 @@ class CaseOps:
                                   (f"{case.notes}\n{line}" if case.notes else line, self.now(),
                                    case_id))
             timeline.insert_event(self.conn, case_id, status, when, note, self.now())
-            timeline.rederive(self.conn, [case_id], now=self.now())
+            timeline.rederive(self.conn, [case_id])
         return self.get_case(case_id)
 
     def snooze(self, case_id: int, until: str | None) -> Case:

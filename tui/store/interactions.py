@@ -55,7 +55,7 @@ class InteractionOps:
     def _follow_timeline(self, case_ids: Iterable[int]) -> None:
         """Status and dates follow the timeline (timeline.py); inside the write unit. An
         opened date that moved back to an earlier contact is accepted and said."""
-        for m in timeline.rederive(self.conn, case_ids, now=self.now()):
+        for m in timeline.rederive(self.conn, case_ids):
             self.__dict__.setdefault("_warnings", []).append(
                 f"case {m.case_id}: opened date moved from {v.local_time(m.before)} to "
                 f"{v.local_time(m.after)}, its earliest contact")
@@ -156,14 +156,16 @@ class InteractionOps:
         if promise_text is None and due is not None:
             raise ValidationError("promise", "a due date needs the promise itself (--promise)")
         timeline.check_due(due, start, True)
-        made = self.conn.execute("SELECT min(due_at), count(*) FROM promises "
-                                 "WHERE interaction_id = ?", (interaction_id,)).fetchone()
-        if moved and made[0] and made[0] < start:
-            raise ValidationError("at", f"({v.local_time(start)}) is after the due date of the "
-                                        f"promise made in this contact ({v.local_time(made[0])})")
         becomes_promised = clean.get("outcome") == "promised" and current.outcome != "promised"
-        if becomes_promised and promise_text is None and not made[1]:
-            raise ValidationError("promise", PROMISED_NEEDS)
+        if moved or becomes_promised:  # not on an autosave, which changes neither
+            made = self.conn.execute("SELECT min(due_at), count(*) FROM promises "
+                                     "WHERE interaction_id = ?", (interaction_id,)).fetchone()
+            if moved and made[0] and made[0] < start:
+                raise ValidationError("at", f"({v.local_time(start)}) is after the due date of "
+                                            f"the promise made in this contact "
+                                            f"({v.local_time(made[0])})")
+            if becomes_promised and promise_text is None and not made[1]:
+                raise ValidationError("promise", PROMISED_NEEDS)
         with self.write():
             if clean or transcript is not None:  # a new transcript is a change of the contact
                 sets = "".join(f"{k} = ?, " for k in clean)

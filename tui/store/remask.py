@@ -26,25 +26,25 @@ def remask(conn: sqlite3.Connection) -> int:
     changed = 0
     for table, columns in TEXT_COLUMNS.items():
         for rowid, *values in _rows(conn, table, columns):
-            if table == "case_refs":
-                case_id = conn.execute("SELECT case_id FROM case_refs WHERE rowid = ?",
-                                       (rowid,)).fetchone()[0]
             new = {c: mask_cards(v) for c, v in zip(columns, values) if isinstance(v, str)}
             new = {c: v for c, v in new.items() if v != values[columns.index(c)]}
             if not new:
                 continue
             changed += 1
             sets = ", ".join(f"{c} = ?" for c in new)
+            if table != "case_refs":
+                conn.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", (*new.values(), rowid))
+                continue
+            case_id = conn.execute("SELECT case_id FROM case_refs WHERE rowid = ?",
+                                   (rowid,)).fetchone()[0]
             try:
                 conn.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", (*new.values(), rowid))
             except sqlite3.IntegrityError:
                 # Two references that differ only in a card's hidden digits: the masked twin
                 # is already there, so this one goes.
                 conn.execute(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
-            if table == "case_refs":
-                conn.execute("UPDATE search_index SET refs = (SELECT group_concat(value, ' ') "
-                             "FROM case_refs WHERE case_id = ?) WHERE rowid = ?",
-                             (case_id, -case_id))
+            conn.execute("UPDATE search_index SET refs = (SELECT group_concat(value, ' ') "
+                         "FROM case_refs WHERE case_id = ?) WHERE rowid = ?", (case_id, -case_id))
     return changed
 
 

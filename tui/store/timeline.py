@@ -31,7 +31,7 @@ AHEAD = timedelta(days=1)  # how far after now a time may be typed (clocks, time
 # One row of facts per case: what `decide` needs, read through the indexes.
 FACTS_SQL = """
 SELECT c.id, c.opened_at, coalesce(c.opened_given, c.opened_at), c.status, c.closed_at,
-    c.last_activity_at, c.updated_at,
+    c.last_activity_at,
     (SELECT min(started_at) FROM interactions WHERE case_id = c.id),
     (SELECT max(started_at) FROM interactions WHERE case_id = c.id),
     (SELECT max(coalesce(ended_at, started_at)) FROM interactions
@@ -53,7 +53,6 @@ class Facts(NamedTuple):
     status: str
     closed_at: str | None
     last_activity_at: str
-    updated_at: str
     first_start: str | None       # the earliest contact's start (live ones too)
     last_start: str | None
     last_contact: str | None      # the latest finished contact's time (end, else start)
@@ -113,14 +112,12 @@ class Moved(NamedTuple):
     after: str
 
 
-def rederive(conn, case_ids: Iterable[int] | None = None, *,
-             now: str | None = None) -> list[Moved]:
+def rederive(conn, case_ids: Iterable[int] | None = None) -> list[Moved]:
     """Bring the cases' status, closed_at, opened_at and last_activity_at in line with their
     timelines (every case when `case_ids` is None). Must run inside a write unit. Returns
     the cases whose opened date moved back to an earlier contact. A case's `updated_at` stays:
     what is derived here is no edit of the case (its contacts and status events carry their
-    own), so a merge never takes it for a later change of the case's fields (`now` is
-    accepted and unused)."""
+    own), so a merge never takes it for a later change of the case's fields."""
     # Grouped by the columns that change, so an update rewrites only the indexes (and fires
     # only the triggers) of those columns.
     changes: dict[tuple[str, ...], list[tuple]] = {}
