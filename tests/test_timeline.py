@@ -21,6 +21,7 @@ from tui.cli import cli
 from tui.screens.contact_form import ContactForm
 from tui.store import Store, ValidationError
 from tui.store import timeline
+from tui.store.schema import schema_version
 from tui.store.records import OUTCOMES
 
 from conftest import NOW
@@ -412,7 +413,7 @@ def test_the_upgrade_keeps_statuses_set_by_hand(tmp_path):
     before = dict(conn.execute("SELECT title, status FROM cases"))
     conn.close()
     with Store(path, clock=lambda: NOW) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
         after = {c.title: c for c in store.iter_cases()}
         assert {t: c.status for t, c in after.items()} == before
         assert after["Double charge"].closed_at == "2026-11-20T09:00:00Z"
@@ -557,3 +558,44 @@ async def test_the_contact_form_shows_the_store_refusals_inline(app_factory, see
     with Store(db_path) as s:
         case = s.get_case(seeded.quiet)
         assert (case.status, case.opened_at) == ("waiting", "2026-11-20T09:00:00Z")
+
+
+# -- issue 12: whose commitments make a case wait, and who can resolve it ----------------------
+
+def test_a_forum_answer_does_not_resolve_the_case(store):
+    case = store.create_case("Acme", "Refund for the kettle", opened_at="2026-11-10T09:00")
+    store.log_interaction(case.id, "forum", "resolved", started_at="2026-11-12T10:00")
+    assert store.get_case(case.id).status == "open"
+    store.log_interaction(case.id, "chat", "resolved", started_at="2026-11-13T10:00")
+    assert store.get_case(case.id).status == "resolved"
+
+
+def test_what_they_asked_of_you_does_not_make_the_case_wait(store):
+    case = store.create_case("Bank", "Card dispute", opened_at="2026-11-01T09:00")
+    store.log_interaction(case.id, "phone", "info", started_at="2026-11-02T10:00",
+                          asked="send the statement", asked_due="2026-11-09")
+    assert store.get_case(case.id).status == "open"
+    store.add_promise(case.id, "a decision within 10 days", "2026-11-20")
+    assert store.get_case(case.id).status == "waiting"
+
+
+def test_the_upgrade_to_4_keeps_a_case_a_forum_answer_resolved(tmp_path):
+    path = tmp_path / "old.db"
+    shutil.copy(FIXTURES / "notebook-v3.db", path)
+    conn = sqlite3.connect(path)
+    case_id = conn.execute("SELECT id FROM cases ORDER BY id LIMIT 1").fetchone()[0]
+    conn.execute("INSERT INTO interactions (uid, case_id, channel, started_at, outcome, "
+                 "created_at, updated_at) VALUES ('forum-1', ?, 'forum', "
+                 "'2026-11-24T10:00:00Z', 'resolved', '2026-11-24T10:00:00Z', "
+                 "'2026-11-24T10:00:00Z')", (case_id,))
+    conn.execute("UPDATE cases SET status = 'resolved', closed_at = '2026-11-24T10:00:00Z' "
+                 "WHERE id = ?", (case_id,))
+    conn.commit()
+    conn.close()
+    with Store(path, clock=lambda: NOW) as store:
+        assert store.get_case(case_id).status == "resolved"
+        store.update_case(case_id, notes="still resolved after an edit")   # re-derives
+        assert store.get_case(case_id).status == "resolved"
+        # From here the new rule decides: another forum answer leaves it open.
+        store.log_interaction(case_id, "forum", "resolved", started_at="2026-11-25T10:00")
+        assert store.get_case(case_id).status in ("open", "waiting")

@@ -2,10 +2,11 @@
 
 The rule (`decide`): the latest event on the timeline decides. The events are the finished
 contacts, each at its end (else its start), and the statuses set by hand (status_events), each
-at its own time. A resolution closes the case at its time; any other contact leaves it open,
-reopening a closed case; a status set by hand holds from its time until a later contact (one
-at the same moment does not undo it). At one moment, a resolution comes after other contacts.
-An open case with a pending promise is waiting, unless it was set open by hand after every
+at its own time. A resolution (not on a forum: it has no authority) closes the case at its
+time; any other contact leaves it open, reopening a closed case; a status set by hand holds
+from its time until a later contact (one at the same moment does not undo it). At one moment,
+a resolution comes after other contacts. An open case with a pending promise of the company's
+is waiting (what it asked of you is your move), unless it was set open by hand after every
 pending promise was made. The case opened at the date given for it, or at its first contact if
 that was earlier, and was last active at the latest of its opening and its contacts' starts.
 
@@ -28,8 +29,11 @@ CLOSED = frozenset(("resolved", "abandoned"))
 CHUNK = 500  # case ids per query, well under SQLite's parameter limit
 AHEAD = timedelta(days=1)  # how far after now a time may be typed (clocks, time zones)
 
-# One row of facts per case: what `decide` needs, read through the indexes.
-FACTS_SQL = """
+# One row of facts per case: what `decide` needs, read through the indexes. Only the
+# company's pending promises make a case wait (what it asked of you is your move), and a
+# forum has no authority to resolve anything. The upgrade to schema 3 applies that step's
+# rule (FACTS_SQL_V3: schema 3 had no parties), frozen.
+_FACTS_TEMPLATE = """
 SELECT c.id, c.opened_at, coalesce(c.opened_given, c.opened_at), c.status, c.closed_at,
     c.last_activity_at,
     (SELECT min(started_at) FROM interactions WHERE case_id = c.id),
@@ -37,13 +41,16 @@ SELECT c.id, c.opened_at, coalesce(c.opened_given, c.opened_at), c.status, c.clo
     (SELECT max(coalesce(ended_at, started_at)) FROM interactions
         WHERE case_id = c.id AND outcome IS NOT NULL),
     (SELECT max(coalesce(ended_at, started_at)) FROM interactions
-        WHERE case_id = c.id AND outcome = 'resolved'),
+        WHERE case_id = c.id AND outcome = 'resolved'{resolving}),
     (SELECT status || ' ' || at FROM status_events WHERE case_id = c.id
         ORDER BY at DESC, created_at DESC, id DESC LIMIT 1),
     (SELECT max(coalesce(i.started_at, p.created_at)) FROM promises p
         LEFT JOIN interactions i ON i.id = p.interaction_id
-        WHERE p.case_id = c.id AND p.status = 'pending')
+        WHERE p.case_id = c.id AND p.status = 'pending'{waiting})
 FROM cases c"""
+FACTS_SQL = _FACTS_TEMPLATE.format(resolving=" AND channel <> 'forum'",
+                                   waiting=" AND p.party = 'company'")
+FACTS_SQL_V3 = _FACTS_TEMPLATE.format(resolving="", waiting="")
 
 
 class Facts(NamedTuple):
@@ -89,17 +96,18 @@ def decide(f: Facts) -> Derived:
     return Derived(status, closed, opened, last_activity)
 
 
-def facts(conn, case_ids: Iterable[int] | None = None) -> Iterable[Facts]:
+def facts(conn, case_ids: Iterable[int] | None = None,
+          sql: str = FACTS_SQL) -> Iterable[Facts]:
     """The facts of the given cases (every case when None, streamed), read a chunk at a time
     (each chunk whole, so the caller may write between them)."""
     if case_ids is None:
-        for row in conn.execute(FACTS_SQL):
+        for row in conn.execute(sql):
             yield Facts(*row)
         return
     ids = sorted(set(case_ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        rows = conn.execute(f"{FACTS_SQL} WHERE c.id IN ({', '.join('?' * len(chunk))})",
+        rows = conn.execute(f"{sql} WHERE c.id IN ({', '.join('?' * len(chunk))})",
                             chunk).fetchall()
         yield from (Facts(*row) for row in rows)
 
@@ -112,7 +120,8 @@ class Moved(NamedTuple):
     after: str
 
 
-def rederive(conn, case_ids: Iterable[int] | None = None) -> list[Moved]:
+def rederive(conn, case_ids: Iterable[int] | None = None,
+             sql: str = FACTS_SQL) -> list[Moved]:
     """Bring the cases' status, closed_at, opened_at and last_activity_at in line with their
     timelines (every case when `case_ids` is None). Must run inside a write unit. Returns
     the cases whose opened date moved back to an earlier contact. A case's `updated_at` stays:
@@ -122,7 +131,7 @@ def rederive(conn, case_ids: Iterable[int] | None = None) -> list[Moved]:
     # only the triggers) of those columns.
     changes: dict[tuple[str, ...], list[tuple]] = {}
     moved = []
-    for f in facts(conn, case_ids):
+    for f in facts(conn, case_ids, sql):
         d = decide(f)
         new = {k: getattr(d, k) for k in DERIVED if getattr(d, k) != getattr(f, k)}
         if new:
@@ -145,13 +154,13 @@ def insert_event(conn, case_id: int, status: str, at: str, note: str | None, now
 
 
 def hold_statuses(conn, wanted: dict[int, tuple[str, str]], now: str, *,
-                  after_timeline: bool = False) -> int:
+                  after_timeline: bool = False, sql: str = FACTS_SQL) -> int:
     """Keep `wanted[case_id] = (status, best time)` where the timeline would give another
     status, by recording it as set by hand at that time (or, `after_timeline`, no earlier
     than the timeline's last event, so it stands: the upgrade, which must show every status
     as it was). Returns how many were recorded."""
     added = 0
-    for f in facts(conn, wanted):
+    for f in facts(conn, wanted, sql):
         status, best = wanted[f.case_id]
         if decide(f).status == status:
             continue
