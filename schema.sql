@@ -1,23 +1,61 @@
--- supportlog schema, version 3: the one source of the schema.
+-- supportlog schema, version 5: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
 -- Every row users create has a stable text uid so export/import merges by it.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 3;
+PRAGMA user_version = 5;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
     uid        TEXT NOT NULL UNIQUE,
     name       TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
-    phone      TEXT,
-    chat_url   TEXT,
-    email      TEXT,
-    hours      TEXT,
     notes      TEXT,
     created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    -- Bumped by the triggers below whenever what the advice reads of the company changes
+    -- (its name, routes and notes, its channel counts): kept assessments made from an older
+    -- revision are stale (case_advice.company_rev).
+    advice_rev INTEGER NOT NULL DEFAULT 0
+);
+
+-- The company directory: each company's ways in (its support lines, then the escalation
+-- contacts above them, by purpose) in the order shown, and its own policy windows, each a
+-- number of days (or working days, weeks, months) from a named date of the case.
+CREATE TABLE company_routes (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL CHECK (kind IN ('phone', 'callback', 'chat', 'email',
+                   'seller_contact', 'postal', 'web', 'other')),
+    purpose    TEXT NOT NULL DEFAULT 'support' CHECK (purpose IN ('support', 'complaints',
+                   'executive', 'ombudsman', 'regulator')),
+    label      TEXT,
+    value      TEXT NOT NULL CHECK (length(trim(value)) > 0),
+    hours      TEXT,
+    note       TEXT,
+    position   INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
+);
+CREATE INDEX company_routes_company ON company_routes(company_id, position, id);
+
+CREATE TABLE company_policies (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    days       INTEGER NOT NULL CHECK (days > 0),
+    unit       TEXT NOT NULL CHECK (unit IN ('days', 'working_days', 'weeks', 'months')),
+    starts     TEXT NOT NULL CHECK (starts IN ('purchased', 'delivered', 'opened', 'statement',
+                   'cancelled', 'formal_complaint', 'final_response', 'refund_promise', 'due')),
+    note       TEXT,
+    source     TEXT,            -- a URL or where it was read
+    read_on    TEXT,            -- YYYY-MM-DD
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    UNIQUE (company_id, name COLLATE NOCASE)   -- one policy of a name per company
 );
 
 CREATE TABLE cases (
@@ -51,9 +89,10 @@ CREATE TABLE cases (
     contacts        INTEGER NOT NULL DEFAULT 0,
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
-    digest          TEXT,            -- kept by the digest triggers (see contact_digests)
-    opened_given    TEXT             -- the opened date as given; opened_at is the earlier of it
+    opened_given    TEXT,            -- the opened date as given; opened_at is the earlier of it
                                      -- and the first contact
+    statement_on    TEXT,            -- the card statement the charge appeared on
+    cancelled_on    TEXT             -- when the order, flight or service was cancelled
 );
 -- One index per list (filter x sort) so every page is a keyset range scan; the partial ones
 -- serve the "active" (open + waiting) lists, the home screen's default.
@@ -96,7 +135,11 @@ CREATE TABLE interactions (
     transcript_ref TEXT,            -- a file path, URL, Message-ID, ticket or chat ID
     notes          TEXT,
     created_at     TEXT NOT NULL,
-    updated_at     TEXT NOT NULL
+    updated_at     TEXT NOT NULL,
+    -- The contact was your formal complaint, or the company's final response to one: the
+    -- rungs of the escalation ladder the advice climbs.
+    milestone      TEXT CHECK (milestone IS NULL OR milestone IN ('formal_complaint',
+                       'final_response'))
 );
 -- Covering indexes: timelines read (case_id, started_at) in order, and the per-case and
 -- per-channel aggregates (advice, stats) never touch the wide rows with their notes.
@@ -120,12 +163,18 @@ CREATE TABLE promises (
     due_at         TEXT,
     status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'kept', 'broken')),
     created_at     TEXT NOT NULL,
-    updated_at     TEXT NOT NULL
+    updated_at     TEXT NOT NULL,
+    -- company: what the company promised; me: what the company asked you for (an "ask").
+    party          TEXT NOT NULL DEFAULT 'company' CHECK (party IN ('company', 'me')),
+    settled_at     TEXT            -- when it last became kept or broken; NULL while pending
 );
 CREATE INDEX promises_case ON promises(case_id, due_at);
 CREATE INDEX promises_pending_due ON promises(due_at) WHERE status = 'pending';
 CREATE INDEX promises_pending ON promises(case_id, due_at) WHERE status = 'pending';
 CREATE INDEX promises_interaction ON promises(interaction_id);
+-- The commitments the advice reads (pending and broken, of either party), by case.
+CREATE INDEX promises_unsettled ON promises(case_id, due_at, id)
+    WHERE status IN ('pending', 'broken');
 
 -- A status set by hand (resolve, abandon, reopen) is an event on the case's timeline: it
 -- stands until a later contact, and a back-dated contact older than it does not undo it.
@@ -240,39 +289,117 @@ CREATE TRIGGER transcripts_ad AFTER DELETE ON transcripts BEGIN
     WHERE rowid = old.interaction_id;
 END;
 
--- What the stall rules read of a case's finished contacts, oldest first (ties by id), in one
--- string: "count|hold total|longest hold|contacts held|first start|last start|ids|channels|
--- outcomes" ("3|780|720|2|2026-11-20T10:00:00Z|...|4,9,12|phone chat phone|info
--- transferred refused"); NULL when there are none. cases.digest keeps it up to date, so
--- ranking every active case reads one row per case instead of every contact. A `promised`
--- contact with no promise recorded committed nobody to anything: it reads as no_progress.
-CREATE VIEW contact_digests AS
-SELECT c.id AS case_id, (
-    SELECT CASE WHEN count(*) THEN count(*) || '|' || sum(hold_seconds) || '|'
-        || max(hold_seconds) || '|' || sum(hold_seconds > 0) || '|' || min(started_at) || '|'
-        || max(started_at) || '|' || group_concat(id, ',') || '|' || group_concat(channel, ' ')
-        || '|' || group_concat(outcome, ' ') END
-    FROM (SELECT id, channel, hold_seconds, started_at,
-              CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
-                  WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END AS outcome
-          FROM interactions i
-          WHERE i.case_id = c.id AND i.outcome IS NOT NULL ORDER BY i.started_at, i.id)
-) AS digest
-FROM cases c;
+-- What the stall rules read of a case's contacts, in real columns, one row per case that has
+-- any contact (finished or live), so ranking every active case reads one row per case and no
+-- contacts. Finished contacts are ordered by (started_at, id); a `promised` contact with no
+-- promise recorded committed nobody to anything: it reads as no_progress. `streak` counts
+-- the trailing dead ends (newest backwards to the last contact that made progress).
+CREATE TABLE case_digests (
+    case_id         INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+    contacts        INTEGER NOT NULL,   -- finished contacts (outcome IS NOT NULL)
+    hold_total      INTEGER NOT NULL,   -- seconds on hold over them
+    hold_max        INTEGER NOT NULL,
+    held            INTEGER NOT NULL,   -- how many had hold_seconds > 0
+    first_at        TEXT,               -- the first and last finished contact's started_at
+    last_at         TEXT,
+    last_id         INTEGER,
+    last_channel    TEXT,
+    last_outcome    TEXT,
+    last_direction  TEXT,
+    streak          INTEGER NOT NULL,
+    streak_channels INTEGER NOT NULL,   -- distinct channels among the `streak` contacts
+    channels        INTEGER NOT NULL,   -- distinct channels over every finished contact
+    to_seller       INTEGER NOT NULL,   -- finished contacts on the `seller` channel
+    escalated       INTEGER NOT NULL,   -- outcome `escalated`
+    complained_at   TEXT,               -- the first finished formal_complaint contact
+    final_at        TEXT,               -- the last finished final_response contact
+    live_at         TEXT                -- the earliest live contact's started_at
+);
 
-CREATE TRIGGER interactions_digest_ai AFTER INSERT ON interactions
-WHEN new.outcome IS NOT NULL BEGIN
-    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = new.case_id)
-    WHERE id = new.case_id;
+-- Every case's case_digests row, set-wise (bulk loads and upgrades fill the table from it).
+-- The same SELECT, limited to one case, is case_digest_refresh's trigger below: SQLite does
+-- not push a case id down through the aggregate and the window, so the triggers cannot use
+-- this view (tests/test_facts.py holds the two equal).
+CREATE VIEW case_digest_rows AS
+SELECT case_id, count(outcome) AS contacts, coalesce(sum(hold), 0) AS hold_total,
+    coalesce(max(hold), 0) AS hold_max, count(nullif(hold, 0)) AS held,
+    min(CASE WHEN outcome IS NOT NULL THEN started_at END) AS first_at,
+    max(CASE WHEN outcome IS NOT NULL THEN started_at END) AS last_at,
+    max(CASE WHEN tail = 1 THEN id END) AS last_id,
+    max(CASE WHEN tail = 1 THEN channel END) AS last_channel,
+    max(CASE WHEN tail = 1 THEN outcome END) AS last_outcome,
+    max(CASE WHEN tail = 1 THEN direction END) AS last_direction,
+    count(CASE WHEN ahead = 0 THEN 1 END) AS streak,
+    count(DISTINCT CASE WHEN ahead = 0 THEN channel END) AS streak_channels,
+    count(DISTINCT CASE WHEN outcome IS NOT NULL THEN channel END) AS channels,
+    count(CASE WHEN outcome IS NOT NULL AND channel = 'seller' THEN 1 END) AS to_seller,
+    count(CASE WHEN outcome = 'escalated' THEN 1 END) AS escalated,
+    min(CASE WHEN outcome IS NOT NULL AND milestone = 'formal_complaint' THEN started_at END)
+        AS complained_at,
+    max(CASE WHEN outcome IS NOT NULL AND milestone = 'final_response' THEN started_at END)
+        AS final_at,
+    min(CASE WHEN outcome IS NULL THEN started_at END) AS live_at
+FROM (SELECT case_id, id, channel, direction, started_at, milestone, outcome,
+          CASE WHEN outcome IS NOT NULL THEN hold_seconds END AS hold,
+          -- finished contacts from this one on (1: the last), and how many made progress
+          CASE WHEN outcome IS NOT NULL THEN count(outcome) OVER later END AS tail,
+          CASE WHEN outcome IS NOT NULL THEN coalesce(sum(outcome NOT IN ('transferred',
+              'no_progress', 'disconnected', 'refused', 'restarted')) OVER later, 0) END AS ahead
+      FROM (SELECT case_id, id, channel, direction, started_at, hold_seconds, milestone,
+                CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
+                    WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END AS outcome
+            FROM interactions i)
+      WINDOW later AS (PARTITION BY case_id ORDER BY started_at, id
+                       ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))
+GROUP BY case_id;
+
+-- `INSERT INTO case_digest_refresh (case_id) VALUES (n)` makes case n's case_digests row
+-- again (or deletes it when the case has no contact left): what every digest trigger does.
+CREATE VIEW case_digest_refresh AS SELECT case_id FROM case_digests;
+CREATE TRIGGER case_digest_refresh_ii INSTEAD OF INSERT ON case_digest_refresh BEGIN
+    DELETE FROM case_digests WHERE case_id = new.case_id;
+    INSERT INTO case_digests
+    SELECT case_id, count(outcome), coalesce(sum(hold), 0), coalesce(max(hold), 0),
+        count(nullif(hold, 0)),
+        min(CASE WHEN outcome IS NOT NULL THEN started_at END),
+        max(CASE WHEN outcome IS NOT NULL THEN started_at END),
+        max(CASE WHEN tail = 1 THEN id END), max(CASE WHEN tail = 1 THEN channel END),
+        max(CASE WHEN tail = 1 THEN outcome END), max(CASE WHEN tail = 1 THEN direction END),
+        count(CASE WHEN ahead = 0 THEN 1 END),
+        count(DISTINCT CASE WHEN ahead = 0 THEN channel END),
+        count(DISTINCT CASE WHEN outcome IS NOT NULL THEN channel END),
+        count(CASE WHEN outcome IS NOT NULL AND channel = 'seller' THEN 1 END),
+        count(CASE WHEN outcome = 'escalated' THEN 1 END),
+        min(CASE WHEN outcome IS NOT NULL AND milestone = 'formal_complaint' THEN started_at END),
+        max(CASE WHEN outcome IS NOT NULL AND milestone = 'final_response' THEN started_at END),
+        min(CASE WHEN outcome IS NULL THEN started_at END)
+    FROM (SELECT case_id, id, channel, direction, started_at, milestone, outcome,
+              CASE WHEN outcome IS NOT NULL THEN hold_seconds END AS hold,
+              CASE WHEN outcome IS NOT NULL THEN count(outcome) OVER later END AS tail,
+              CASE WHEN outcome IS NOT NULL THEN coalesce(sum(outcome NOT IN ('transferred',
+                  'no_progress', 'disconnected', 'refused', 'restarted')) OVER later, 0)
+                  END AS ahead
+          FROM (SELECT case_id, id, channel, direction, started_at, hold_seconds, milestone,
+                    CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
+                        WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END
+                        AS outcome
+                FROM interactions i WHERE i.case_id = new.case_id)
+          WINDOW later AS (PARTITION BY case_id ORDER BY started_at, id
+                           ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))
+    GROUP BY case_id;
 END;
-CREATE TRIGGER interactions_digest_au
-AFTER UPDATE OF case_id, channel, started_at, hold_seconds, outcome ON interactions BEGIN
-    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
-    WHERE id IN (old.case_id, new.case_id);
+
+CREATE TRIGGER interactions_digest_ai AFTER INSERT ON interactions BEGIN
+    INSERT INTO case_digest_refresh (case_id) VALUES (new.case_id);
+END;
+CREATE TRIGGER interactions_digest_au AFTER UPDATE OF case_id, channel, direction, started_at,
+    hold_seconds, outcome, milestone ON interactions BEGIN
+    INSERT INTO case_digest_refresh (case_id) VALUES (old.case_id);
+    INSERT INTO case_digest_refresh (case_id) SELECT new.case_id
+    WHERE new.case_id IS NOT old.case_id;
 END;
 CREATE TRIGGER interactions_digest_ad AFTER DELETE ON interactions BEGIN
-    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = old.case_id)
-    WHERE id = old.case_id;
+    INSERT INTO case_digest_refresh (case_id) VALUES (old.case_id);
 END;
 
 -- How each channel has gone with each company: finished contacts over every case, and how
@@ -331,9 +458,8 @@ WHEN new.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
     WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
         JOIN cases c ON c.id = i.case_id WHERE i.id = new.interaction_id
         AND i.outcome = 'promised');
-    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
-    WHERE id = (SELECT case_id FROM interactions WHERE id = new.interaction_id
-        AND outcome = 'promised');
+    INSERT INTO case_digest_refresh (case_id) SELECT case_id FROM interactions
+    WHERE id = new.interaction_id AND outcome = 'promised';
 END;
 CREATE TRIGGER promises_progress_ad AFTER DELETE ON promises
 WHEN old.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
@@ -342,9 +468,8 @@ WHEN old.interaction_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM promises
     WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
         JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id
         AND i.outcome = 'promised');
-    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
-    WHERE id = (SELECT case_id FROM interactions WHERE id = old.interaction_id
-        AND outcome = 'promised');
+    INSERT INTO case_digest_refresh (case_id) SELECT case_id FROM interactions
+    WHERE id = old.interaction_id AND outcome = 'promised';
 END;
 CREATE TRIGGER promises_progress_au AFTER UPDATE OF interaction_id ON promises
 WHEN old.interaction_id IS NOT new.interaction_id BEGIN
@@ -359,9 +484,8 @@ WHEN old.interaction_id IS NOT new.interaction_id BEGIN
         AND i.outcome = 'promised')
         AND NOT EXISTS (SELECT 1 FROM promises WHERE interaction_id = new.interaction_id
             AND id != new.id);
-    UPDATE cases SET digest = (SELECT digest FROM contact_digests WHERE case_id = cases.id)
-    WHERE id IN (SELECT case_id FROM interactions WHERE id IN (old.interaction_id,
-        new.interaction_id) AND outcome = 'promised');
+    INSERT INTO case_digest_refresh (case_id) SELECT DISTINCT case_id FROM interactions
+    WHERE id IN (old.interaction_id, new.interaction_id) AND outcome = 'promised';
 END;
 -- A deleted case's contacts go first, while the case still says which company they count
 -- for (ON DELETE CASCADE would delete them after it).
@@ -386,4 +510,133 @@ WHEN old.company_id IS NOT new.company_id BEGIN
     FROM interactions i WHERE i.case_id = new.id AND i.outcome IS NOT NULL GROUP BY i.channel
     ON CONFLICT (company_id, channel) DO UPDATE SET
         progress = progress + excluded.progress, contacts = contacts + excluded.contacts;
+END;
+
+-- What makes the advice change for a company: its name, routes and notes, and its channel
+-- counts (company_channels). Each change deletes its cases' kept assessments (and bumps
+-- advice_rev, which the kept rows record).
+CREATE TRIGGER companies_advice_au AFTER UPDATE OF name, notes ON companies
+WHEN old.name IS NOT new.name OR old.notes IS NOT new.notes BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = new.id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases WHERE company_id = new.id);
+END;
+CREATE TRIGGER company_routes_advice_ai AFTER INSERT ON company_routes BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = new.company_id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id = new.company_id);
+END;
+CREATE TRIGGER company_routes_advice_au AFTER UPDATE ON company_routes BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id IN (old.company_id,
+        new.company_id);
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id IN (old.company_id, new.company_id));
+END;
+CREATE TRIGGER company_routes_advice_ad AFTER DELETE ON company_routes BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = old.company_id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id = old.company_id);
+END;
+CREATE TRIGGER company_policies_advice_ai AFTER INSERT ON company_policies BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = new.company_id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id = new.company_id);
+END;
+CREATE TRIGGER company_policies_advice_au AFTER UPDATE ON company_policies BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id IN (old.company_id,
+        new.company_id);
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id IN (old.company_id, new.company_id));
+END;
+CREATE TRIGGER company_policies_advice_ad AFTER DELETE ON company_policies BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = old.company_id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id = old.company_id);
+END;
+CREATE TRIGGER company_channels_advice_ai AFTER INSERT ON company_channels BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = new.company_id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id = new.company_id);
+END;
+CREATE TRIGGER company_channels_advice_au AFTER UPDATE ON company_channels BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id IN (old.company_id,
+        new.company_id);
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id IN (old.company_id, new.company_id));
+END;
+CREATE TRIGGER company_channels_advice_ad AFTER DELETE ON company_channels BEGIN
+    UPDATE companies SET advice_rev = advice_rev + 1 WHERE id = old.company_id;
+    DELETE FROM case_advice WHERE case_id IN (SELECT id FROM cases
+        WHERE company_id = old.company_id);
+END;
+
+-- Each active case's kept assessment, so ranking an unchanged notebook is a read: the
+-- advice writes a row after assessing the case, and the triggers below delete it whenever
+-- anything about the case or its company changes, so it holds active cases only. A row is
+-- also stale when the clock alone changes the assessment (changes_at <= now), or when the
+-- meta key `advice_engine` names another engine.
+CREATE TABLE case_advice (
+    case_id          INTEGER PRIMARY KEY REFERENCES cases(id) ON DELETE CASCADE,
+    score            REAL NOT NULL,
+    stalled          INTEGER NOT NULL,
+    snoozed          INTEGER NOT NULL,
+    turn             TEXT NOT NULL,
+    rung             TEXT NOT NULL,
+    rule             TEXT,
+    headline         TEXT NOT NULL,
+    move             TEXT NOT NULL,
+    who              TEXT NOT NULL,
+    channel          TEXT,
+    due              TEXT,
+    last_activity_at TEXT NOT NULL,
+    changes_at       TEXT,            -- the clock alone changes the assessment then (NULL: never)
+    company_rev      INTEGER NOT NULL -- companies.advice_rev it was made from
+);
+CREATE INDEX case_advice_rank ON case_advice(stalled, score DESC, last_activity_at, case_id);
+CREATE INDEX case_advice_changes ON case_advice(changes_at) WHERE changes_at IS NOT NULL;
+-- A kept row's case in full words, its `advice --json` entry, made the first time it is
+-- asked for; it goes with its row (a new row replaces the old one: REPLACE cascades too).
+-- Apart from case_advice, so ranking reads small rows.
+CREATE TABLE case_words (
+    case_id INTEGER PRIMARY KEY REFERENCES case_advice(case_id) ON DELETE CASCADE,
+    worded  TEXT NOT NULL
+);
+
+CREATE TRIGGER cases_advice_au AFTER UPDATE ON cases BEGIN
+    DELETE FROM case_advice WHERE case_id IN (old.id, new.id);
+END;
+CREATE TRIGGER interactions_advice_ai AFTER INSERT ON interactions BEGIN
+    DELETE FROM case_advice WHERE case_id = new.case_id;
+END;
+CREATE TRIGGER interactions_advice_au AFTER UPDATE ON interactions BEGIN
+    DELETE FROM case_advice WHERE case_id IN (old.case_id, new.case_id);
+END;
+CREATE TRIGGER interactions_advice_ad AFTER DELETE ON interactions BEGIN
+    DELETE FROM case_advice WHERE case_id = old.case_id;
+END;
+CREATE TRIGGER promises_advice_ai AFTER INSERT ON promises BEGIN
+    DELETE FROM case_advice WHERE case_id = new.case_id;
+END;
+CREATE TRIGGER promises_advice_au AFTER UPDATE ON promises BEGIN
+    DELETE FROM case_advice WHERE case_id IN (old.case_id, new.case_id);
+END;
+CREATE TRIGGER promises_advice_ad AFTER DELETE ON promises BEGIN
+    DELETE FROM case_advice WHERE case_id = old.case_id;
+END;
+CREATE TRIGGER status_events_advice_ai AFTER INSERT ON status_events BEGIN
+    DELETE FROM case_advice WHERE case_id = new.case_id;
+END;
+CREATE TRIGGER status_events_advice_au AFTER UPDATE ON status_events BEGIN
+    DELETE FROM case_advice WHERE case_id IN (old.case_id, new.case_id);
+END;
+CREATE TRIGGER status_events_advice_ad AFTER DELETE ON status_events BEGIN
+    DELETE FROM case_advice WHERE case_id = old.case_id;
+END;
+CREATE TRIGGER case_refs_advice_ai AFTER INSERT ON case_refs BEGIN
+    DELETE FROM case_advice WHERE case_id = new.case_id;
+END;
+CREATE TRIGGER case_refs_advice_au AFTER UPDATE ON case_refs BEGIN
+    DELETE FROM case_advice WHERE case_id IN (old.case_id, new.case_id);
+END;
+CREATE TRIGGER case_refs_advice_ad AFTER DELETE ON case_refs BEGIN
+    DELETE FROM case_advice WHERE case_id = old.case_id;
 END;

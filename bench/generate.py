@@ -52,6 +52,12 @@ WANT_BY_CATEGORY = {"missing_package": "refund", "late_delivery": "explanation",
                     "policy": "explanation", "technical": "repair", "account": "change",
                     "other": "other"}
 TRANSCRIPT_SHARE = 0.02       # contacts with imported transcript text
+ASK_SHARE = 0.1               # waiting cases (about 5% of the active ones) with an ask of you
+COMPLAINT_SHARE = 0.03        # cases of 3+ contacts where one was a formal complaint
+FINAL_SHARE = 0.3             # of those, the company's final response came later
+ASKS = ("send the receipt", "send photos of the damage", "ship the item back",
+        "reply with the order number", "call back with the serial number",
+        "send the cancellation confirmation")
 RARE_WORD_SHARE = 0.00005     # each rare word lands in about 1 note in 20,000
 
 
@@ -72,6 +78,9 @@ class Generator:
             raise ValueError("need at least one interaction per case (--interactions >= --cases)")
         self.n_cases, self.n_interactions = cases, interactions
         self.rng = random.Random(seed)
+        # Asks, milestones and settled times draw from their own generator, so the rest of
+        # the data is what the same seed gave before they existed.
+        self.extra = random.Random(seed * 7919 + 1)
         self.now = now.timestamp()
         self.statuses = expand(STATUS_SHARES)
         self.channels = expand(CHANNEL_SHARES)
@@ -193,8 +202,10 @@ class Generator:
         self.status_events (bulk_insert consumes those after the interactions)."""
         rng, now = self.rng, self.now
         next_id, promise_id = 1, 1
+        extra = self.extra
         for (case_id, opened, status, seller, room, closed), count in zip(self.plans,
                                                                            self.contact_counts):
+            milestones = self._milestones(count)
             gaps = [rng.random() for _ in range(count)]
             scale = room / (sum(gaps) or 1)
             at = opened
@@ -217,7 +228,7 @@ class Generator:
                        when, iso(end), hold, outcome,
                        f"R-{rng.randrange(10**8):08d}" if rng.random() < 0.45 else None,
                        self._transcript_ref(rng, channel, start), self._note(rng, product),
-                       when, iso(end))
+                       when, iso(end), milestones.get(k))
                 if rng.random() < TRANSCRIPT_SHARE:
                     self.transcripts.append((next_id, self._transcript(rng, product)))
                 if outcome == "promised":
@@ -226,9 +237,18 @@ class Generator:
                     if pending and rng.random() < 0.7:
                         due = max(due, int(now) + rng.randrange(1, 10) * DAY)  # still ahead
                     state = "pending" if pending else ("kept" if rng.random() < 0.7 else "broken")
+                    settled = None if pending else iso(min(due, now))
                     self.promises.append((promise_id, self.uid(), case_id, next_id,
                                           rng.choice(NOTE_NEXT).format(n=rng.randrange(2, 10)),
-                                          iso(due), state, when, when))
+                                          iso(due), state, when, settled or when, "company",
+                                          settled))
+                    promise_id += 1
+                if last and status == "waiting" and extra.random() < ASK_SHARE:
+                    # What they asked of you on the last contact, due days later (some late).
+                    self.promises.append((promise_id, f"a{promise_id:015x}", case_id, next_id,
+                                          extra.choice(ASKS),
+                                          iso(start + extra.randrange(2, 11) * DAY), "pending",
+                                          when, when, "me", None))
                     promise_id += 1
                 if last and status == "abandoned":
                     at = max(closed, iso(end))  # after the last contact, so it stands
@@ -236,6 +256,18 @@ class Generator:
                     self.status_events.append((len(self.status_events) + 1, f"e{case_id:015x}",
                                                case_id, status, at, None, at, at))
                 next_id += 1
+
+    def _milestones(self, count: int) -> dict[int, str]:
+        """Contact index -> milestone: a few long cases had a formal complaint, some of
+        them answered by the company's final response later on."""
+        extra = self.extra
+        if count < 3 or extra.random() >= COMPLAINT_SHARE:
+            return {}
+        complaint = extra.randrange(1, count - 1)
+        marks = {complaint: "formal_complaint"}
+        if extra.random() < FINAL_SHARE:
+            marks[extra.randrange(complaint + 1, count)] = "final_response"
+        return marks
 
     def _outcome(self, rng, status: str, last: bool) -> str:
         if last:

@@ -58,9 +58,11 @@ REFS_SQL = "SELECT c.uid, r.kind, r.value FROM case_refs r JOIN cases c ON c.id 
 # (its contact ids swapped for uids, as the two notebooks number contacts differently).
 CHANNELS_SQL = ("SELECT co.name, k.channel, k.progress, k.contacts FROM company_channels k"
                 " JOIN companies co ON co.id = k.company_id")
-DIGESTS_SQL = ("SELECT c.uid, substr(c.digest, 1, instr(c.digest, '|') - 1), (SELECT"
-               " group_concat(uid, ',') FROM (SELECT uid FROM interactions WHERE case_id = c.id"
-               " AND outcome IS NOT NULL ORDER BY started_at, id)) FROM cases c")
+DIGESTS_SQL = ("SELECT c.uid, d.contacts, d.hold_total, d.hold_max, d.held, d.first_at,"
+               " d.last_at, (SELECT uid FROM interactions WHERE id = d.last_id), d.last_channel,"
+               " d.last_outcome, d.last_direction, d.streak, d.streak_channels, d.channels,"
+               " d.to_seller, d.escalated, d.complained_at, d.final_at, d.live_at"
+               " FROM cases c LEFT JOIN case_digests d ON d.case_id = c.id")
 INDEX_SQL = ("SELECT coalesce((SELECT uid FROM cases WHERE id = -s.rowid),"
              " (SELECT uid FROM interactions WHERE id = s.rowid)),"
              " s.case_id IS NOT NULL, s.title, s.refs, s.people, s.body FROM search_index s")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.advice import assess_all
+from tui.advice import explain
 from tui.store import Store, ValidationError
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
@@ -29,7 +29,16 @@ ROOT = Path(__file__).resolve().parents[1]
 WORDS = ("refund", "courier claim", "supervisor", "Priya", "order", "zanzibar")
 # FTS5's own storage differs with the order rows went in; its content and hits are compared.
 SKIPPED = ("meta", "sqlite_stat1", "sqlite_stat4")
+# How often a company's advice revision moved depends on how the rows went in, not on them.
+COUNTERS = {("companies", "advice_rev")}
 
+
+
+def advised(store) -> list:
+    """Every open or waiting case explained (the advice reads the same notebook)."""
+    ids = [r[0] for r in store.conn.execute(
+        "SELECT id FROM cases WHERE status IN ('open', 'waiting') ORDER BY id")]
+    return explain(store, ids, NOW)
 
 def generate(store: Store, cases: int, contacts: int, seed: int) -> None:
     spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
@@ -76,7 +85,10 @@ def import_both_ways(source: Path, bulk_db: Path, rows_db: Path) -> tuple[Store,
 def tables(conn: sqlite3.Connection) -> dict[str, list]:
     names = [r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'search_index%'")]
-    return {t: sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)
+    def columns(t):
+        return ", ".join(f'"{r[1]}"' for r in conn.execute(f'PRAGMA table_info("{t}")')
+                         if (t, r[1]) not in COUNTERS)
+    return {t: sorted(conn.execute(f'SELECT {columns(t)} FROM "{t}"').fetchall(), key=repr)
             for t in names if t not in SKIPPED}
 
 
@@ -104,7 +116,7 @@ def test_bulk_import_equals_a_row_by_row_import(exported, tmp_path):
         assert tables(bulk.conn) == tables(rows.conn)
         assert index(bulk.conn) == index(rows.conn)
         assert hits(bulk) == hits(rows) and all(hits(bulk).values())
-        assert assess_all(bulk, NOW) == assess_all(rows, NOW)
+        assert advised(bulk) == advised(rows)
         assert schema(bulk.conn) == schema(rows.conn)     # every trigger is back
         assert bulk.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         bulk.conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
@@ -144,7 +156,7 @@ def test_bulk_merge_equals_a_row_by_row_merge(exported, tmp_path):
         assert tables(bulk.conn) == tables(rows.conn)
         assert index(bulk.conn, spaces=False) == index(rows.conn, spaces=False)
         assert hits(bulk) == hits(rows)
-        assert assess_all(bulk, NOW) == assess_all(rows, NOW)
+        assert advised(bulk) == advised(rows)
         assert schema(bulk.conn) == schema(rows.conn)
         assert bulk.get_case(100).notes == "edited here, later than the file"
         assert bulk.get_case(1).company == "Moved Co"

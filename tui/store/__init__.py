@@ -1,30 +1,46 @@
-"""The SQLite store: every read and write the UI, the CLI and the advice need. No Textual here."""
+"""The SQLite store: every read and write the UI, the CLI and the advice need. No Textual here.
+
+Names load on first use (PEP 562), so `from tui.store.db import Connection` or a command's
+fast path does not import every operation module with its records and import machinery."""
 
 from __future__ import annotations
 
-from .advice_queries import AdviceQueryOps
-from .cases import CaseOps
-from .db import Connection, new_uid
+import importlib
+from typing import TYPE_CHECKING
+
 from .errors import NotFound, StoreError, ValidationError
-from .history import HistoryOps
-from .interactions import InteractionOps
-from .interchange import FORMAT, InterchangeOps, load_document
-from .paths import resolve_db_path
-from .queries import MARK_END, MARK_START, QueryOps
-from .stats import StatRow, StatsOps
-from .ui_queries import UiQueryOps
-from .records import Case, CaseDetail, Company, Interaction, Page, Promise, Ref, SearchHit
+
+if TYPE_CHECKING:
+    from .db import Connection, new_uid
+    from .interchange import FORMAT, load_document
+    from .marks import MARK_END, MARK_START
+    from .records import Case, CaseDetail, Company, Interaction, Page, Promise, Ref, SearchHit
+    from .stats import StatRow
+    from .store import Store
+
+# name -> the module (in this package) that defines it
+_LAZY = {"Store": "store", "Connection": "db", "new_uid": "db", "FORMAT": "interchange",
+         "load_document": "interchange", "resolve_db_path": "paths", "MARK_START": "marks",
+         "MARK_END": "marks", "StatRow": "stats",
+         **{name: "records" for name in ("Case", "CaseDetail", "Company", "Interaction", "Page",
+                                         "Promise", "Ref", "SearchHit")}}
 
 
-class Store(CaseOps, InteractionOps, QueryOps, InterchangeOps, HistoryOps, AdviceQueryOps,
-            UiQueryOps, StatsOps, Connection):
-    """One open notebook. `Store(path, create=False)` never creates a file."""
+def __getattr__(name: str):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value     # later lookups are plain module attributes
+    return value
 
 
-def open_store(path=None, *, create: bool = True, clock=None) -> Store:
+def open_store(path=None, *, create: bool = True, clock=None):
+    from .paths import resolve_db_path
+    from .store import Store
     return Store(resolve_db_path(path), create=create, clock=clock)
 
 
 __all__ = ["Store", "open_store", "StoreError", "NotFound", "ValidationError", "FORMAT",
            "load_document", "new_uid", "MARK_START", "MARK_END", "Case", "CaseDetail",
-           "Company", "Interaction", "Page", "Promise", "Ref", "SearchHit", "StatRow"]
+           "Company", "Interaction", "Page", "Promise", "Ref", "SearchHit", "StatRow",
+           "Connection", "resolve_db_path"]

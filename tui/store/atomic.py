@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import secrets
 import stat
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,6 +109,7 @@ def private_folder(folder: str | os.PathLike) -> None:
 
 def temp_name(target: Path) -> Path:
     # Cut long names so the temp name stays within the file system's 255-byte limit.
+    import secrets  # writing only: reading a notebook never needs it
     return target.with_name(f".{target.name[:200]}{TEMP_MARK}{secrets.token_hex(4)}")
 
 

@@ -7,7 +7,7 @@ checks every record first (interchange_check) and then uses `lift`, `rebuild_cas
 `rebuild_channels` below, the same set-wise work, for the rows it wrote.
 
 The end state is the one the Store API produces for the same rows: the same search index
-rows, the same denormalised case columns (`contacts`, `last_activity_at`, `digest`) and
+rows, the same denormalised case columns (`contacts`, `last_activity_at`), case_digests and
 company_channels rows, and each case's status and dates derived from its timeline (the case
 rows' own status and closed_at are overwritten: a status set by hand is a status_events
 row). Row by row, the schema's insert triggers would do that work, but FTS5 flushes a
@@ -25,22 +25,25 @@ from __future__ import annotations
 from typing import Iterable
 
 from . import timeline
+from .companies import ROUTE_INSERT, legacy_route_rows
 from .errors import StoreError
 
 # Row layouts: each iterable yields tuples in this column order. Ids are given explicitly so
 # the rows can point at each other without asking SQLite for every new id.
 COMPANY_COLUMNS = ("id", "uid", "name", "phone", "chat_url", "email", "hours", "notes",
                    "created_at", "updated_at")
+COMPANY_INSERT = ("INSERT INTO companies (id, uid, name, notes, created_at, updated_at) "
+                  "VALUES (?1, ?2, ?3, ?8, ?9, ?10)")
 CASE_COLUMNS = ("id", "uid", "company_id", "title", "category", "want", "status", "seller",
                 "opened_at", "closed_at", "purchased_on", "delivered_on", "due_on", "amount",
                 "currency", "notes", "snoozed_until", "created_at", "updated_at")
 REF_COLUMNS = ("case_id", "kind", "value")
 INTERACTION_COLUMNS = ("id", "uid", "case_id", "channel", "direction", "agent", "agent_id",
                        "started_at", "ended_at", "hold_seconds", "outcome", "reference",
-                       "transcript_ref", "notes", "created_at", "updated_at")
+                       "transcript_ref", "notes", "created_at", "updated_at", "milestone")
 TRANSCRIPT_COLUMNS = ("interaction_id", "text")
 PROMISE_COLUMNS = ("id", "uid", "case_id", "interaction_id", "text", "due_at", "status",
-                   "created_at", "updated_at")
+                   "created_at", "updated_at", "party", "settled_at")
 STATUS_EVENT_COLUMNS = ("id", "uid", "case_id", "status", "at", "note", "created_at",
                         "updated_at")
 
@@ -51,6 +54,9 @@ BULK_CACHE_KIB = 512 * 1024
 # The insert triggers of schema.sql whose work is done below in one statement each.
 LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai",
                    "interactions_digest_ai", "interactions_channels_ai", "promises_progress_ai")
+# A new notebook has no kept assessments to invalidate; an import keeps these triggers.
+ADVICE_LIFTED = ("interactions_advice_ai", "promises_advice_ai", "status_events_advice_ai",
+                 "case_refs_advice_ai")
 # cases_ai + case_refs_ai: a case's row (rowid -id) holds title, company and seller, the
 # references joined in the order the trigger's subquery reads them, and the case notes.
 # Ascending rowid order is what FTS5 appends fastest.
@@ -76,9 +82,10 @@ UPDATE cases SET
     contacts = (SELECT count(*) FROM interactions WHERE case_id = cases.id),
     last_activity_at = max(opened_at, coalesce((SELECT max(started_at) FROM interactions
         WHERE case_id = cases.id), '')) {where}"""
-# interactions_digest_ai + promises_progress_ai: every case's digest of its finished contacts.
-DIGEST_SQL = ("UPDATE cases SET digest = (SELECT digest FROM contact_digests "
-              "WHERE case_id = cases.id) {where}")
+# interactions_digest_ai + promises_progress_ai: every case's case_digests row, set-wise for a
+# new notebook, case by case (case_digest_refresh) for the cases an import touched.
+DIGEST_SQL = "INSERT INTO case_digests SELECT * FROM case_digest_rows"
+REFRESH_DIGESTS_SQL = "INSERT INTO case_digest_refresh (case_id) SELECT id FROM cases {where}"
 # interactions_channels_ai + promises_progress_ai: each company's finished contacts per channel
 # (a promised one is progress with its promise).
 CHANNELS_SQL = """
@@ -114,7 +121,9 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
     conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     opened_param = f"?{CASE_COLUMNS.index('opened_at') + 1}"
     steps = (
-        ("companies", _insert_sql("companies", COMPANY_COLUMNS), companies),
+        # The legacy phone, chat_url, email and hours of each row become its routes.
+        ("companies", COMPANY_INSERT, companies := list(companies)),
+        ("company_routes", ROUTE_INSERT, legacy_route_rows(companies)),
         # Placeholders until COUNTERS_SQL: no contacts, last activity when opened.
         ("cases", _insert_sql("cases", CASE_COLUMNS, {"opened_given": opened_param,
                                                       "last_activity_at": opened_param,
@@ -131,7 +140,7 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
             if conn.execute("SELECT EXISTS(SELECT 1 FROM cases) OR EXISTS(SELECT 1 FROM "
                             "companies)").fetchone()[0]:
                 raise StoreError(f"{store.path} is not empty; bulk loading fills a new notebook")
-            triggers = lift(conn, LIFTED_TRIGGERS)
+            triggers = lift(conn, (*LIFTED_TRIGGERS, *ADVICE_LIFTED))
             for table, sql, rows in steps:
                 counts[table] = conn.executemany(sql, rows).rowcount
             for sql in (INDEX_CASES_SQL, INDEX_INTERACTIONS_SQL, COUNTERS_SQL, DIGEST_SQL,
@@ -188,7 +197,7 @@ def rebuild_cases(conn, after: int, changed: list[int]) -> None:
                         f"WHERE id IN ({marks})"), ids))
     for (cases, contacts, rows), args in wheres:
         for sql, where in ((INDEX_CASES_SQL, cases), (INDEX_INTERACTIONS_SQL, contacts),
-                           (COUNTERS_SQL, rows), (DIGEST_SQL, rows)):
+                           (COUNTERS_SQL, rows), (REFRESH_DIGESTS_SQL, rows)):
             conn.execute(sql.format(where=where), args)
 
 

@@ -9,22 +9,23 @@ from typing import Any, Iterable
 from . import timeline, undo
 from . import validate as v
 from .money import agrees, currency_code
+from .companies import CompanyOps
 from .db import new_uid
 from .errors import NotFound, ValidationError
-from .records import (CATEGORIES, REF_KINDS, STATUSES, WANTS, Case, CaseDetail, Company,
+from .records import (CATEGORIES, REF_KINDS, STATUSES, WANTS, Case, CaseDetail,
                       Interaction, Promise, Ref)
 
 CASE_COLUMNS = ("c.id, c.uid, co.name AS company, c.title, c.status, c.category, c.want, "
                 "c.seller, c.opened_at, c.closed_at, c.purchased_on, c.delivered_on, c.due_on, "
                 "c.amount, c.currency, c.notes, c.snoozed_until, c.last_activity_at, "
-                "c.contacts, c.company_id")
-COMPANY_FIELDS = ("phone", "chat_url", "email", "hours", "notes")
+                "c.contacts, c.company_id, c.statement_on, c.cancelled_on")
 INTERACTION_COLUMNS = ("i.id, i.uid, i.case_id, i.channel, i.started_at, i.direction, i.agent, "
                        "i.agent_id, i.ended_at, i.hold_seconds, i.outcome, i.reference, "
                        "i.transcript_ref, i.notes, "
                        "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) "
-                       "AS has_transcript")
-PROMISE_COLUMNS = "id, uid, case_id, text, status, due_at, interaction_id, created_at"
+                       "AS has_transcript, i.milestone")
+PROMISE_COLUMNS = ("id, uid, case_id, text, status, due_at, interaction_id, created_at, party, "
+                   "settled_at")
 
 
 def case_from_row(row: sqlite3.Row | tuple) -> Case:
@@ -32,8 +33,8 @@ def case_from_row(row: sqlite3.Row | tuple) -> Case:
 
 
 def interaction_from_row(row) -> Interaction:
-    *rest, has_transcript = row
-    return Interaction(*rest, has_transcript=bool(has_transcript))
+    *rest, has_transcript, milestone = row
+    return Interaction(*rest, has_transcript=bool(has_transcript), milestone=milestone)
 
 
 def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -54,7 +55,7 @@ def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -
             out[key] = v.choice("status", value or "open", STATUSES)
         elif key in ("seller", "notes", "currency"):
             out[key] = v.text(key, value)
-        elif key in ("purchased_on", "delivered_on", "due_on"):
+        elif key in ("purchased_on", "delivered_on", "due_on", "statement_on", "cancelled_on"):
             out[key] = v.parse_date(key, value, now=now, ahead=key == "due_on")
         elif key in ("opened_at", "closed_at", "snoozed_until"):
             out[key] = v.parse_when(key, value, now=now)
@@ -75,58 +76,9 @@ def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -
     return out
 
 
-class CaseOps:
-    """Mixed into Store; relies on Connection's conn, write() and now()."""
-
-    # -- companies -----------------------------------------------------------------------
-    def _company_id(self, name: str, **details: str | None) -> int:
-        """The id of the company called `name` (case-insensitive), created if new.
-        Must run inside a write unit."""
-        name = v.text("company", name, required=True).strip()
-        row = self.conn.execute("SELECT id FROM companies WHERE name = ?", (name,)).fetchone()
-        if row:
-            return row[0]
-        now = self.now()
-        clean = {k: v.text(k, details.get(k)) for k in COMPANY_FIELDS}
-        cur = self.conn.execute(
-            "INSERT INTO companies (uid, name, phone, chat_url, email, hours, notes, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (details.get("uid") or new_uid(), name, *clean.values(), now, now))
-        return cur.lastrowid
-
-    def companies(self, prefix: str = "", limit: int = 50) -> list[Company]:
-        """Known companies, for autocompletion and the company filter."""
-        rows = self.conn.execute(
-            "SELECT id, uid, name, phone, chat_url, email, hours, notes FROM companies "
-            "WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE LIMIT ?",
-            (_like_prefix(prefix), limit)).fetchall()
-        return [Company(*r) for r in rows]
-
-    def get_company(self, name_or_id: str | int) -> Company:
-        col = "id" if isinstance(name_or_id, int) else "name"
-        row = self.conn.execute(
-            f"SELECT id, uid, name, phone, chat_url, email, hours, notes FROM companies "
-            f"WHERE {col} = ?", (name_or_id,)).fetchone()
-        if not row:
-            raise NotFound(f"no company called {name_or_id!r}")
-        return Company(*row)
-
-    def update_company(self, name_or_id: str | int, **fields: str | None) -> Company:
-        company = self.get_company(name_or_id)
-        clean = {}
-        for key, value in fields.items():
-            if key == "name":
-                clean[key] = v.text("name", value, required=True).strip()
-            elif key in COMPANY_FIELDS:
-                clean[key] = v.text(key, value)
-            else:
-                raise ValidationError(key, "is not a company field")
-        if clean:
-            sets = ", ".join(f"{k} = ?" for k in clean)
-            with self.write():
-                self.conn.execute(f"UPDATE companies SET {sets}, updated_at = ? WHERE id = ?",
-                                  (*clean.values(), self.now(), company.id))
-        return self.get_company(company.id)
+class CaseOps(CompanyOps):
+    """Mixed into Store; relies on Connection's conn, write() and now() (the company
+    directory's operations come with it: companies.py)."""
 
     def agents(self, company: str | None = None, prefix: str = "", limit: int = 50) -> list[str]:
         """Agents met before (optionally at one company), most recent first."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from . import explain, opening, schema
 from .atomic import atomic_path, private_folder, unique_path
 from .errors import StoreError
 from .paths import data_dir
-from .validate import now_utc, to_iso
+from .times import now_utc, to_iso
 from .wal import CREATED_AT, created_stamp
 
 BUSY_TIMEOUT_MS = 15_000  # SUPPORTLOG_BUSY_TIMEOUT_MS overrides it (tests, slow disks)
@@ -31,6 +30,7 @@ def busy_timeout_ms() -> int:
 
 def new_uid() -> str:
     # Never all digits: such a uid (one in 1,800) could pass for a card number in a scan.
+    import secrets  # only writes need it: opening a notebook to read stays light
     while (uid := secrets.token_hex(8)).isdigit():
         pass
     return uid

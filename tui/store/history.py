@@ -1,15 +1,14 @@
 """Bulk reads: cases by id a chunk at a time, every active case a page at a time, and how each
-channel has gone with a company so far (the summaries that rank every active case are in
-advice_queries)."""
+channel has gone with a company so far (what the advice reads of each case is in facts.py)."""
 
 from __future__ import annotations
 
 from typing import Iterable, Iterator
 
 from .cases import CASE_COLUMNS, case_from_row
+from .companies import load_companies
 from .records import Case, Company
 
-_COMPANY_COLUMNS = "id, uid, name, phone, chat_url, email, hours, notes"
 _CASES_SQL = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
               "WHERE c.id IN ({marks})")
 MAX_IDS = 900   # ids bound in one IN (...): below SQLite's oldest variable limit (999)
@@ -57,11 +56,7 @@ class HistoryOps:
             after = rows[-1][0]
 
     def _companies(self, ids: Iterable[int]) -> dict[int, Company]:
-        ids = sorted(ids)
-        if not ids:
-            return {}
-        return {row[0]: Company(*row) for row in by_ids(
-            self.conn, f"SELECT {_COMPANY_COLUMNS} FROM companies WHERE id IN ({{marks}})", ids)}
+        return load_companies(self.conn, ids)   # with their routes and policies
 
     def channel_stats(self, company_id: int) -> dict[str, tuple[int, int]]:
         """channel -> (contacts that made progress, finished contacts) at this company, over

@@ -12,10 +12,11 @@ from .cases import CASE_COLUMNS, case_from_row
 from .errors import ValidationError
 from .prefix import PrefixWords
 from .records import CHANNELS, STATUSES, Case, Page, SearchHit
+from .vocab import SORT_NAMES, STATUS_FILTERS  # noqa: F401 - listings name them here too
 
 # Snippet markers around matched words: private-use characters, never shown as such; the UI
 # turns them into styles (user text is never markup) and the CLI into plain brackets.
-MARK_START, MARK_END = "\ue000", "\ue001"
+from .marks import MARK_END, MARK_START  # noqa: F401 - tui.store re-exports them
 
 # sort name -> (ORDER BY columns, direction); every sort ends on id so keys are unique.
 SORTS = {
@@ -24,7 +25,6 @@ SORTS = {
     "opened": ("c.opened_at", "DESC"),
     "id": ("c.id", "ASC"),
 }
-STATUS_FILTERS = ("all", "active", *STATUSES)
 SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see search)
 
 # bm25 weights per column: case_id (unindexed), title, refs, people, body.

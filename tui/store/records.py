@@ -4,22 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CHANNELS = ("phone", "chat", "email", "copilot", "forum", "seller", "social", "in_person",
-            "letter", "other")
-OUTCOMES = ("resolved", "promised", "escalated", "info", "transferred", "no_progress",
-            "disconnected", "refused", "restarted")
-PROGRESS_OUTCOMES = frozenset(("resolved", "promised", "escalated", "info"))
-DEAD_END_OUTCOMES = frozenset(("transferred", "no_progress", "disconnected", "refused",
-                               "restarted"))
-STATUSES = ("open", "waiting", "resolved", "abandoned")
-ACTIVE_STATUSES = frozenset(("open", "waiting"))
-CATEGORIES = ("missing_package", "late_delivery", "damaged", "not_as_described", "refund",
-              "price_change", "subscription", "billing", "shipping", "product_question",
-              "policy", "technical", "account", "other")
-WANTS = ("refund", "replacement", "explanation", "change", "repair", "credit", "other")
-REF_KINDS = ("order", "ticket", "claim", "return", "chat", "other")
-DIRECTIONS = ("out", "in")
-PROMISE_STATUSES = ("pending", "kept", "broken")
+from .vocab import (  # noqa: F401 - the vocabulary, re-exported with the records
+    ACTIVE_STATUSES, CATEGORIES, CHANNELS, CLOCK_STARTS, DEAD_END_OUTCOMES, DIRECTIONS,
+    MILESTONES, OUTCOMES, PARTIES, POLICY_UNITS, PROGRESS_OUTCOMES, PROMISE_STATUSES,
+    REF_KINDS, ROUTE_KINDS, ROUTE_PURPOSES, STATUSES, WANTS)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """One way to reach a company: a phone line, a chat page, an address, an ombudsman."""
+
+    id: int
+    uid: str
+    company_id: int
+    kind: str                       # ROUTE_KINDS
+    value: str                      # the number, URL, address or e-mail
+    purpose: str = "support"        # ROUTE_PURPOSES
+    label: str | None = None
+    hours: str | None = None
+    note: str | None = None
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A company's own window: `name: days unit from starts` (return: 30 days from delivered)."""
+
+    id: int
+    uid: str
+    company_id: int
+    name: str
+    days: int                       # how many `unit`s
+    unit: str                       # POLICY_UNITS
+    starts: str                     # CLOCK_STARTS
+    note: str | None = None
+    source: str | None = None       # a URL or where it was read
+    read_on: str | None = None      # YYYY-MM-DD
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +47,36 @@ class Company:
     id: int
     uid: str
     name: str
-    phone: str | None = None
-    chat_url: str | None = None
-    email: str | None = None
-    hours: str | None = None
     notes: str | None = None
+    advice_rev: int = 0             # bumped when what the advice reads of it changes
+    routes: tuple[Route, ...] = ()  # in their order (position, id)
+    policies: tuple[Policy, ...] = ()
+
+    def route(self, kind: str, purpose: str = "support") -> Route | None:
+        """The first route of this kind and purpose."""
+        return next((r for r in self.routes if r.kind == kind and r.purpose == purpose), None)
+
+    def _value(self, kind: str) -> str | None:
+        found = self.route(kind)
+        return found.value if found else None
+
+    # What callers read before routes were kept: the first support route of each kind.
+    @property
+    def phone(self) -> str | None:
+        return self._value("phone")
+
+    @property
+    def chat_url(self) -> str | None:
+        return self._value("chat")
+
+    @property
+    def email(self) -> str | None:
+        return self._value("email")
+
+    @property
+    def hours(self) -> str | None:
+        found = self.route("phone")
+        return found.hours if found else next((r.hours for r in self.routes if r.hours), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +102,7 @@ class Interaction:
     transcript_ref: str | None = None
     notes: str | None = None
     has_transcript: bool = False
+    milestone: str | None = None   # formal_complaint | final_response (MILESTONES)
 
     @property
     def live(self) -> bool:
@@ -81,6 +127,8 @@ class Promise:
     due_at: str | None = None       # ISO UTC
     interaction_id: int | None = None
     created_at: str | None = None
+    party: str = "company"          # company: they promised; me: they asked you (PARTIES)
+    settled_at: str | None = None   # when it last became kept or broken
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +153,8 @@ class Case:
     last_activity_at: str = ""
     contacts: int = 0
     company_id: int = 0
+    statement_on: str | None = None     # the card statement the charge appeared on
+    cancelled_on: str | None = None     # when the order, flight or service was cancelled
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
+from pathlib import Path
+
+from .schema_v4 import TO_V4
+from .schema_v5 import TO_V5
 
 APPLICATION_ID = 0x53706C67  # "Splg"
 
@@ -251,6 +254,16 @@ SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info
 FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL
 GROUP BY c.company_id, i.channel;
 """,
+    # 4: commitments have a party (company: a promise; me: what the company asked you for)
+    # and a settled time; contacts a milestone (formal complaint, final response); the
+    # pipe-packed cases.digest becomes case_digests, real columns kept by triggers through
+    # case_digest_refresh; case_advice keeps each active case's assessment, deleted by
+    # triggers when the case changes, and companies.advice_rev marks company changes.
+    # Promises settled before have their last change as the settled time.
+    3: TO_V4,
+    # 5: the company directory: company_routes (the old phone, chat_url, email and hours
+    # columns move there and go) and company_policies; cases.statement_on and cancelled_on.
+    4: TO_V5,
 }
 
 
@@ -262,22 +275,37 @@ def _timeline_from_history(conn, now: str) -> None:
     wanted = {case_id: (status, closed if status in timeline.CLOSED and closed else updated)
               for case_id, status, closed, updated in conn.execute(
                   "SELECT id, status, closed_at, updated_at FROM cases")}
-    timeline.hold_statuses(conn, wanted, now, after_timeline=True)
-    timeline.rederive(conn)
+    timeline.hold_statuses(conn, wanted, now, after_timeline=True, sql=timeline.FACTS_SQL_V3)
+    timeline.rederive(conn, sql=timeline.FACTS_SQL_V3)
     from .remask import remask
     remask(conn)  # older versions let many card forms through
+
+
+def _statuses_kept(conn, now: str) -> None:
+    """Schema 4's Python half: the timeline rule now leaves a forum's `resolved` out (schema
+    3 had no asks), so the cases with one keep their status as it was (held by hand where
+    the new rule would give another)."""
+    from . import timeline
+    wanted = {case_id: (status, closed if status in timeline.CLOSED and closed else updated)
+              for case_id, status, closed, updated in conn.execute(
+                  "SELECT id, status, closed_at, updated_at FROM cases WHERE id IN (SELECT "
+                  "case_id FROM interactions WHERE channel = 'forum' AND outcome = 'resolved')")}
+    timeline.hold_statuses(conn, wanted, now, after_timeline=True)
+    timeline.rederive(conn, wanted)
 
 
 # FINISH[n] runs after UPGRADES[n]'s statements, in the same transaction, with the connection
 # and the upgrade's time: the part of a step that SQL alone cannot do. It applies today's
 # timeline rule, which reads only what schema 3 has; a later step that gives the rule more
 # to read must keep that so (or re-derive in its own step).
-FINISH = {2: _timeline_from_history}
+FINISH = {2: _timeline_from_history, 3: _statuses_kept}
 
 
 @cache
 def schema_sql() -> str:
-    return resources.files("tui").joinpath("schema.sql").read_text(encoding="utf-8")
+    # The file beside the package's modules (as importlib.resources finds it), read without
+    # importing importlib.resources: every command opening a notebook reads the version here.
+    return (Path(__file__).parent.parent / "schema.sql").read_text(encoding="utf-8")
 
 
 @cache

@@ -27,7 +27,10 @@ OWNED = (
 WHERE = {"cases": "id = ?",
          "transcripts": "interaction_id IN (SELECT id FROM interactions WHERE case_id = ?)"}
 # Counted again by the triggers as the contacts go back in (so they start from nothing).
-RECOUNTED = {"contacts": 0, "digest": None}
+RECOUNTED = {"contacts": 0}
+# Tables pointing at a case that its rows' triggers make again (or that the advice makes
+# again when missing): nothing of them is kept.
+KEPT_BY_TRIGGERS = ("case_digests", "case_advice")
 
 
 def snapshot(conn: sqlite3.Connection, case_id: int) -> dict[str, Any]:

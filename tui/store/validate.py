@@ -7,12 +7,14 @@ Everything here is pure so the CLI, the forms and the import share one set of ru
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from . import when
 from .cards import luhn_ok, mask_cards  # noqa: F401  (re-exported: callers import them here)
 from .errors import ValidationError
+from .times import (  # noqa: F401 - re-exported: callers import them here
+    add, format_duration, from_iso, local_time, now_utc, to_iso)
 from .money import Money, parse_money  # noqa: F401 - re-exported for the callers
 
 MAX_TEXT = 5_000_000      # characters in one field; a megabyte-long note is fine
@@ -70,23 +72,6 @@ def parse_duration(field: str, value: str | int | None) -> int:
     if seconds > 7 * 24 * 3600:
         raise ValidationError(field, "is longer than a week; check the value")
     return seconds
-
-
-def format_duration(seconds: int | None) -> str:
-    if not seconds:
-        return "0m"
-    h, rest = divmod(int(seconds), 3600)
-    m, s = divmod(rest, 60)
-    parts = [f"{h}h" if h else "", f"{m}m" if m else "", f"{s}s" if s and not h else ""]
-    return "".join(parts) or "0m"
-
-
-def to_iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def from_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def parse_when(field: str, value: str | datetime | None, *, end_of_day: bool = False,
@@ -164,19 +149,3 @@ def parse_ref(value: str) -> tuple[str, str]:
     if not val:
         raise ValidationError("ref", f"{value!r} has no value; write KIND:VALUE, e.g. order:112-33")
     return kind, text("ref", val, required=True)
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def add(iso: str, seconds: int) -> str:
-    return to_iso(from_iso(iso) + timedelta(seconds=seconds))
-
-
-def local_time(iso: str | None, *, seconds: bool = False) -> str:
-    """ISO UTC text -> local 'YYYY-MM-DD HH:MM' for people; '' for None."""
-    if not iso:
-        return ""
-    dt = from_iso(iso).astimezone()
-    return dt.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
