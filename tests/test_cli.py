@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from tui.cli import cli
+from tui.store.schema import schema_version
 from tui.store import Store
 
 
@@ -186,7 +187,7 @@ def test_backup_doctor_where(run, db_path, tmp_path):
     assert run("backup", "-o", str(custom)).exit_code == 3  # never overwrites
     report = json.loads(run.ok("doctor", "--json"))
     assert report["ok"] and report["integrity"] == "ok" and report["counts"]["cases"] == 1
-    assert report["schema_version"] == 3
+    assert report["schema_version"] == schema_version()
     db_path.chmod(0o644)
     report = json.loads(run.ok("doctor", "--json"))
     assert report["repaired"] == [f"{db_path} was 0o644, now 0o600"] and report["ok"]

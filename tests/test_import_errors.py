@@ -240,7 +240,7 @@ def test_a_name_match_keeps_the_notebooks_spelling(run, db_path, notebook, tmp_p
                             "companies": [{"uid": "zz", "name": "a", "phone": "555"}]})
     assert run.ok("import", str(path)) == "imported: 1 company updated\n"
     company = _export(run, tmp_path)["companies"][0]
-    assert (company["name"], company["phone"]) == ("A", "555")
+    assert (company["name"], company["routes"][0]["value"]) == ("A", "555")
 
 
 def test_a_changed_company_field_is_counted(run, db_path, notebook, tmp_path):

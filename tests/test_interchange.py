@@ -26,7 +26,9 @@ def fill(store):
                           purchased_on="2026-11-01", notes=AWKWARD[4])
     i = store.log_interaction(a.id, "phone", "promised", agent="Priya", agent_id="77",
                               duration="20m", hold="5m", promise="refund", promise_due="2026-12-01",
-                              transcript_text=AWKWARD[6], transcript_ref="/tmp/x.txt")
+                              transcript_text=AWKWARD[6], transcript_ref="/tmp/x.txt",
+                              asked=AWKWARD[1], asked_due="2026-11-30",
+                              milestone="formal_complaint")
     for n, text in enumerate(AWKWARD):
         store.log_interaction(a.id, "chat", "info", notes=text,
                               started_at=f"2026-11-{n + 2:02d}T10:00")

@@ -77,6 +77,9 @@ def template(tmp_path_factory) -> Path:
           "--transcript-file", str(chat), "--direction", "in")
     sl.ok("promise", "1", "--add", "call back", "--due", "2026-11-27")
     sl.ok("promise", "p2", "kept")
+    sl.ok("log", "1", "--channel", "letter", "--outcome", "escalated", "--formal-complaint",
+          "--asked", "send the receipt", "--asked-due", "2026-11-30", "--at", "2026-11-21T09:00")
+    sl.ok("promise", "1", "--add", "send photos", "--mine")
     sl.ok("new", "--company", "Globex", "--title", "Router keeps dropping",
           "--opened", "2026-11-18T09:00")
     for at, outcome in (("2026-11-19T10:00", "transferred"), ("2026-11-19T11:00", "disconnected"),
@@ -151,6 +154,24 @@ def test_the_vocabulary_in_the_schema_is_the_stores():
     assert fields["want"]["enum"] == list(records.WANTS)
     assert defs["promise_fields"]["properties"]["status"]["enum"] == list(
         records.PROMISE_STATUSES)
+    assert defs["promise_fields"]["properties"]["party"]["enum"] == list(records.PARTIES)
+    assert defs["interaction_fields"]["properties"]["milestone"]["enum"] == list(records.MILESTONES)
+
+
+def test_party_and_milestone_are_checked(sl):
+    """Every promise says its party; a contact's milestone, where there is one, is one of
+    the ladder's."""
+    exported = json.loads(sl.ok("export", "1"))
+    [case] = exported["cases"]
+    assert {p["party"] for p in case["promises"]} == {"company", "me"}
+    assert [i.get("milestone") for i in case["interactions"]] == [None, None, "formal_complaint"]
+    assert_valid("interchange", exported)
+    promise = case["promises"][0]
+    for broken in ({**promise, "party": "you"}, {k: v for k, v in promise.items()
+                                                 if k != "party"}):
+        assert not validator("interchange_promise").is_valid(broken)
+    contact = case["interactions"][2]
+    assert not validator("interaction").is_valid({**contact, "milestone": "ombudsman"})
 
 
 def test_the_validation_catches_a_wrong_shape(sl):
@@ -186,6 +207,8 @@ READS = [
     ("advice", ("advice", "--json")),
     ("advice", ("advice", "1", "--json")),
     ("advice", ("advice", "4", "--json")),
+    ("advice", ("advice", "3", "--json")),
+    ("advice", ("advice", "--json", "--limit", "2")),
     ("stats", ("stats", "--json")),
     ("stats", ("stats", "--company", "Acme", "--json")),
     ("doctor", ("doctor", "--json")),
@@ -197,6 +220,22 @@ READS = [
 @pytest.mark.parametrize("name, args", READS, ids=[" ".join(a) for _, a in READS])
 def test_reading_commands_match_their_definition(sl, name, args):
     assert_valid(name, out_json(sl, *args))
+
+
+def test_advice_jsonl_lines_are_advice_entries(sl):
+    """Each --jsonl line is one entry of the --json array, in the same order."""
+    lines = sl.ok("advice", "--jsonl").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert entries == out_json(sl, "advice", "--json") and len(entries) == 4 + FILLER
+    for entry in entries:
+        assert_valid("advice", [entry])
+    moves = {e["case_id"]: e["next_move"] for e in entries}
+    assert {e["turn"] for e in entries} <= {"theirs", "yours", "nobody"}
+    assert moves[3]["who"] == "nobody" and moves[3]["due"] == "2026-12-10T23:59:59Z"
+    for broken in ({**entries[0], "turn": "mine"}, {**entries[0], "rung": "court"},
+                   {**entries[0], "next_move": {**moves[1], "who": "me"}},
+                   {k: v for k, v in entries[0].items() if k != "next_move"}):
+        assert not validator("advice").is_valid([broken])
 
 
 CHANGES = [
@@ -230,14 +269,22 @@ def test_the_changed_record_is_what_show_then_prints(sl):
     logged = out_json(sl, "log", "2", "--channel", "chat", "--outcome", "promised",
                       "--promise", "a visit", "--json")
     shown = out_json(sl, "show", "2", "--json")
-    contact = {k: v for k, v in logged.items() if k != "promise"}
+    contact = {k: v for k, v in logged.items() if k not in ("promise", "asked")}
     assert contact == shown["interactions"][-1] and logged["promise"] == shown["promises"][-1]
+    assert logged["asked"] is None
     assert logged["promise"]["interaction_id"] == logged["id"]
     assert out_json(sl, "log", "2", "--channel", "chat", "--outcome", "info",
                     "--json")["promise"] is None
     added = out_json(sl, "promise", "2", "--add", "call", "--json")
     marked = out_json(sl, "promise", added["label"], "kept", "--json")
-    assert marked == {**added, "status": "kept", "updated_at": marked["updated_at"]}
+    assert marked == {**added, "status": "kept", "updated_at": marked["updated_at"],
+                      "settled_at": marked["updated_at"]}
+    asked = out_json(sl, "log", "2", "--channel", "email", "--outcome", "info", "--asked",
+                     "send the serial number", "--asked-due", "2026-11-30",
+                     "--formal-complaint", "--json")
+    assert asked["asked"] == out_json(sl, "show", "2", "--json")["promises"][-1]
+    assert (asked["asked"]["party"], asked["milestone"]) == ("me", "formal_complaint")
+    assert_valid("log", asked)
     assert marked in out_json(sl, "show", "2", "--json")["promises"]
 
 
@@ -314,7 +361,7 @@ def test_show_json_carries_every_id_its_text_shows(sl):
     assert f"#{shown['id']} " in text
     for contact in shown["interactions"]:
         assert f"[{contact['id']}] " in text and contact["case_id"] == 1
-    assert [p["label"] for p in shown["promises"]] == ["p1", "p2"]
+    assert [p["label"] for p in shown["promises"]] == ["p1", "p2", "p3", "p4"]
     for p in shown["promises"]:
         assert f"[{p['label']}] " in text and p["label"] == f"p{p['id']}"
     made_by = {c["uid"]: c["id"] for c in shown["interactions"]}
@@ -395,7 +442,8 @@ def test_the_interchange_export_matches_its_definition(sl):
     assert_valid("interchange", one)
     case = one["cases"][0]
     assert case["status_events"] == [] and case["promises"][0]["created_at"]
-    assert [p["status"] for p in case["promises"]] == ["pending", "kept"]
+    assert [(p["party"], p["status"]) for p in case["promises"]] == [
+        ("company", "pending"), ("company", "kept"), ("me", "pending"), ("me", "pending")]
     assert_valid("interchange", out_json(sl, "export", "4"))
 
 

@@ -11,7 +11,8 @@ from ..store import userfiles
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
 from ..store.wording import plural
 from . import formats
-from .output import EXIT_INPUT, Failure, echo_json, for_terminal
+from ..store.validate import local_time
+from .output import EXIT_INPUT, Failure, clean, echo_json, for_terminal
 from .shapes import contact_record, promise_record
 
 
@@ -34,32 +35,57 @@ from .shapes import contact_record, promise_record
 @click.option("--note", help="What happened.")
 @click.option("--promise", help="What they promised (with --due).")
 @click.option("--due", metavar="WHEN", help=f"When the promise is due: {formats.DEADLINE}.")
+@click.option("--asked", metavar="TEXT",
+              help="What they asked you to do: send documents, ship it back, call back.")
+@click.option("--asked-due", metavar="WHEN",
+              help=f"When what they asked of you is due: {formats.DEADLINE}.")
+@click.option("--formal-complaint", is_flag=True, help="This contact was your formal complaint.")
+@click.option("--final-response", is_flag=True,
+              help="This contact was the company's final response to your complaint.")
 @click.option("--direction", type=click.Choice(DIRECTIONS), default="out", show_default=True,
               help="out: you contacted them; in: they contacted you.")
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the contact as `show --json` lists it, with the promise it made.")
+              help="Print the contact as `show --json` lists it, with the promise and the ask "
+                   "it made.")
 @click.pass_obj
 def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, reference, transcript,
-        transcript_file, note, promise, due, direction, as_json):
-    """Log a contact with a company against CASE and print its id."""
+        transcript_file, note, promise, due, asked, asked_due, formal_complaint, final_response,
+        direction, as_json):
+    """Log a contact with a company against CASE and print its id (and what they asked of
+    you, with its label)."""
     if due and not promise:
         raise Failure("--due needs --promise: what did they promise?", EXIT_INPUT)
     if outcome == "promised" and not promise:
         raise Failure("outcome promised needs the promise: add --promise TEXT [--due D]",
                       EXIT_INPUT)
+    if asked_due and not (asked or "").strip():
+        raise Failure("--asked-due needs --asked: what did they ask you to do?", EXIT_INPUT)
+    if formal_complaint and final_response:
+        raise Failure("--formal-complaint and --final-response exclude each other: a contact is "
+                      "your complaint or their final response, not both", EXIT_INPUT)
+    milestone = ("formal_complaint" if formal_complaint else
+                 "final_response" if final_response else None)
     text = transcript_text(transcript_file) if transcript_file else None
     store = env.store()
     interaction = store.log_interaction(
         store.resolve_case(case), channel, outcome, started_at=at, duration=duration, hold=hold,
         agent=agent, agent_id=agent_id, reference=reference, transcript_ref=transcript,
-        notes=note, promise=promise, promise_due=due, direction=direction,
-        transcript_text=text)
+        notes=note, promise=promise, promise_due=due, asked=asked, asked_due=asked_due,
+        milestone=milestone, direction=direction, transcript_text=text)
     for warning in store.take_warnings():
         click.echo(f"supportlog: warning: {warning}", err=True)
     if as_json:
         echo_json(contact_record(store, interaction.case_id, interaction.id))
-    else:
-        click.echo(interaction.id)
+        return
+    asks = [p for p in store.get_detail(interaction.case_id).promises
+            if p.interaction_id == interaction.id and p.party == "me"]
+    # The id comes first, so `id=$(supportlog log ... | cut -d' ' -f1)` keeps working.
+    click.echo(" ".join([str(interaction.id), *(f"(they asked you: p{p.id} {clean(p.text, 60)}"
+                                                f"{_due_words(p.due_at)})" for p in asks)]))
+
+
+def _due_words(due_at: str | None) -> str:
+    return f", due {local_time(due_at)}" if due_at else ""
 
 
 def transcript_text(path: Path) -> str:
@@ -84,38 +110,45 @@ def transcript_text(path: Path) -> str:
 @click.argument("state", required=False, type=click.Choice(("kept", "broken", "pending")))
 @click.option("--add", "text", metavar="TEXT", help="Record a new promise on case TARGET.")
 @click.option("--due", metavar="WHEN", help=f"When the new promise is due: {formats.DEADLINE}.")
+@click.option("--mine", is_flag=True,
+              help="It is asked of you, not promised to you: they asked you to send, ship, "
+                   "reply or call (with a case TARGET: its one ask, not its one promise).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the promise as `show --json` lists it.")
 @click.pass_obj
-def promise(env, target, state, text, due, as_json):
-    """Record a promise, or mark one kept or broken (or back to pending).
+def promise(env, target, state, text, due, mine, as_json):
+    """Record a promise (or, with --mine, what they asked of you), or mark one kept or broken
+    (or back to pending).
 
     \b
     supportlog promise CASE --add "refund within 5 days" --due "in 5 working days"
+    supportlog promise CASE --add "send the receipt" --due fri --mine
     supportlog promise p12 kept          (a promise as `show` lists it, or its uid)
     supportlog promise CASE broken       (the case's one pending promise)
+    supportlog promise CASE kept --mine  (the case's one pending ask: you did it)
     supportlog promise p12 pending       (undoes kept or broken)"""
     store = env.store()
+    party = "me" if mine else "company"
     if text:
         if state:
             raise Failure("use either --add or kept/broken, not both", EXIT_INPUT)
-        p = store.add_promise(store.resolve_case(target), text, due)
+        p = store.add_promise(store.resolve_case(target), text, due, party=party)
         echo_json(promise_record(store, p.case_id, p.id)) if as_json else click.echo(f"p{p.id}")
         return
     if not state:
         raise Failure("say kept or broken (pending undoes either), or --add TEXT to record a "
                       "new promise", EXIT_INPUT)
-    promise_id = _promise_for(store, target, settled=state == "pending")
+    promise_id = _promise_for(store, target, settled=state == "pending", party=party)
     p = store.set_promise_status(promise_id, state)
     if as_json:
         echo_json(promise_record(store, p.case_id, p.id))
     else:
-        click.echo(f"promise {p.id} is {p.status}")
+        click.echo(f"{'ask' if p.party == 'me' else 'promise'} {p.id} is {p.status}")
 
 
-def _promise_for(store, target: str, settled: bool = False) -> int:
+def _promise_for(store, target: str, settled: bool = False, party: str = "company") -> int:
     """`p3` (as `show` prints promises) or a promise uid names a promise; a case id or uid
-    names that case's one pending promise (one kept or broken, when `settled`)."""
+    names that case's one pending promise of `party` (one kept or broken, when `settled`)."""
     if target[:1] in "pP" and target[1:].isdigit():
         return store.resolve_promise(target[1:])
     if not target.isdigit():
@@ -123,10 +156,12 @@ def _promise_for(store, target: str, settled: bool = False) -> int:
         if row:
             return row[0]
     detail = store.get_detail(store.resolve_case(target))
-    matching = [p for p in detail.promises if (p.status != "pending") == settled]
+    matching = [p for p in detail.promises
+                if (p.status != "pending") == settled and p.party == party]
     if len(matching) != 1:
         ids = ", ".join(f"p{p.id}" for p in matching) or "none"
-        kind = "kept or broken promise" if settled else "pending promise"
+        noun = "ask" if party == "me" else "promise"
+        kind = f"kept or broken {noun}" if settled else f"pending {noun}"
         state = "pending" if settled else "kept"
         raise Failure(f"case {detail.case.id} has {plural(len(matching), kind)} ({ids}); "
                       f"name one, e.g. `supportlog promise p12 {state}`", EXIT_INPUT)

@@ -73,12 +73,15 @@ def _promise(p: dict, pid: int, interaction_id: int | None, case_id: int) -> dic
 
 
 def contact_record(store, case_id: int, interaction_id: int) -> dict:
-    """A contact as `log --json` prints it: as in `show`, with the promise it recorded (or
-    null)."""
+    """A contact as `log --json` prints it: as in `show`, with the promise it recorded and
+    what they asked of you in it (each null when none)."""
     record = case_record(store, case_id)
     contact = next(i for i in record["interactions"] if i["id"] == interaction_id)
     made = [p for p in record["promises"] if p["interaction_id"] == interaction_id]
-    return {**contact, "promise": made[-1] if made else None}
+    promised = [p for p in made if p["party"] == "company"]
+    asked = [p for p in made if p["party"] == "me"]
+    return {**contact, "promise": promised[-1] if promised else None,
+            "asked": asked[-1] if asked else None}
 
 
 def promise_record(store, case_id: int, promise_id: int) -> dict:

@@ -17,7 +17,8 @@ from typing import IO, Any, Iterable, Iterator
 
 from . import validate as v
 from .errors import StoreError, ValidationError
-from .interchange_check import Rec, case, company, new_seen
+from .interchange_check import Rec, case, new_seen
+from .interchange_companies import check_company
 from .interchange_read import read_document
 
 BATCH = 500               # cases per batch: the importer writes a batch at a time
@@ -37,7 +38,7 @@ def checked(parts: Iterable[Part]) -> Iterator[Part]:
         if key not in LISTS or n is None:
             yield key, n, value
         elif key == "companies":
-            yield key, n, company(ROOT.child(key, n, value), value, companies_seen)
+            yield key, n, check_company(ROOT.child(key, n, value), value, companies_seen)
         else:
             yield key, n, case(ROOT.child(key, n, value), value, seen)
             count += 1

@@ -17,16 +17,18 @@ from operator import itemgetter
 from typing import Any, Iterable
 
 from . import bulk, import_parts, timeline
-from .cases import COMPANY_FIELDS
 from .errors import ValidationError
-from .interactions import check_times
+from .interactions import SETTLED, check_times
 from .interchange_check import (
-    CASE_FIELDS, INTERACTION_FIELDS, DocumentError, Rec, check_format, kind_of, name_key, short)
+    CASE_FIELDS, INTERACTION_FIELDS, PROMISE_FIELDS, DocumentError, Rec, check_format, kind_of,
+    name_key)
+from .interchange_companies import CompanyMerge
 from .merge import merge_fields
 
 CHUNK = 500           # uids per lookup, well under SQLite's parameter limit
 IMPORT_CACHE_KIB = 64 * 1024  # page cache while importing: the uid indexes take random inserts
-COUNTS = ("companies_added", "companies_updated", "cases_added", "cases_updated", "refs_added",
+COUNTS = ("companies_added", "companies_updated", "routes_added", "routes_updated",
+          "policies_added", "policies_updated", "cases_added", "cases_updated", "refs_added",
           "interactions_added", "interactions_updated", "promises_added", "promises_updated",
           "status_events_added", "unchanged")
 LISTS = ("companies", "cases")
@@ -38,8 +40,8 @@ CONTACT_MERGED = (*INTERACTION_FIELDS, "transcript_text")
 TIMES = ("started_at", "ended_at", "hold_seconds")
 CONTACT_GROUPS = (TIMES,)
 _NONE = object()
-PROMISE_MERGED = ("interaction_uid", "text", "due_at", "status", "created_at")
-COMPANY_MERGED = ("name", *COMPANY_FIELDS)
+PROMISE_MERGED = ("interaction_uid", *PROMISE_FIELDS)
+PROMISE_GROUPS = (("status", "settled_at"),)
 CASE_VALUES, CONTACT_VALUES = itemgetter(*CASE_FIELDS), itemgetter(*INTERACTION_FIELDS)
 # The notebook's side of each record, by uid.
 CASE_SQL = (f"SELECT c.id, c.updated_at, c.company_id, co.name, "
@@ -49,11 +51,12 @@ CONTACT_SQL = (f"SELECT i.id, i.updated_at, i.case_id, "
                f"{', '.join('i.' + f for f in INTERACTION_FIELDS)}, t.text, i.uid "
                "FROM interactions i LEFT JOIN transcripts t ON t.interaction_id = i.id "
                "WHERE i.uid IN ({})")
-PROMISE_SQL = ("SELECT p.id, p.updated_at, i.case_id, i.uid, p.text, p.due_at, p.status, "
-               "p.created_at, p.uid FROM promises p LEFT JOIN interactions i "
-               "ON i.id = p.interaction_id WHERE p.uid IN ({})")
+PROMISE_SQL = (f"SELECT p.id, p.updated_at, i.case_id, i.uid, "
+               f"{', '.join('p.' + f for f in PROMISE_FIELDS)}, p.uid FROM promises p "
+               "LEFT JOIN interactions i ON i.id = p.interaction_id WHERE p.uid IN ({})")
 EVENT_SQL = "SELECT id, NULL, case_id, uid FROM status_events WHERE uid IN ({})"
 LINK_SQL = "SELECT uid, id, case_id FROM interactions WHERE uid IN ({})"
+CASE_COLUMNS = ("id", "uid", "company_id", *CASE_FIELDS, "created_at", "updated_at")
 KINDS = {  # kind -> (table, lookup)
     "case": ("cases", CASE_SQL),
     "contact": ("interactions", CONTACT_SQL),
@@ -61,12 +64,14 @@ KINDS = {  # kind -> (table, lookup)
     "status_event": ("status_events", EVENT_SQL),
 }
 INSERTS = {  # table -> INSERT with the columns of bulk.py's row layouts
-    "cases": bulk._insert_sql("cases", bulk.CASE_COLUMNS, {
-        "last_activity_at": f"?{bulk.CASE_COLUMNS.index('opened_at') + 1}", "contacts": "0"}),
+    "cases": bulk._insert_sql("cases", CASE_COLUMNS, {
+        "last_activity_at": f"?{CASE_COLUMNS.index('opened_at') + 1}", "contacts": "0"}),
     "case_refs": "INSERT OR IGNORE INTO case_refs (case_id, kind, value) VALUES (?, ?, ?)",
-    "interactions": bulk._insert_sql("interactions", bulk.INTERACTION_COLUMNS),
+    "interactions": bulk._insert_sql("interactions", (
+        "id", "uid", "case_id", *INTERACTION_FIELDS, "created_at", "updated_at")),
     "transcripts": bulk._insert_sql("transcripts", bulk.TRANSCRIPT_COLUMNS),
-    "promises": bulk._insert_sql("promises", bulk.PROMISE_COLUMNS),
+    "promises": bulk._insert_sql("promises", (
+        "id", "uid", "case_id", "interaction_id", *PROMISE_FIELDS, "updated_at")),
     "status_events": bulk._insert_sql("status_events", bulk.STATUS_EVENT_COLUMNS),
 }
 
@@ -84,6 +89,7 @@ class Importer:
         self.format_seen = self.records_seen = False
         self.pending: list[dict] = []        # checked cases waiting for their batch
         self.company_ids: dict[str, int] = {}
+        self.companies = CompanyMerge(self)
         self.channels: set[int] = set()      # companies whose channel counts need a recount
         self.changed: set[int] = set()       # cases here before the import that it changed
         self.lifted: list[tuple[str, str]] | None = None
@@ -144,37 +150,8 @@ class Importer:
 
     # -- companies -----------------------------------------------------------------------
     def _merge_company(self, rec: dict) -> None:
-        """Match by uid, else by name as the notebook compares names (ignoring the case of
-        A-Z). A uid match may rename the company when the file's side wins; a name match
-        keeps the notebook's spelling."""
-        conn = self.conn
         self.company_ids.clear()
-        cols = ", ".join(COMPANY_MERGED)
-        by_uid = conn.execute(f"SELECT id, updated_at, {cols} FROM companies WHERE uid = ?",
-                              (rec["uid"],)).fetchone()
-        by_name = conn.execute("SELECT id, uid FROM companies WHERE name = ?",
-                               (rec["name"],)).fetchone()
-        if by_uid is None and by_name is None:
-            at = rec["updated_at"] or self.written or self.now
-            conn.execute(f"INSERT INTO companies (uid, {cols}, created_at, updated_at) VALUES "
-                         f"(?, {', '.join('?' * len(COMPANY_MERGED))}, ?, ?)",
-                         (rec["uid"], *(rec[k] for k in COMPANY_MERGED), self.now, at))
-            self.counts["companies_added"] += 1
-            return
-        row = by_uid or conn.execute(f"SELECT id, updated_at, {cols} FROM companies WHERE id = ?",
-                                     (by_name[0],)).fetchone()
-        company_id, local_at, local = row[0], row[1], dict(zip(COMPANY_MERGED, row[2:]))
-        fields = COMPANY_MERGED if by_uid else COMPANY_FIELDS
-        m = merge_fields(local, local_at, rec, rec["updated_at"], fields, rec["given"])
-        if "name" in m.changes:
-            if by_name and by_name[0] != company_id:
-                raise Rec.at(rec["rec"]).error(
-                    "name", f"{short(rec['name'])} is the name of another company in the "
-                            f"notebook (uid {by_name[1]}); rename one of them, then import again")
-            self.renamed.append({"uid": rec["uid"], "from": local["name"], "to": rec["name"]})
-        self._update("companies", company_id, m.changes, m.updated_at, local_at)
-        self.counts["companies_updated"] += bool(m.changes)
-        self._conflict("company", rec["uid"], m.kept)
+        self.companies.merge(rec)
 
     def _company(self, name: str) -> int:
         """The id of the company a case names, made when the notebook has none so named."""
@@ -353,17 +330,21 @@ class Importer:
             if link:
                 batch.dirty.add(link[1])  # its contact's case: a promise makes it progress
             at = rec["updated_at"] or self.written or self.now
+            # Settled in a file that does not say when: when the record last changed.
+            settled = rec["settled_at"] or (at if rec["status"] in SETTLED else None)
             batch.rows["promises"].append((
                 self._id("promises"), rec["uid"], case_id, link[0] if link else None,
-                rec["text"], rec["due_at"], rec["status"],
+                rec["party"], rec["text"], rec["due_at"], rec["status"], settled,
                 rec["created_at"] or self.written or self.now, at))
             self.counts["promises_added"] += 1
             return True
         pid, local_at = row[0], row[1]
         local = dict(zip(PROMISE_MERGED, row[3:]))
         m = merge_fields(local, local_at, incoming, rec["updated_at"], PROMISE_MERGED,
-                         rec["given"])
+                         rec["given"], PROMISE_GROUPS)
         sets = dict(m.changes)
+        if "status" in sets and "settled_at" not in sets:  # a file that does not say when
+            sets["settled_at"] = m.updated_at if sets["status"] in SETTLED else None
         if "interaction_uid" in sets:
             sets["interaction_id"] = link[0] if sets.pop("interaction_uid") else None
             # The contacts it leaves and joins: a promise makes a promised contact progress.

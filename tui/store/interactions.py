@@ -10,10 +10,14 @@ from . import validate as v
 from .cases import INTERACTION_COLUMNS, PROMISE_COLUMNS, interaction_from_row
 from .db import new_uid
 from .errors import NotFound, ValidationError
-from .records import CHANNELS, DIRECTIONS, OUTCOMES, PROMISE_STATUSES, Interaction, Promise
+from .records import (CHANNELS, DIRECTIONS, MILESTONES, OUTCOMES, PARTIES, PROMISE_STATUSES,
+                      Interaction, Promise)
 
 TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
 PROMISED_NEEDS = "outcome promised needs the promise: say what they promised (and by when)"
+ASKED_NEEDS = "a due date needs what they asked you for (--asked)"
+SETTLED = frozenset(("kept", "broken"))
+KEEP: Any = object()   # a field left out of an edit keeps its value
 
 
 def normalise_interaction_fields(fields: dict[str, Any],
@@ -28,6 +32,8 @@ def normalise_interaction_fields(fields: dict[str, Any],
             out[key] = None if value is None else v.choice("outcome", value, OUTCOMES)
         elif key == "direction":
             out[key] = v.choice("direction", value or "out", DIRECTIONS)
+        elif key == "milestone":
+            out[key] = v.choice("milestone", value, MILESTONES) if value else None
         elif key in TEXT_FIELDS:
             out[key] = v.text(key, value)
         elif key in ("started_at", "ended_at"):
@@ -68,11 +74,15 @@ class InteractionOps:
                         started_at: str | None = None, ended_at: str | None = None,
                         duration: str | int | None = None, hold: str | int | None = None,
                         promise: str | None = None, promise_due: str | None = None,
+                        asked: str | None = None, asked_due: str | None = None,
+                        milestone: str | None = None,
                         transcript_text: str | None = None, uid: str | None = None,
                         **fields: Any) -> Interaction:
         """Log one contact. Without a start time it is taken to have just ended, so
-        `duration` reaches back from now. `outcome=None` starts a live contact."""
-        clean = normalise_interaction_fields({"channel": channel, "outcome": outcome, **fields})
+        `duration` reaches back from now. `outcome=None` starts a live contact. `promise`
+        is what they promised, `asked` what they asked of you (each by its `_due`)."""
+        clean = normalise_interaction_fields({"channel": channel, "outcome": outcome,
+                                              "milestone": milestone, **fields})
         seconds = v.parse_duration("duration", duration) if duration not in (None, "") else None
         hold_seconds = v.parse_duration("hold", hold)
         start = v.parse_when("at", started_at, now=self.clock())
@@ -89,13 +99,9 @@ class InteractionOps:
         check_times(start, end, hold_seconds)
         timeline.check_not_ahead("at", start, self.clock())
         transcript = v.text("transcript", transcript_text)
-        promise_text = v.text("promise", promise)
-        due = v.parse_when("due", promise_due, end_of_day=True, now=self.clock())
-        if promise_text is None and due is not None:
-            raise ValidationError("promise", "a due date needs the promise itself (--promise)")
-        if clean.get("outcome") == "promised" and promise_text is None:
+        made = self._commitments(promise, promise_due, asked, asked_due, start)
+        if clean.get("outcome") == "promised" and made[0] is None:
             raise ValidationError("promise", PROMISED_NEEDS)
-        timeline.check_due(due, start, True)
         self.get_case(case_id)
         with self.write():
             cols = {"uid": uid or new_uid(), "case_id": case_id, **clean, "started_at": start,
@@ -108,10 +114,34 @@ class InteractionOps:
             if transcript:
                 self.conn.execute("INSERT INTO transcripts (interaction_id, text) VALUES (?, ?)",
                                   (iid, transcript))
-            if promise_text:
-                self._insert_promise(case_id, promise_text, due, iid)
+            self._insert_commitments(case_id, iid, made)
             self._follow_timeline([case_id])
         return self.get_interaction(iid)
+
+    def _commitments(self, promise: str | None, promise_due: str | None, asked: str | None,
+                     asked_due: str | None, start: str) -> tuple:
+        """A contact's promise and ask, checked: (promise, its due, ask, its due)."""
+        promise_text = v.text("promise", promise)
+        due = v.parse_when("due", promise_due, end_of_day=True, now=self.clock())
+        if promise_text is None and due is not None:
+            raise ValidationError("promise", "a due date needs the promise itself (--promise)")
+        asked_text = v.text("asked", asked)
+        asked_at = v.parse_when("asked-due", asked_due, end_of_day=True, now=self.clock())
+        if asked_text is None and asked_at is not None:
+            raise ValidationError("asked-due", ASKED_NEEDS)
+        timeline.check_due(due, start, True)
+        try:
+            timeline.check_due(asked_at, start, True)
+        except ValidationError as exc:
+            raise ValidationError("asked-due", exc.message) from None
+        return promise_text, due, asked_text, asked_at
+
+    def _insert_commitments(self, case_id: int, interaction_id: int, made: tuple) -> None:
+        promise_text, due, asked_text, asked_at = made
+        if promise_text:
+            self._insert_promise(case_id, promise_text, due, interaction_id)
+        if asked_text:
+            self._insert_promise(case_id, asked_text, asked_at, interaction_id, party="me")
 
     # -- live contacts ---------------------------------------------------------------------
     def start_contact(self, case_id: int, channel: str, **fields: Any) -> Interaction:
@@ -126,23 +156,31 @@ class InteractionOps:
 
     def finish_contact(self, interaction_id: int, outcome: str, *, ended_at: str | None = None,
                        promise: str | None = None, promise_due: str | None = None,
-                       **fields: Any) -> Interaction:
-        """End a live contact with its outcome (and the promise, when one was made)."""
+                       asked: str | None = None, asked_due: str | None = None,
+                       milestone: Any = KEEP, **fields: Any) -> Interaction:
+        """End a live contact with its outcome (and the promise or the ask, when one was
+        made; the milestone when given)."""
         fields = {**fields, "outcome": outcome, "ended_at": ended_at or self.now()}
         return self.edit_interaction(interaction_id, promise=promise, promise_due=promise_due,
+                                     asked=asked, asked_due=asked_due, milestone=milestone,
                                      **fields)
 
     # -- edit / delete -----------------------------------------------------------------------
     def edit_interaction(self, interaction_id: int, *, promise: str | None = None,
-                         promise_due: str | None = None, transcript_text: str | None = None,
+                         promise_due: str | None = None, asked: str | None = None,
+                         asked_due: str | None = None, milestone: Any = KEEP,
+                         transcript_text: str | None = None,
                          hold: str | int | None = None,
                          running_hold: live_hold.RunningHold | None = None,
                          **fields: Any) -> Interaction:
         """Change a contact; `running_hold` is the live screen's hold still running (its
-        autosave), kept with the contact in the same write unit (see live_hold)."""
+        autosave), kept with the contact in the same write unit (see live_hold). A
+        `promise` or an `asked` adds one; `milestone=None` clears it, left out keeps it."""
         current = self.get_interaction(interaction_id)
         if hold is not None:
             fields["hold_seconds"] = hold
+        if milestone is not KEEP:
+            fields["milestone"] = milestone
         clean = normalise_interaction_fields(fields, self.clock())
         start = clean.get("started_at") or current.started_at
         check_times(start, clean.get("ended_at", current.ended_at),
@@ -150,16 +188,14 @@ class InteractionOps:
         moved = start != current.started_at   # a form resends what it showed
         if moved:
             timeline.check_not_ahead("at", start, self.clock())
-        promise_text = v.text("promise", promise)
-        due = v.parse_when("due", promise_due, end_of_day=True, now=self.clock())
+        made_now = self._commitments(promise, promise_due, asked, asked_due, start)
+        promise_text = made_now[0]
         transcript = v.text("transcript", transcript_text)
-        if promise_text is None and due is not None:
-            raise ValidationError("promise", "a due date needs the promise itself (--promise)")
-        timeline.check_due(due, start, True)
         becomes_promised = clean.get("outcome") == "promised" and current.outcome != "promised"
         if moved or becomes_promised:  # not on an autosave, which changes neither
-            made = self.conn.execute("SELECT min(due_at), count(*) FROM promises "
-                                     "WHERE interaction_id = ?", (interaction_id,)).fetchone()
+            made = self.conn.execute("SELECT min(due_at), total(party = 'company') "
+                                     "FROM promises WHERE interaction_id = ?",
+                                     (interaction_id,)).fetchone()
             if moved and made[0] and made[0] < start:
                 raise ValidationError("at", f"({v.local_time(start)}) is after the due date of "
                                             f"the promise made in this contact "
@@ -175,8 +211,7 @@ class InteractionOps:
                 self.conn.execute("INSERT INTO transcripts (interaction_id, text) VALUES (?, ?) "
                                   "ON CONFLICT(interaction_id) DO UPDATE SET text = excluded.text",
                                   (interaction_id, transcript))
-            if promise_text:
-                self._insert_promise(current.case_id, promise_text, due, interaction_id)
+            self._insert_commitments(current.case_id, interaction_id, made_now)
             if current.live:
                 live_hold.follow(self.conn, current.uid, running_hold, hold_set=hold is not None,
                                  ended=clean.get("outcome") is not None)
@@ -205,18 +240,21 @@ class InteractionOps:
     # -- promises ----------------------------------------------------------------------------
     def _insert_promise(self, case_id: int, text: str, due: str | None,
                         interaction_id: int | None, uid: str | None = None,
-                        status: str = "pending", created_at: str | None = None) -> int:
+                        status: str = "pending", created_at: str | None = None,
+                        party: str = "company") -> int:
         now = self.now()
         cur = self.conn.execute(
-            "INSERT INTO promises (uid, case_id, interaction_id, text, due_at, status, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid or new_uid(), case_id, interaction_id, text, due, status, created_at or now,
-             now))
+            "INSERT INTO promises (uid, case_id, interaction_id, text, due_at, status, party, "
+            "settled_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid or new_uid(), case_id, interaction_id, text, due, status, party,
+             now if status in SETTLED else None, created_at or now, now))
         return cur.lastrowid
 
     def add_promise(self, case_id: int, text: str, due: str | None = None,
-                    interaction_id: int | None = None) -> Promise:
-        text = v.text("promise", text, required=True)
+                    interaction_id: int | None = None, party: str = "company") -> Promise:
+        """Record what the company promised, or (`party="me"`) what it asked of you."""
+        party = v.choice("party", party, PARTIES)
+        text = v.text("asked" if party == "me" else "promise", text, required=True)
         due_at = v.parse_when("due", due, end_of_day=True, now=self.clock())
         case = self.get_case(case_id)
         if interaction_id is not None:
@@ -224,16 +262,21 @@ class InteractionOps:
         else:
             timeline.check_due(due_at, case.opened_at, False)
         with self.write():
-            pid = self._insert_promise(case_id, text, due_at, interaction_id)
+            pid = self._insert_promise(case_id, text, due_at, interaction_id, party=party)
             self._follow_timeline([case_id])
         return self.get_promise(pid)
 
     def set_promise_status(self, promise_id: int, status: str) -> Promise:
+        """Mark a promise (or an ask) kept, broken or back to pending; `settled_at` says
+        since when it is settled (kept again as kept keeps the first time)."""
         status = v.choice("promise status", status, PROMISE_STATUSES)
         promise = self.get_promise(promise_id)
+        now = self.now()
         with self.write():
-            self.conn.execute("UPDATE promises SET status = ?, updated_at = ? WHERE id = ?",
-                              (status, self.now(), promise_id))
+            self.conn.execute(
+                "UPDATE promises SET settled_at = CASE WHEN ?1 = 'pending' THEN NULL "
+                "WHEN status = ?1 THEN coalesce(settled_at, ?2) ELSE ?2 END, "
+                "status = ?1, updated_at = ?2 WHERE id = ?3", (status, now, promise_id))
             # Nothing else pending puts a waiting case back in your hands.
             self._follow_timeline([promise.case_id])
         return self.get_promise(promise_id)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from typing import IO, Any, Callable, Iterable, Iterator
 
-from .cases import COMPANY_FIELDS
 from .import_parts import Repeated, checked, checked_file
 from .importer import Importer
 from .interchange_check import (  # noqa: F401 - load_document is part of the store's API
-    CASE_FIELDS, FORMAT, INTERACTION_FIELDS, load_document)
+    CASE_FIELDS, FORMAT, INTERACTION_FIELDS, PROMISE_FIELDS, load_document)
+from .interchange_companies import company_record
 from .interchange_read import read_document
 
 Parts = Iterable[tuple["str | None", "int | None", Any]]
@@ -25,9 +25,8 @@ class InterchangeOps:
 
     # -- export --------------------------------------------------------------------------
     def company_record(self, company_id: int) -> dict:
-        row = self.conn.execute(f"SELECT uid, name, {', '.join(COMPANY_FIELDS)}, updated_at "
-                                "FROM companies WHERE id = ?", (company_id,)).fetchone()
-        return dict(zip(("uid", "name", *COMPANY_FIELDS, "updated_at"), row))
+        """One company as an interchange record, with its routes and policies."""
+        return company_record(self.conn, company_id)
 
     def case_record(self, case_id: int) -> dict:
         """One case as an interchange record, with refs, interactions and promises."""
@@ -41,18 +40,18 @@ class InterchangeOps:
             "SELECT kind, value FROM case_refs WHERE case_id = ? ORDER BY id", (case_id,))]
         cols = ", ".join("i." + f for f in INTERACTION_FIELDS)
         record["interactions"] = [
-            dict(zip(("uid", *INTERACTION_FIELDS, "transcript_text", "updated_at"), r))
+            _without_blank_milestone(dict(zip(
+                ("uid", *INTERACTION_FIELDS, "transcript_text", "updated_at"), r)))
             for r in self.conn.execute(
                 f"SELECT i.uid, {cols}, t.text, i.updated_at FROM interactions i "
                 "LEFT JOIN transcripts t "
                 "ON t.interaction_id = i.id WHERE i.case_id = ? ORDER BY i.started_at, i.id",
                 (case_id,))]
         record["promises"] = [
-            dict(zip(("uid", "interaction_uid", "text", "due_at", "status", "created_at",
-                      "updated_at"), r))
+            dict(zip(("uid", "interaction_uid", *PROMISE_FIELDS, "updated_at"), r))
             for r in self.conn.execute(
-                "SELECT p.uid, i.uid, p.text, p.due_at, p.status, p.created_at, p.updated_at "
-                "FROM promises p "
+                f"SELECT p.uid, i.uid, {', '.join('p.' + f for f in PROMISE_FIELDS)}, "
+                "p.updated_at FROM promises p "
                 "LEFT JOIN interactions i ON i.id = p.interaction_id WHERE p.case_id = ? "
                 "ORDER BY p.id", (case_id,))]
         # The statuses set by hand: with the contacts, they give status and dates on import.
@@ -147,6 +146,13 @@ def _parts(data: Any) -> Iterator[tuple[str | None, int | None, Any]]:
             yield from ((key, n, raw) for n, raw in enumerate(value))
         else:
             yield key, None, value
+
+
+def _without_blank_milestone(contact: dict) -> dict:
+    """Only a contact that is a milestone says so, so files stay as they were for the rest."""
+    if contact["milestone"] is None:
+        del contact["milestone"]
+    return contact
 
 
 def _dumps(obj: Any) -> str:

@@ -14,18 +14,22 @@ from typing import Any
 
 from . import validate as v
 from .cards import has_card
-from .cases import COMPANY_FIELDS, normalise_case_fields
+from .cases import normalise_case_fields
 from .db import new_uid
 from .errors import ValidationError
-from .interactions import check_times, normalise_interaction_fields
-from .records import PROMISE_STATUSES, REF_KINDS, STATUSES
+from .interactions import SETTLED, check_times, normalise_interaction_fields
+from .records import PARTIES, PROMISE_STATUSES, REF_KINDS, STATUSES
 
 FORMAT = "supportlog/1"
 CASE_FIELDS = ("title", "category", "want", "status", "seller", "opened_at", "closed_at",
                "purchased_on", "delivered_on", "due_on", "amount", "currency", "notes",
-               "snoozed_until")
+               "snoozed_until", "statement_on", "cancelled_on")
 INTERACTION_FIELDS = ("channel", "direction", "agent", "agent_id", "started_at", "ended_at",
-                      "hold_seconds", "outcome", "reference", "transcript_ref", "notes")
+                      "hold_seconds", "outcome", "reference", "transcript_ref", "notes",
+                      "milestone")
+# A promise's fields after its uid and its contact's: `party` is "company" (they promised)
+# or "me" (they asked it of you); `settled_at` is when it became kept or broken.
+PROMISE_FIELDS = ("party", "text", "due_at", "status", "settled_at", "created_at")
 MAX_DEPTH = 100     # a real document nests 5 levels; json itself stops at the recursion limit
 MAX_UID = 64
 _OWN_UID = re.compile(r"[0-9a-f]{16}")  # what new_uid makes: an id, even when all digits
@@ -237,27 +241,14 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 def new_seen() -> dict[str, dict]:
     """Where each uid (and company name) was first met, per kind of record."""
-    return {"company": {}, "company_name": {}, "case": {}, "contact": {}, "promise": {},
-            "status_event": {}}
+    return {"company": {}, "company_name": {}, "route": {}, "policy": {}, "case": {},
+            "contact": {}, "promise": {}, "status_event": {}}
 
 
 def check_format(fmt: Any) -> None:
     if fmt != FORMAT:
         shown = short(fmt) if isinstance(fmt, str) else kind_of(fmt)
         raise DocumentError("format", f"is {shown}; this supportlog reads {FORMAT!r}")
-
-
-def company(rec: Rec, raw: Any, seen: dict) -> dict:
-    """One company record, checked and normalised."""
-    raw = rec.obj(raw)
-    given = rec.texts(raw, ("name", *COMPANY_FIELDS))
-    name = rec.run(v.text, "name", given["name"], True).strip()
-    uid = rec.uid(raw)
-    _once(seen["company"], uid, rec, "uid")
-    _once(seen["company_name"], name_key(name), rec, "name", "name",
-          "names match ignoring case, so list each company once")
-    details = {k: rec.run(v.text, k, given[k]) for k in COMPANY_FIELDS}
-    return {"uid": uid, "name": name, **details, **_stamp(rec, raw), "rec": rec}
 
 
 def _stamp(rec: Rec, raw: dict) -> dict:
@@ -283,6 +274,13 @@ def _stored(value: Any) -> bool:
 
 def _time(rec: Rec, field: str, value: Any) -> str | None:
     return value if _stored(value) else rec.run(v.parse_when, field, value)
+
+
+def _due(rec: Rec, value: Any) -> str | None:
+    """A due time; a day alone is due by its end, local time, as everywhere else."""
+    if _stored(value):
+        return value
+    return rec.run(lambda: v.parse_when("due_at", value, end_of_day=True))
 
 
 def _take_stored(values: dict, keys: tuple[str, ...]) -> dict:
@@ -320,16 +318,20 @@ def case(rec: Rec, raw: Any, seen: dict) -> dict:
     for m, prom in enumerate(rec.items(raw, "promises")):
         p = rec.child("promises", m, prom)
         prom = p.obj(prom)
-        given_p = p.texts(prom, ("text", "due_at", "status", "created_at"))
+        given_p = p.texts(prom, PROMISE_FIELDS)
         puid = p.uid(prom)
         _once(seen["promise"], puid, p, "uid")
+        status = p.run(v.choice, "status", given_p["status"] or "pending", PROMISE_STATUSES)
         promises.append({
             "uid": puid,
             "interaction_uid": p.uid(prom, "interaction_uid", generate=False),
+            "party": p.run(v.choice, "party", given_p["party"] or "company", PARTIES),
             "text": p.run(v.text, "text", given_p["text"], True),
-            "due_at": _time(p, "due_at", given_p["due_at"]),
-            "status": p.run(v.choice, "status", given_p["status"] or "pending",
-                            PROMISE_STATUSES),
+            "due_at": _due(p, given_p["due_at"]),
+            "status": status,
+            # A pending promise is not settled, whatever the file says.
+            "settled_at": (_time(p, "settled_at", given_p["settled_at"])
+                           if status in SETTLED else None),
             "created_at": _time(p, "created_at", given_p["created_at"]),
             **_stamp(p, prom), "rec": p})
     return {"uid": uid, "company": company_name, **fields, "refs": refs, "interactions": inters,
@@ -377,6 +379,9 @@ def _interaction(rec: Rec, raw: Any, seen: dict) -> dict:
     rec.run(check_times, clean["started_at"], clean.get("ended_at"), clean["hold_seconds"])
     uid = rec.uid(raw)
     _once(seen["contact"], uid, rec, "uid")
+    stamp = _stamp(rec, raw)
+    # A contact without `milestone` is none (export writes it only where there is one).
+    stamp["given"] = stamp["given"] | {"milestone"}
     return {"uid": uid, **clean, "transcript_text": rec.run(v.text, "transcript_text",
                                                              transcript),
-            **_stamp(rec, raw), "rec": rec}
+            **stamp, "rec": rec}

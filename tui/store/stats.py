@@ -64,6 +64,7 @@ class StatsOps:
             args)}
         promises = self._promise_counts(
             "SELECT co.name, p.status, count(*) FROM promises p JOIN cases c ON c.id = p.case_id "
+            "AND p.party = 'company' "  # what they asked of you is not their promise
             f"JOIN companies co ON co.id = c.company_id {where} GROUP BY co.id, p.status", args)
         rows = []
         for name, (n_cases, resolved, days, per_resolved) in cases.items():
@@ -85,7 +86,8 @@ class StatsOps:
             args).fetchall()
         promises = self._promise_counts(
             "SELECT i.channel, p.status, count(*) FROM promises p JOIN interactions i "
-            f"ON i.id = p.interaction_id {join} {where} GROUP BY i.channel, p.status", args)
+            f"ON i.id = p.interaction_id AND p.party = 'company' {join} {where} "
+            "GROUP BY i.channel, p.status", args)
         out = [StatRow(ch, n, prog, hold, hold_max, n_cases, 0, None, None,
                        *promises.get(ch, (0, 0, 0)))
                for ch, n, prog, hold, hold_max, n_cases in rows]
