@@ -1,20 +1,18 @@
-"""Case commands: new, edit, status, list, show, search."""
+"""Case commands: new, edit, status, show, search (list is in listing.py)."""
 
 from __future__ import annotations
 
-from itertools import chain
-from typing import Iterable, Iterator
 
 import click
 
-from ..store.queries import SORTS, STATUS_FILTERS
-from ..store.records import CATEGORIES, CHANNELS, STATUSES, WANTS
+from ..store.queries import STATUS_FILTERS
+from ..store.records import CATEGORIES, STATUSES, WANTS
 from ..store.validate import format_duration, from_iso, local_time, parse_ref
 from ..store.wording import plural
 from . import formats
-from .output import (EXIT_INPUT, Failure, clean, echo_json, echo_json_listing, for_terminal,
-                     snippet, table)
-from .shapes import case_record, case_row, search_hit
+from .output import (EXIT_INPUT, Failure, clean, echo_json, for_terminal,
+                     snippet)
+from .shapes import case_record, search_hit
 
 pass_env = click.pass_obj
 
@@ -30,6 +28,10 @@ def case_dates_and_amount(command):
             click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}."),
             click.option("--due", metavar="DATE",
                          help=f"When the item or answer was due: {formats.DEADLINE_DAY}."),
+            click.option("--statement", metavar="DATE",
+                         help=f"The card statement the charge appeared on: {formats.DAY}."),
+            click.option("--cancelled", metavar="DATE", help="When the order, flight or "
+                         f"service was cancelled: {formats.DAY}."),
             click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}."),
             click.option("--currency", help=formats.CURRENCY))):
         command = option(command)
@@ -51,14 +53,14 @@ def case_dates_and_amount(command):
               help=f"When the problem started: {formats.MOMENT} (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new case as `show --json` does.")
 @pass_env
-def new(env, company, title, category, want, refs, seller, purchased, delivered, due, amount,
-        currency, note, opened, as_json):
+def new(env, company, title, category, want, refs, seller, purchased, delivered, due, statement,
+        cancelled, amount, currency, note, opened, as_json):
     """Open a new case and print its id."""
     store = env.store(create=True)
     case = store.create_case(company, title, refs=_refs(refs), category=category, want=want,
                              seller=seller, purchased_on=purchased, delivered_on=delivered,
-                             due_on=due, amount=amount, currency=currency, notes=note,
-                             opened_at=opened)
+                             due_on=due, statement_on=statement, cancelled_on=cancelled,
+                             amount=amount, currency=currency, notes=note, opened_at=opened)
     if as_json:
         echo_json(case_record(store, case.id))
     else:
@@ -78,14 +80,15 @@ def new(env, company, title, category, want, refs, seller, purchased, delivered,
 @click.option("--remove-ref", "remove_refs", multiple=True, metavar="KIND:VALUE")
 @click.option("--json", "as_json", is_flag=True, help="Print the case as `show --json` does.")
 @pass_env
-def edit(env, case, company, title, category, want, seller, purchased, delivered, due, amount,
-         currency, note, add_refs, remove_refs, as_json):
+def edit(env, case, company, title, category, want, seller, purchased, delivered, due,
+         statement, cancelled, amount, currency, note, add_refs, remove_refs, as_json):
     """Change a case's fields; only the options given change."""
     store = env.store()
     case_id = store.resolve_case(case)
     given = {"title": title, "category": category, "want": want, "seller": seller,
              "purchased_on": purchased, "delivered_on": delivered, "due_on": due,
-             "amount": amount, "currency": currency, "notes": note}
+             "statement_on": statement, "cancelled_on": cancelled, "amount": amount,
+             "currency": currency, "notes": note}
     store.update_case(case_id, company=company, **{k: v for k, v in given.items()
                                                    if v is not None})
     for kind, value in _refs(add_refs):
@@ -117,100 +120,8 @@ def status(env, case, state, note, at, as_json):
         click.echo(f"case {result.id} is {result.status}")
 
 
-@click.command("list")
-@click.option("--status", "status_", type=click.Choice(STATUS_FILTERS), default="all",
-              show_default=True, help="active = open and waiting.")
-@click.option("--company", help="Only this company's cases.")
-@click.option("--channel", type=click.Choice(CHANNELS), help="Only cases with a contact on it.")
-@click.option("--sort", type=click.Choice((*SORTS, "attention")), default="recent",
-              show_default=True, help="attention: open and waiting cases, most urgent first.")
-@click.option("--stalled", is_flag=True, help="Only stalled cases, most urgent first.")
-@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True,
-              help="At most this many; the output says when there were more.")
-@click.option("--all", "all_", is_flag=True, help="Every case that matches, however many.")
-@click.option("--json", "as_json", is_flag=True,
-              help='{"cases": [...], "truncated": ..., "limit": ...}')
-@pass_env
-def list_(env, status_, company, channel, sort, stalled, limit, all_, as_json):
-    """List cases, most recent activity first (or by attention)."""
-    if all_ and click.get_current_context().get_parameter_source("limit") \
-            != click.core.ParameterSource.DEFAULT:
-        raise Failure("use --limit N or --all, not both", EXIT_INPUT)
-    store = env.store()
-    cap = None if all_ else limit
-    by_attention = stalled or sort == "attention"
-    if by_attention:
-        rows = _by_attention(env, store, status_, company, channel, stalled, cap)
-    else:
-        filters = {"status": status_, "company": company, "channel": channel, "sort": sort}
-        cases = (store.iter_cases(**filters) if all_ else
-                 store.list_cases(limit=limit + 1, **filters).items)  # one more: was it cut?
-        rows = ((c, None) for c in cases)
-    capped = Capped(rows, cap)
-    if as_json:
-        echo_json_listing("cases", (case_row(c, score) for c, score in capped),
-                          lambda: {"truncated": capped.truncated, "limit": cap})
-        return
-    rows = iter(capped)
-    first = next(rows, None)
-    if first is None:
-        click.echo(("no stalled cases" if stalled else "no cases")
-                   + ("" if status_ == "all" else f" ({status_})"))
-        return
-    headers = ("ID", "STATUS", "COMPANY", "CONTACTS", "LAST ACTIVITY", "TITLE")
-    if by_attention:
-        headers = ("SCORE", *headers)
-    table(headers, ((*((f"{score:g}",) if by_attention else ()), c.id, c.status,
-                     clean(c.company, 24), c.contacts, local_time(c.last_activity_at), c.title)
-                    for c, score in chain([first], rows)))
-    if capped.truncated:
-        click.echo(f"supportlog: the first {limit} shown; --limit N or --all for more", err=True)
-
-
-class Capped:
-    """At most `limit` of `items` (every one when None); `truncated` tells, once they have
-    been read, whether there were more."""
-
-    def __init__(self, items: Iterable, limit: int | None):
-        self.items, self.limit, self.truncated = iter(items), limit, False
-
-    def __iter__(self) -> Iterator:
-        for n, item in enumerate(self.items):
-            if n == self.limit:
-                self.truncated = True
-                return
-            yield item
-
-
-def _by_attention(env, store, status_, company, channel, stalled_only, limit):
-    """Open and waiting cases in the advice layer's order with their scores, filtered like
-    any listing, the cases read a page at a time (a page one longer than the limit)."""
-    from ..advice import assess_all, load_playbook
-    from ..store.advice_queries import PAGE
-    if status_ not in ("all", "active", "open", "waiting"):
-        return
-    wanted = None
-    if channel:  # the channel filter needs the interactions: ask the store which cases
-        wanted = {c.id for c in store.iter_cases(status="active", channel=channel)}
-    size = PAGE if limit is None else min(PAGE, limit + 1)
-    page = []
-    for a in assess_all(store, env.now(), load_playbook(env.config_path)):
-        c = a.case
-        if ((stalled_only and not a.stalled) or (status_ in ("open", "waiting")
-                                                 and c.status != status_)
-                or (company and c.company.lower() != company.strip().lower())
-                or (wanted is not None and c.id not in wanted)):
-            continue
-        page.append(a)
-        if len(page) == size:
-            yield from _with_cases(store, page)
-            page = []
-    yield from _with_cases(store, page)
-
-
-def _with_cases(store, page: list) -> Iterator[tuple]:
-    found = store.cases_by_id(a.case_id for a in page)
-    return ((found[a.case_id], a.score) for a in page if a.case_id in found)
+MILESTONE_WORDS = {"formal_complaint": "your formal complaint",
+                   "final_response": "their final response"}
 
 
 @click.command()
@@ -219,7 +130,7 @@ def _with_cases(store, page: list) -> Iterator[tuple]:
               help="The interchange record with every id the text shows.")
 @pass_env
 def show(env, case, as_json):
-    """Show a case: details, references, timeline and promises."""
+    """Show a case: details, references, timeline, promises and what they asked of you."""
     store = env.store()
     case_id = store.resolve_case(case)
     if as_json:
@@ -233,6 +144,7 @@ def show(env, case, as_json):
                                  if c.amount else None),
               ("opened", local_time(c.opened_at)), ("closed", local_time(c.closed_at)),
               ("purchased", c.purchased_on), ("delivered", c.delivered_on), ("due", c.due_on),
+              ("statement", c.statement_on), ("cancelled", c.cancelled_on),
               ("snoozed until", local_time(c.snoozed_until)),
               ("refs", ", ".join(f"{r.kind}:{r.value}" for r in d.refs)), ("uid", c.uid)]
     for label, value in fields:
@@ -251,16 +163,21 @@ def show(env, case, as_json):
         hold = f" hold {format_duration(i.hold_seconds)}" if i.hold_seconds else ""
         who = f" {clean(i.agent)}" if i.agent else ""
         who += f" ({clean(i.agent_id)})" if i.agent_id else ""
+        marks = [m for m in ("they contacted you" if i.direction == "in" else None,
+                             MILESTONE_WORDS.get(i.milestone)) if m]
+        marks_text = f"  ({'; '.join(marks)})" if marks else ""
         click.echo(f"  [{i.id}] {local_time(i.started_at)} {i.channel:<9} "
-                   f"{(i.outcome or 'LIVE'):<12} {length}{hold}{who}")
+                   f"{(i.outcome or 'LIVE'):<12} {length}{hold}{who}{marks_text}")
         for label, value in (("ref", i.reference), ("transcript", i.transcript_ref)):
             if value:
                 click.echo(f"        {label}: {clean(value)}")
         if i.notes:
             click.echo(f"        {clean(i.notes, 200)}")
-    if d.promises:
-        click.echo("\nPromises:")
-        for p in d.promises:
+    for party, heading in (("company", "Promises:"), ("me", "They asked you:")):
+        listed = [p for p in d.promises if p.party == party]
+        if listed:
+            click.echo(f"\n{heading}")
+        for p in listed:
             due = f" due {local_time(p.due_at)}" if p.due_at else ""
             click.echo(f"  [p{p.id}] {p.status:<8}{due}  {clean(p.text)}")
 
@@ -298,4 +215,4 @@ def search(env, query, status_, company, limit, as_json):
                    err=True)
 
 
-COMMANDS = [new, edit, status, list_, show, search]
+COMMANDS = [new, edit, status, show, search]

@@ -65,23 +65,37 @@ COMPANIES = {
                  "e-mail. Price drop within 7 days of purchase: they usually refund the "
                  "difference. Co-pilot screen sharing works only during a phone call. "
                  "Third-party sellers: product and shipping questions go to the seller, "
-                 "refunds go through Amazon."},
+                 "refunds go through Amazon.",
+        "routes": ({"kind": "callback", "value": "Contact Us page > Call me",
+                    "note": "they call within a minute"},),
+        "policies": ({"name": "price adjustment", "days": 7, "unit": "days",
+                      "starts": "purchased", "note": "they usually refund the difference"},
+                     "return: 30 days from delivered")},
     ISP: {
         "phone": "+1 555 0142 300", "chat_url": "https://northwindfibre.example/support/chat",
         "email": "help@northwindfibre.example", "hours": "Mon-Sat 8:00-22:00",
         "notes": "Billing and faults are separate queues; after 10 minutes on hold ask for a "
-                 "callback. Outages over 72 hours earn a credit under their service terms."},
+                 "callback. Outages over 72 hours earn a credit under their service terms.",
+        "routes": ({"kind": "email", "purpose": "complaints",
+                    "value": "complaints@northwindfibre.example"},
+                   {"kind": "web", "purpose": "ombudsman", "label": "Communications Ombudsman",
+                    "value": "https://ombudsman.example/telecoms"}),
+        "policies": ("fault repair: 5 working days from opened",)},
     BANK: {
         "phone": "+1 555 0199 010 (number on the back of the card)",
         "chat_url": "https://harbourbank.example/app/chat",
         "email": "secure message inside online banking", "hours": "cards 24/7, other 8-20",
         "notes": "Card disputes: provisional credit within 10 business days. They only ever "
-                 "ask for the last four digits of the card, never the security code."},
+                 "ask for the last four digits of the card, never the security code.",
+        "routes": ({"kind": "postal", "purpose": "complaints",
+                    "value": "Harbour Bank Complaints, PO Box 100, Harbour City"},),
+        "policies": ("provisional credit: 10 working days from opened",)},
     AIRLINE: {
         "phone": "+1 555 0171 771", "chat_url": "https://skylark.example/help",
         "email": "customer.relations@skylark.example", "hours": "phone 7-23, e-mail any time",
         "notes": "Cancelled flight: refund to the original payment within 7 days of the "
-                 "request (conditions of carriage). Baggage claims within 21 days."},
+                 "request (conditions of carriage). Baggage claims within 21 days.",
+        "policies": ("refund: 7 days from cancelled", "baggage claim: 21 days from delivered")},
     CLOUD: {
         "chat_url": "https://console.nimbus.example/support", "email": "support@nimbus.example",
         "hours": "business plan 24/7; basic plan e-mail only",
@@ -97,7 +111,9 @@ COMPANIES = {
         "phone": "+1 555 0133 420", "email": "aftercare@oakden.example",
         "hours": "Mon-Sat 9-17:30; showroom Sunday 10-16",
         "notes": "Damage on delivery: report within 48 hours with photos. Replacement parts "
-                 "usually take 10 working days."},
+                 "usually take 10 working days.",
+        "policies": ("damage report: 2 days from delivered",
+                     "replacement parts: 10 working days from opened")},
     SELLER: {
         "email": "via Amazon's seller contact form (Your Orders > seller name > Ask a question)",
         "hours": "replies within 2 business days",
