@@ -1,11 +1,9 @@
-"""assess_all ranks every case from one summary row each (tui.store.advice_queries), where
-assess reads a whole CaseDetail: the two must say exactly the same, finding by finding, on
-varied notebooks (the demo, generated data, hand-made edge cases), at several times, with the
-packaged and with tight thresholds, over pages of any size."""
+"""The store's paths (ranking from facts, explaining a page) against the one-case path
+(assess of get_detail), on generated data and on the cases whose facts are easy to get wrong:
+the same decisions, scores and words whichever way a case is read."""
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 from dataclasses import replace
 from datetime import timedelta
@@ -13,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.advice import Assessment, assess, assess_all, default_playbook
-from tui.store import Store, advice_queries
-from tui.store.advice_queries import CaseFacts
+from tui.advice import assess, default_playbook, explain, ranking
+from tui.store import Store
+from tui.store import facts as store_facts
 from tui.store.demo import build_demo
 
 from advice_helpers import ago, contact, contacts, new_case
@@ -33,26 +31,30 @@ def tight_playbook():
     return replace(pb, thresholds={**pb.thresholds, **TIGHT})
 
 
-def record(f) -> tuple:
-    return (f.rule, f.score, f.evidence, f.advice, f.headline, f.interaction_ids, f.promise_ids,
-            f.press_restart, f.terms, f.breakdown)
+def active_ids(store) -> list[int]:
+    return [row[0] for row in store.conn.execute(
+        "SELECT id FROM cases WHERE status IN ('open', 'waiting') ORDER BY id")]
 
 
 def assert_same_as_one_by_one(store, now, playbook=None) -> list:
-    """assess_all against assess(get_detail(id)) for every open or waiting case."""
-    ranked = assess_all(store, now, playbook)
-    active = [row[0] for row in store.conn.execute(
-        "SELECT id FROM cases WHERE status IN ('open', 'waiting') ORDER BY id")]
-    assert sorted(a.case_id for a in ranked) == active
-    for a in ranked:
+    """explain (a page read through the store) and the ranking rows against
+    assess(get_detail(id)) for every open or waiting case."""
+    ids = active_ids(store)
+    explained = explain(store, ids, now, playbook)
+    rows = {r.case_id: r for r in ranking(store, now, playbook)}
+    assert [a.case_id for a in explained] == ids and sorted(rows) == ids
+    for a in explained:
         detail = store.get_detail(a.case_id)
         one = assess(detail, now, playbook,
                      history=lambda d=detail: store.channel_stats(d.case.company_id))
-        facts = CaseFacts(*(getattr(detail.case, name) for name in CaseFacts._fields))
-        assert (a.case_id, a.score, a.snoozed, a.snoozed_until, a.stalled, a.case) == \
-            (one.case_id, one.score, one.snoozed, one.snoozed_until, one.stalled, facts)
-        assert [record(f) for f in a.findings] == [record(f) for f in one.findings], a.case_id
-    return ranked
+        assert a == one, a.case_id
+        row = rows[a.case_id]
+        assert (row.score, row.stalled, row.turn, row.rung, row.move, row.who, row.channel,
+                row.due, row.changes_at) == (
+            one.score, one.stalled, one.turn, one.rung, one.next_move.line,
+            one.next_move.who, one.next_move.channel, one.next_move.due, one.changes_at)
+        assert row.headline == (one.top.headline if one.stalled else row.headline)
+    return explained
 
 
 def add_edge_cases(store) -> None:
@@ -168,10 +170,10 @@ def generated(tmp_path_factory, request):
 @pytest.mark.parametrize("now", NOWS, ids=["now", "later"])
 @pytest.mark.parametrize("tight", [False, True], ids=["packaged", "tight"])
 def test_generated_and_edge_cases_match_one_by_one(generated, now, tight):
-    ranked = assert_same_as_one_by_one(generated, now, tight_playbook() if tight else None)
-    rules = {f.rule for a in ranked for f in a.findings}
-    assert rules == {"dead_ends", "broken_promise", "gone_quiet", "long_hold", "many_contacts",
-                     "wrong_door"}
+    explained = assert_same_as_one_by_one(generated, now, tight_playbook() if tight else None)
+    rules = {f.rule for a in explained for f in a.findings}
+    assert {"dead_ends", "broken_promise", "gone_quiet", "long_hold", "many_contacts",
+            "wrong_door", "first_contact"} <= rules
 
 
 @pytest.mark.parametrize("now", NOWS, ids=["now", "later"])
@@ -182,69 +184,18 @@ def test_the_demo_matches_one_by_one(store, now):
 
 
 def test_small_pages_change_nothing(generated, monkeypatch):
-    whole = [(a.case_id, a.score, a.findings) for a in assess_all(generated, NOW)]
-    monkeypatch.setattr(advice_queries, "PAGE", 7)
-    assert [(a.case_id, a.score, a.findings) for a in assess_all(generated, NOW)] == whole
-    pages = list(generated.iter_case_summaries(NOW.isoformat(), 1200, 2700))
+    ids = active_ids(generated)
+    whole = explain(generated, ids, NOW)
+    monkeypatch.setattr(store_facts, "PAGE", 7)
+    assert explain(generated, ids, NOW) == whole
+    pages = list(generated.iter_case_facts(NOW.isoformat(), 1200, 2700))
     assert max(map(len, pages)) == 7 and sum(map(len, pages)) == len(whole)
 
 
-def test_headlines_read_no_contact_and_the_first_evidence_reads_them_all(generated,
-                                                                          monkeypatch):
-    real, calls = generated.finished_contacts, []
-    monkeypatch.setattr(generated, "finished_contacts",
-                        lambda ids: calls.append(len(ids)) or real(ids))
-    ranked = assess_all(generated, NOW)
-    findings = [f for a in ranked for f in a.findings]
-    headlines = [f.headline for f in findings]
-    assert calls == [] and all(headlines)       # a list of headlines reads no contact
-    worded = [(f.headline, f.evidence, f.advice) for f in findings]
-    assert len(calls) == 1 and calls[0] > 50    # one batch: every contact any finding cites
-    assert [headline for headline, *_ in worded] == headlines
-
-
-STALE_DIGESTS = ("SELECT c.id, c.digest, d.digest FROM cases c JOIN contact_digests d "
-                 "ON d.case_id = c.id WHERE c.digest IS NOT d.digest")
-
-
-def test_generated_digests_are_what_the_contacts_say(generated):
-    assert generated.conn.execute(STALE_DIGESTS).fetchall() == []
-    assert generated.conn.execute("SELECT count(*) FROM cases WHERE digest IS NOT NULL"
-                                  ).fetchone()[0] > 300
-
-
-def digest(store, case_id):
-    return store.conn.execute("SELECT digest FROM cases WHERE id = ?", (case_id,)).fetchone()[0]
-
-
-def test_digests_follow_every_kind_of_write(store):
-    a = new_case(store, "Acme", "a", opened=ago(days=9))
-    b = new_case(store, "Acme", "b", opened=ago(days=9))
-    first = contact(store, a.id, "info", ago(days=8), hold=120)
-    contact(store, a.id, "refused", ago(days=8))                 # the same second: by id
-    late = contact(store, a.id, "transferred", ago(days=1), channel="chat")
-    live = store.start_contact(a.id, "phone", started_at=ago(seconds=900))
-    assert digest(store, a.id).split("|")[:4] == ["3", "120", "120", "1"]
-    store.edit_interaction(late.id, started_at=ago(days=10))     # moved to the front
-    assert digest(store, a.id).split("|")[6] == f"{late.id},{first.id},{first.id + 1}"
-    store.finish_contact(live.id, "escalated", hold=600)
-    store.edit_interaction(first.id, hold="0s", channel="email")
-    store.delete_interaction(first.id + 1)
-    contact(store, b.id, "no_progress", ago(days=2))
-    assert store.conn.execute(STALE_DIGESTS).fetchall() == []
-    store.delete_interaction(store.get_detail(b.id).interactions[0].id)
-    assert digest(store, b.id) is None
-    assert store.conn.execute(STALE_DIGESTS).fetchall() == []
-
-
-def test_an_assessment_is_its_case_id_score_and_findings_whatever_case_it_carries(store):
-    case = new_case(store, "Acme", "facts", opened=ago(days=2))
-    facts = CaseFacts(*(getattr(case, name) for name in CaseFacts._fields))
-    ranked, one = (Assessment(case.id, 1.5, (), None, False, facts),
-                   Assessment(case.id, 1.5, (), case=case))
-    assert ranked == one and hash(ranked) == hash(one)
-    assert ranked != Assessment(case.id, 2.0, (), case=case)
-    assert "case=CaseFacts(id=" in repr(ranked) and "case=Case(id=" in repr(one)
-    assert not ranked.stalled and ranked.top is None
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        ranked.score = 0
+def test_ranking_reads_no_contact(generated, monkeypatch):
+    calls = []
+    real = generated.contacts_for
+    monkeypatch.setattr(generated, "contacts_for", lambda ids: calls.append(ids) or real(ids))
+    generated.conn.execute("DELETE FROM case_advice")
+    rows = ranking(generated, NOW)
+    assert calls == [] and rows and all(r.headline for r in rows if r.stalled)

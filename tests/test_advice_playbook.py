@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.advice import (ConfigError, Playbook, load_playbook, make_brief, suggest_channels)
+from tui.advice import (RUNGS, ConfigError, Playbook, load_playbook, make_brief, suggest_channels)
 from tui.store.records import CHANNELS
 
 from advice_helpers import ago, contact, contacts, findings, new_case
@@ -26,7 +26,9 @@ def test_the_packaged_playbook_has_the_tips_guides_and_ladder():
     assert set(pb.channel_guides) == set(CHANNELS)
     assert all(g.serves and g.weak and g.ready for g in pb.channels.values())
     assert "transcript" in pb.channels["chat"].serves
-    assert len(pb.ladder) == 5 and "chargeback" in pb.ladder[-1]
+    assert tuple(pb.ladder) == RUNGS and "card issuer" in pb.ladder["chargeback"]
+    assert pb.thresholds["no_due_wait_days"] == 14 and pb.thresholds["hold_window_days"] == 30
+    assert pb.thresholds["ombudsman_after_weeks"] == 8
     assert pb.thresholds["live_no_progress_minutes"] == 15
     assert pb.thresholds["live_hold_minutes"] == 10
     assert Playbook().thresholds == pb.thresholds        # a bare Playbook is the default one
@@ -44,7 +46,8 @@ def test_config_overrides_thresholds_and_weights(tmp_path, store):
     assert pb.thresholds["quiet_days"] == 3 and pb.thresholds["live_hold_minutes"] == 4
     assert pb.thresholds["many_contacts"] == 5            # the rest keep their defaults
     assert pb.config_path == path
-    case = new_case(store, opened=ago(days=4))
+    case = new_case(store, opened=ago(days=10))
+    contact(store, case.id, "info", ago(days=4))
     assert "gone_quiet" not in findings(store, case.id)
     found = findings(store, case.id, playbook=pb)["gone_quiet"]
     assert found.score == 10.25                            # 10 + 1 more day x 0.25

@@ -1,11 +1,15 @@
-"""assess_all over a real notebook: the same findings as assess, most urgent first, snoozes,
-and the bulk reads behind it (channel_stats)."""
+"""ranking and explain over a real notebook: the same decisions as assess, most urgent first,
+snoozes, the kept rows (re-assessed only when stale), and the channel counters behind them."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from tui.advice import Finding, assess, assess_all
+from tui.advice import any_stalled, assess, default_playbook, explain, fingerprint, ranking
+from tui.store import Store
+from tui.store.validate import from_iso, to_iso
 from tui.store.records import OUTCOMES, PROGRESS_OUTCOMES
 
 from advice_helpers import ago, contact, contacts, new_case
@@ -35,46 +39,100 @@ def notebook(store):
     return made
 
 
-def test_assess_all_matches_assess_case_by_case(store, notebook):
-    ranked = assess_all(store, NOW)
+def test_ranking_matches_assess_case_by_case(store, notebook):
+    rows = ranking(store, NOW)
     active = {c.id for k, c in notebook.items() if k != "closed"}
-    assert {a.case_id for a in ranked} == active
-    for a in ranked:
-        detail = store.get_detail(a.case_id)
+    assert {r.case_id for r in rows} == active
+    full = {a.case_id: a for a in explain(store, [r.case_id for r in rows], NOW)}
+    for r in rows:
+        detail = store.get_detail(r.case_id)
         one = assess(detail, NOW, history=lambda d=detail: store.channel_stats(d.case.company_id))
-        assert a.findings == one.findings and a.score == one.score
-        assert a.case.id == a.case_id
+        assert full[r.case_id] == one
+        assert (r.score, r.turn, r.rung, r.move, r.who, r.channel, r.due, r.stalled) == (
+            one.score, one.turn, one.rung, one.next_move.line, one.next_move.who,
+            one.next_move.channel, one.next_move.due, one.stalled)
 
 
 def test_most_urgent_first_then_longest_untouched(store, notebook):
-    ranked = assess_all(store, NOW)
-    scores = [a.score for a in ranked]
-    assert scores == sorted(scores, reverse=True)
-    assert ranked[0].case_id == notebook["promise"].id      # 6 + 20 days late, capped at 12
-    quiet_ones = [a for a in ranked if a.score == 0]
-    assert [a.case_id for a in quiet_ones] == [notebook["fine"].id, notebook["live"].id]
-    assert not any(a.stalled for a in quiet_ones)
+    rows = ranking(store, NOW)
+    stalled = [r for r in rows if r.stalled]
+    assert [r.score for r in stalled] == sorted((r.score for r in stalled), reverse=True)
+    assert rows[0].case_id == notebook["promise"].id      # 6 + 20 days late, capped at 12
+    calm = [r.case_id for r in rows if not r.stalled]
+    assert calm == [notebook["live"].id, notebook["fine"].id]   # the most recently active first
+    assert rows[-len(calm):] == [r for r in rows if not r.stalled]
+
+
+def test_cases_due_soon_come_right_after_the_stalled(store, notebook):
+    soon = new_case(store, "Initech", "due soon", opened=ago(days=2))
+    contact(store, soon.id, "promised", ago(days=1), promise="refund", promise_due="2026-11-27")
+    rows = ranking(store, NOW)
+    calm = [r.case_id for r in rows if not r.stalled]
+    assert calm == [soon.id, notebook["live"].id, notebook["fine"].id]
 
 
 def test_ties_go_to_the_oldest_activity(store):
     newer = new_case(store, "A", "newer", opened=ago(days=8))
     older = new_case(store, "B", "older", opened=ago(days=8, seconds=60))
-    ranked = assess_all(store, NOW)
-    assert ranked[0].score == ranked[1].score
-    assert [a.case_id for a in ranked] == [older.id, newer.id]
+    rows = ranking(store, NOW)
+    assert rows[0].score == rows[1].score
+    assert [r.case_id for r in rows] == [older.id, newer.id]
 
 
 def test_a_snooze_keeps_findings_but_scores_zero_until_it_expires(store, notebook):
-    case = notebook["quiet"]
+    case = notebook["dead"]
     store.snooze(case.id, "2026-11-30")
-    snoozed = next(a for a in assess_all(store, NOW) if a.case_id == case.id)
+    snoozed = assess(store.get_detail(case.id), NOW)
     assert snoozed.snoozed and not snoozed.stalled and snoozed.score == 0
-    assert [f.rule for f in snoozed.findings] == ["gone_quiet"]
+    assert snoozed.turn == "nobody" and snoozed.next_move.who == "nobody"
+    assert [f.rule for f in snoozed.findings] == ["dead_ends"]
     assert snoozed.findings[0].score > 0          # the finding keeps its own term
+    row = next(r for r in ranking(store, NOW) if r.case_id == case.id)
+    # gone_quiet could start under the snooze, a week after the last contact
+    assert (row.snoozed, row.stalled, row.changes_at) == (True, False, "2026-11-30T13:00:00Z")
     woken = assess(store.get_detail(case.id), NOW.replace(month=12, day=1))
     assert woken.stalled and not woken.snoozed and woken.score > 0
     store.snooze(case.id, None)
     assert assess(store.get_detail(case.id), NOW).stalled
+
+
+def test_an_unchanged_notebook_reruns_no_rules(store, notebook):
+    """Kept rows are read back; a write makes only its own case stale again."""
+    first = ranking(store, NOW)
+    pb = default_playbook()
+    assert store.advice_stale(to_iso(NOW), fingerprint(pb)) == []
+    assert ranking(store, NOW) == first
+    contact(store, notebook["fine"].id, "transferred", ago(seconds=60))
+    # the case, and the other Globex case: the company's channel record changed
+    assert store.advice_stale(to_iso(NOW), fingerprint(pb)) == [notebook["quiet"].id,
+                                                                notebook["fine"].id]
+    assert any_stalled(store, NOW)
+
+
+def test_the_clock_alone_makes_a_row_stale_at_changes_at(store):
+    case = new_case(store, opened=ago(days=3))
+    contact(store, case.id, "promised", ago(days=2), promise="refund", promise_due="2026-11-27")
+    row, = ranking(store, NOW)
+    assert (row.turn, row.stalled, row.changes_at) == ("theirs", False, "2026-11-28T00:00:00Z")
+    later = from_iso(row.changes_at)
+    assert store.advice_stale(row.changes_at, fingerprint(default_playbook())) == [case.id]
+    row, = ranking(store, later)
+    assert (row.stalled, row.rule) == (True, "broken_promise")
+
+
+def test_a_read_only_notebook_is_ranked_without_saving(db_path, store, notebook):
+    store.close()
+    os.chmod(db_path, 0o400)
+    try:
+        ro = Store(db_path, clock=lambda: NOW)
+        try:
+            rows = ranking(ro, NOW)
+            assert rows[0].case_id == notebook["promise"].id
+            assert any_stalled(ro, NOW)
+        finally:
+            ro.close()
+    finally:
+        os.chmod(db_path, 0o600)
 
 
 def test_channel_stats_count_progress_per_channel_over_the_company(store, notebook):
@@ -124,14 +182,3 @@ def test_channel_counters_follow_every_kind_of_write(store, notebook):
     store.delete_case(notebook["dead"].id)
     store.delete_case(case.id)
     assert_counters_match(store)
-
-
-def test_findings_built_directly_or_worded_later_are_the_same_frozen_record():
-    direct = Finding("gone_quiet", 3.0, ("last contact: x",), "Chase them.", "no contact",
-                     (4,), terms=(("gone_quiet", 3.0),))
-    later = Finding("gone_quiet", 3.0, interaction_ids=(4,), render=lambda: (
-        "no contact", ["last contact: x"], "Chase them.", [("gone_quiet", 3.0)]))
-    assert later == direct and hash(later) == hash(direct)
-    assert later.evidence == ("last contact: x",) and later.breakdown == "3 (gone_quiet) = 3"
-    with pytest.raises(AttributeError):
-        direct.score = 0

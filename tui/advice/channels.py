@@ -40,14 +40,18 @@ def route(company: Company | None, channel: str) -> str | None:
             }.get(channel)
 
 
+def _usable(channel: str, allow_seller: bool) -> bool:
+    return channel not in NOT_NEXT and (channel != "seller" or allow_seller)
+
+
 def better_channel(failing: str, stats: ChannelStats, playbook: Playbook,
-                   company: str = "this company",
-                   has_seller: bool = False) -> tuple[str, str] | None:
+                   company: str = "this company", *,
+                   allow_seller: bool = False) -> tuple[str, str] | None:
     """(channel, why) to try instead of `failing`: the channel that has made progress most
     often with this company, if it beats `failing`; else the first of the default order."""
     failing_rate = _rate(*stats.get(failing, (0, 0)))
     for channel, progress, total, _ in suggest_channels(stats):
-        if channel == failing or channel in NOT_NEXT or (channel == "seller" and not has_seller):
+        if channel == failing or not _usable(channel, allow_seller):
             continue
         if progress and _rate(progress, total) > failing_rate:
             why = (f"{progress} of your {plural(total, 'contact')} with {company} by "
@@ -58,3 +62,17 @@ def better_channel(failing: str, stats: ChannelStats, playbook: Playbook,
         if channel != failing:
             return channel, playbook.channels[channel].why_next
     return None
+
+
+def best_channel(stats: ChannelStats, playbook: Playbook, last: str | None,
+                 allow_seller: bool = False) -> str:
+    """The channel to use with a company when nothing failed: the one that made progress most
+    often in your history there, else the one you used last, else the default order's first."""
+    ranked = [(_rate(progress, total), channel == last, total, channel)
+              for channel, (progress, total) in stats.items()
+              if progress and _usable(channel, allow_seller)]
+    if ranked:
+        return max(ranked)[3]   # the best rate; on a tie the one used last, then the most used
+    if last and _usable(last, allow_seller):
+        return last
+    return playbook.default_order[0]

@@ -31,6 +31,7 @@ class ChannelGuide:
 
     channel: str
     label: str
+    by: str             # "by chat", "in a letter": how a sentence names the channel
     serves: str
     weak: str
     ready: str
@@ -68,10 +69,11 @@ class Playbook:
     channel_guides: Mapping[str, str] = _default(
         "channels", lambda: _frozen({k: g.text for k, g in _guides().items()}))
     thresholds: Mapping[str, int] = _default("thresholds")
-    ladder: tuple[str, ...] = _default("ladder", lambda: tuple(_packaged()["ladder"]["steps"]))
+    ladder: Mapping[str, str] = _default("ladder")                 # rung -> what it means
     weights: Mapping[str, float] = _default("weights")
     channels: Mapping[str, ChannelGuide] = _default("channels", _guides)
     texts: Mapping[str, Mapping[str, str]] = _default("rules")     # rule -> template name -> text
+    moves: Mapping[str, str] = _default("moves")                   # next-move templates
     default_order: tuple[str, ...] = _default(
         "suggest", lambda: tuple(_packaged()["suggest"]["default_order"]))
     brief: Mapping[str, Any] = _default("brief")
@@ -85,6 +87,15 @@ class Playbook:
     def text(self, rule: str, name: str, **values: Any) -> str:
         """A rule's text with its placeholders filled in."""
         return self.texts[rule][name].format_map(values)
+
+    def move(self, name: str, **values: Any) -> str:
+        """A next-move template with its placeholders filled in."""
+        return self.moves[name].format_map(values)
+
+    def by(self, channel: str) -> str:
+        """'by chat', 'in a letter'."""
+        guide = self.channels.get(channel)
+        return guide.by if guide else f"by {channel}"
 
     def label(self, channel: str) -> str:
         guide = self.channels.get(channel)
@@ -106,7 +117,7 @@ def load_playbook(config_path: Path | str | None = None) -> Playbook:
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return base
+        return replace(base, config_path=path)     # rules.toml beside it may still be there
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot be read ({exc})") from None
     try:
