@@ -24,6 +24,8 @@ def test_wheel_carries_schema_sql(tmp_path):
         assert zf.read("tui/schema.sql") == (ROOT / "schema.sql").read_bytes()
         schema_json = "tui/schema/supportlog.schema.json"   # `supportlog schema` prints it
         assert zf.read(schema_json) == (ROOT / schema_json).read_bytes()
+        rules_pack = "tui/rules/consumer.toml"   # `supportlog rules` reads it
+        assert zf.read(rules_pack) == (ROOT / rules_pack).read_bytes()
         entry = zf.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
     assert "supportlog = tui.cli:main" in entry
     # Run the code from the unpacked wheel alone (dependencies from this environment).
