@@ -29,9 +29,10 @@ from .output import EXIT_FILE, EXIT_INPUT, Failure, clean, echo_json
 
 @click.command()
 @click.argument("cases", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(("json", "md", "csv")), default="json",
-              show_default=True, help="json: supportlog/1 for import; md: the dossier to hand "
-              "to a bank or ombudsman; csv: the contacts, for spreadsheets.")
+@click.option("--format", "fmt", type=click.Choice(("json", "md", "csv", "ics")),
+              default="json", show_default=True, help="json: supportlog/1 for import; md: the "
+              "dossier to hand to a bank or ombudsman; csv: the contacts, for spreadsheets; "
+              "ics: what falls due in 14 days, for a calendar (as `supportlog calendar`).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
                                                 path_type=Path),
               help="Write to this file (created 0600) instead of standard output (-).")
@@ -39,6 +40,9 @@ from .output import EXIT_FILE, EXIT_INPUT, Failure, clean, echo_json
 @click.pass_obj
 def export(env, cases, fmt, output, force):
     """Export the notebook, or the given cases."""
+    if fmt == "ics":
+        from .calendar import export_calendar
+        return export_calendar(env, output, force, cases=cases)
     store = env.store()
     ids = [store.resolve_case(c) for c in cases] if cases else None
     if output and str(output) != "-":
@@ -104,7 +108,8 @@ def import_(env, file, dry_run, as_json):
 
 SHOWN_CONFLICTS = 20
 # An import report's counts as words: "cases_added" -> ("case", "added").
-COUNT_WORDS = {"companies": "company", "cases": "case", "refs": "reference",
+COUNT_WORDS = {"companies": "company", "routes": "company route", "policies": "company policy",
+               "cases": "case", "refs": "reference",
                "interactions": "contact", "promises": "promise", "status_events": "status change"}
 
 

@@ -1,0 +1,124 @@
+"""What the agenda reads: pending promises and asks due by a date (or overdue), and the open
+and waiting cases with what their clocks count from (dates, milestones, refund promises,
+channels, the company's policies), a page at a time through the indexes."""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from .cases import CASE_COLUMNS, PROMISE_COLUMNS, case_from_row
+from .companies import load_companies
+from .history import MAX_IDS, by_ids
+from .records import Case, CaseDetail, Company, Interaction, Promise
+
+PAGE = MAX_IDS
+_PROMISE_COLUMNS = ", ".join(f"p.{c.strip()}" for c in PROMISE_COLUMNS.split(","))
+# The partial index holds only pending promises, in due order: the keyset walks it.
+_DUE_SQL = (f"SELECT {_PROMISE_COLUMNS} FROM promises p INDEXED BY promises_pending_due "
+            "JOIN cases c ON c.id = p.case_id "
+            "WHERE p.status = 'pending' AND p.due_at IS NOT NULL AND p.due_at <= :until "
+            "AND (p.due_at, p.id) > (:after_due, :after_id) "
+            "AND c.status IN ('open', 'waiting') ORDER BY p.due_at, p.id LIMIT :page")
+_ACTIVE_SQL = (f"SELECT {CASE_COLUMNS} FROM cases c INDEXED BY cases_active "
+               "JOIN companies co ON co.id = c.company_id "
+               "WHERE c.status IN ('open', 'waiting') AND c.id > ? ORDER BY c.id LIMIT ?")
+_MILESTONES_SQL = ("SELECT id, uid, case_id, channel, started_at, milestone FROM interactions "
+                   "WHERE case_id IN ({marks}) AND milestone IS NOT NULL")
+# interactions_case covers (case_id, ..., channel): the channels cost no row reads.
+_CHANNELS_SQL = ("SELECT DISTINCT case_id, channel FROM interactions INDEXED BY interactions_case "
+                 "WHERE case_id IN ({marks})")
+_COMPANY_PROMISES_SQL = (f"SELECT {_PROMISE_COLUMNS}, i.started_at, i.channel FROM promises p "
+                         "INDEXED BY promises_case "
+                         "LEFT JOIN interactions i ON i.id = p.interaction_id "
+                         "WHERE p.case_id IN ({marks}) AND p.party = 'company'")
+
+# What a clock's start event needs read beyond the case row.
+MILESTONE_EVENTS = frozenset(("formal_complaint", "final_response"))
+PROMISE_EVENTS = frozenset(("refund_promise",))
+
+
+class AgendaQueryOps:
+    """Mixed into Store."""
+
+    def iter_commitments_due(self, until: str, *, page: int = PAGE
+                             ) -> Iterator[list[tuple[Promise, Case]]]:
+        """Pending promises and asks of open and waiting cases due at or before `until`
+        (ISO UTC; overdue ones too), soonest first, `page` at a time with their cases."""
+        after_due, after_id = "", 0
+        while True:
+            rows = self.conn.execute(_DUE_SQL, {"until": until, "after_due": after_due,
+                                                "after_id": after_id, "page": page}).fetchall()
+            if rows:
+                promises = [Promise(*r) for r in rows]
+                cases = self.cases_by_id(p.case_id for p in promises)
+                yield [(p, cases[p.case_id]) for p in promises if p.case_id in cases]
+            if len(rows) < page:
+                return
+            after_due, after_id = rows[-1][5], rows[-1][0]
+
+    def iter_clock_cases(self, events: Iterable[str] = (), *, channels: bool = False,
+                         page: int = PAGE) -> Iterator[list[CaseDetail]]:
+        """Every open or waiting case by id, `page` at a time, as a CaseDetail holding what
+        its clocks count from: the case's own dates always; its milestone contacts and its
+        company's promises only when `events` (the clocks' start events) need them; one
+        contact per channel used with `channels`; its company with routes and policies."""
+        events = frozenset(events)
+        companies: dict[int, Company] = {}
+        after = 0
+        while True:
+            rows = self.conn.execute(_ACTIVE_SQL, (after, page)).fetchall()
+            cases = [case_from_row(r) for r in rows]
+            if cases:
+                missing = {c.company_id for c in cases} - set(companies)
+                companies.update(load_companies(self.conn, missing))
+                yield self._clock_details(cases, companies, events, channels)
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
+
+    def _clock_details(self, cases: list[Case], companies: dict[int, Company],
+                       events: frozenset[str], channels: bool) -> list[CaseDetail]:
+        ids = [c.id for c in cases]
+        contacts: dict[int, dict[int, Interaction]] = {i: {} for i in ids}
+        promises: dict[int, list[Promise]] = {i: [] for i in ids}
+        if events & MILESTONE_EVENTS:
+            for r in by_ids(self.conn, _MILESTONES_SQL, ids):
+                contacts[r[2]][r[0]] = Interaction(r[0], r[1], r[2], r[3], r[4], milestone=r[5])
+        if events & PROMISE_EVENTS:
+            for *r, started, channel in by_ids(self.conn, _COMPANY_PROMISES_SQL, ids):
+                promise = Promise(*r)
+                promises[promise.case_id].append(promise)
+                if promise.interaction_id and started:
+                    # case_dates dates a promise from the contact it was made in.
+                    contacts[promise.case_id].setdefault(promise.interaction_id, Interaction(
+                        promise.interaction_id, "", promise.case_id, channel, started))
+        used: dict[int, set[str]] = {}
+        if channels:
+            for case_id, channel in by_ids(self.conn, _CHANNELS_SQL, ids):
+                used.setdefault(case_id, set()).add(channel)
+        out = []
+        for case in cases:
+            found = list(contacts[case.id].values())
+            have = {i.channel for i in found}
+            # Stand-ins carry the channels alone: no milestone, no promise points at them.
+            found += [Interaction(0, "", case.id, ch, case.opened_at)
+                      for ch in sorted(used.get(case.id, set()) - have)]
+            found.sort(key=lambda i: (i.started_at, i.id))
+            out.append(CaseDetail(case, (), tuple(found), tuple(promises[case.id]),
+                                  companies.get(case.company_id)))
+        return out
+
+    def policy_starts(self) -> set[str]:
+        """The start events of every company policy in the notebook."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT starts FROM company_policies")}
+
+    def advice_moves(self, case_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """case id -> (the kept next-move line, whose turn) for the cases that have a kept
+        assessment."""
+        ids = sorted(set(case_ids))
+        return {case_id: (move, turn) for case_id, move, turn in by_ids(
+            self.conn, "SELECT case_id, move, turn FROM case_advice WHERE case_id IN ({marks})",
+            ids)}
+
+
+__all__ = ["AgendaQueryOps", "MILESTONE_EVENTS", "PROMISE_EVENTS", "PAGE"]
