@@ -13,7 +13,7 @@ import importlib
 import os
 import sqlite3
 import sys
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import cached_property
 from pathlib import Path
 
@@ -35,6 +35,16 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
+def _aware_iso(text: str) -> datetime | None:
+    """An ISO time with its offset (what scripts and cron pass), without loading the
+    validation; None for anything else (local times, human dates): parse_when reads those."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return moment.astimezone(timezone.utc).replace(microsecond=0) if moment.tzinfo else None
+
+
 class Env:
     """What every command shares: the notebook path, the clock, the open store."""
 
@@ -42,6 +52,8 @@ class Env:
         self._db = db
         self.fixed_now: datetime | None = None
         if now:
+            self.fixed_now = _aware_iso(now)
+        if now and self.fixed_now is None:
             from .store import ValidationError
             from .store.validate import parse_when
             try:
@@ -63,7 +75,7 @@ class Env:
         return config_path()
 
     def now(self) -> datetime:
-        from .store.validate import now_utc
+        from .store.times import now_utc
         return self.fixed_now or now_utc()
 
     def store(self, create: bool = False):

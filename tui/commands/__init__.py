@@ -6,26 +6,37 @@ module that holds it and its short help, so a command imports only its own modul
 """
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "advice": ("advice", "What needs you: stalled cases by score, with the evidence and what "
-               "to do."),
+    "advice": ("advice", "What needs you: the next move on the most urgent stalled cases, "
+               "with the reasons."),
     "backup": ("files", "Write a consistent copy of the notebook (0600), safe while the app "
                "is running."),
+    "calendar": ("calendar", "Write what falls due as an iCalendar (.ics) file, to import "
+                 "into a calendar."),
+    "company": ("companies", "The company directory: routes (phone, chat, e-mail...), "
+                "escalation contacts, policies."),
     "demo": ("files", "Open the app on a demo notebook (its own file, never yours)."),
     "doctor": ("files", "Check the notebook: the file, its WAL, integrity, schema version, "
                "permissions, paths."),
+    "due": ("due", "What falls due: promises, asks, deadlines and snoozes, overdue first, "
+            "in date order."),
     "edit": ("cases", "Change a case's fields; only the options given change."),
     "export": ("files", "Export the notebook, or the given cases."),
     "import": ("files", "Import a supportlog/1 JSON file: all or nothing, merged by uid field "
                "by field (the side changed later wins); twice changes nothing."),
-    "list": ("cases", "List cases, most recent activity first (or by attention)."),
-    "log": ("contacts", "Log a contact with a company against CASE and print its id."),
+    "list": ("listing", "List cases, most recent activity first (or by attention)."),
+    "log": ("contacts", "Log a contact with a company against CASE and print its id (and "
+            "what they asked of you, with its label)."),
     "new": ("cases", "Open a new case and print its id."),
-    "promise": ("contacts", "Record a promise, or mark one kept or broken (or back to pending)."),
+    "promise": ("contacts", "Record a promise (or, with --mine, what they asked of you), or "
+                "mark one kept or broken (or back to pending)."),
+    "rules": ("rules", "The deadline clocks in force for your jurisdictions, each with its "
+              "source."),
     "schema": ("json_schema", "Print the JSON Schema of every --json output and of `export "
                "--format json`."),
     "search": ("cases", "Full-text search over titles, notes, agents, references and "
                "transcripts."),
-    "show": ("cases", "Show a case: details, references, timeline and promises."),
+    "show": ("cases", "Show a case: details, references, timeline, promises and what they "
+             "asked of you."),
     "snooze": ("advice", "Quiet CASE's findings until UNTIL (2026-12-01, friday, in 10 "
                "working days: to the end of that day), or `off` to wake it."),
     "stats": ("stats", "Per company and channel: contacts, progress, hold, promises, days to "
