@@ -61,8 +61,13 @@ async def test_case_shows_header_timeline_advice_and_brief(app_factory, seeded):
         assert "transferred" in timeline and "Priya" in timeline and "20m (12m)" in timeline
         assert "Refund issued" in table_text(screen.query_one("#promises"))
         advice = plain(screen.query_one("#case-advice"))
-        assert "Stall score" in advice and "dead" in advice   # two dead ends in a row
-        assert screen.query_one("#case-restart").display      # press restart, up front
+        # One next move first, then the findings as its reasons, each with its evidence.
+        assert advice.startswith("Next move  you · phone\nFollow up with Amazon by phone")
+        assert "Why (stall score 12.0)" in advice and "2 dead-end contacts in a row" in advice
+        assert "score: 6 (broken_promise) + 2 (4 days late x 0.5) = 8" in advice
+        assert "Turn: theirs" in header and "Rung: another agent (2 of 7)" in header
+        # Press restart is not the move here (the broken promise is): no banner beside it.
+        assert not screen.query_one("#case-restart").display
         await pilot.press("y")
         assert "112-3345" in app._clipboard and "Amazon" in app._clipboard
 

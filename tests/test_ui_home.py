@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from textual.widgets import Input, Select
 from ui_fixtures import SIZE, app_factory, clock, debug_errors, messages, plain, seeded, settle, ui  # noqa: F401
 
@@ -47,7 +49,11 @@ async def test_attention_first_then_open_with_counts(app_factory, seeded):
             assert part in bar
         preview = plain(app.screen.query_one("#preview-title"))
         assert "Package never arrived" in preview
-        assert "Top finding" in plain(app.screen.query_one("#preview-finding"))
+        finding = plain(app.screen.query_one("#preview-finding"))
+        assert finding.startswith("Next move: Follow up with Amazon")      # one move first
+        assert "Why: 1 promise past its due date" in finding               # then its reason
+        why = table.get_row_at(0)[4].plain                                  # the move's line
+        assert why.startswith("Follow up with Amazon") and "Refund issued" in why
 
 
 @ui
@@ -155,8 +161,9 @@ async def test_end_jumps_to_the_last_case_then_pages_in_above(app_factory, db_pa
         assert not table.tail and keys(table) == head and table.cursor_row == 0
 
 
-def test_the_attention_list_from_its_end_is_the_same_list(db_path, clock):
-    from tui.advice import assess_all
+@pytest.mark.parametrize("kept", [True, False], ids=["from the cache", "in memory"])
+def test_the_attention_list_from_its_end_is_the_same_list(db_path, clock, kept):
+    from tui.advice import ranking
     from tui.screens.home_rows import RowSource
     with Store(db_path, clock=clock) as s:
         for n in range(40):
@@ -171,18 +178,20 @@ def test_the_attention_list_from_its_end_is_the_same_list(db_path, clock):
             else:
                 s.log_interaction(case.id, "email", "info",
                                   started_at=f"2026-11-24T{n % 12 + 1:02d}:00:00Z")
-        stalled = {a.case_id: a for a in assess_all(s, clock()) if a.stalled}
-        assert stalled
+        rows = ranking(s, clock())
+        stalled = {r.case_id: r for r in rows if r.stalled}
+        assert stalled and len(rows) == 40
 
         def walk(tail: bool, **filters) -> list[int]:
             source = RowSource("attention", company=filters.get("company"),
                                channel=filters.get("channel"), stalled=stalled, now=clock(),
-                               tail=tail)
+                               tail=tail, ranked=None if kept else rows)
             out = []
             while not source.done:
                 out += [r.case.id for r in source.next_page(s, limit=7)]
             return out[::-1] if tail else out
 
+        assert walk(False) == [r.case_id for r in rows]   # the attention order itself
         for filters in ({}, {"company": "Co1"}, {"channel": "phone"}):
             forward = walk(False, **filters)
             assert forward and walk(True, **filters) == forward

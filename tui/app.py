@@ -20,54 +20,21 @@ from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
 
+from .advisor import Advisor
 from .clean_text import for_terminal
 from .screens.too_small import FitsTerminal
 from .store import CaseDetail, NotFound, Store, StoreError
 from .store.readers import ReaderPool
 from .store.db import translate
-from .store.paths import config_path
 from .store.validate import now_utc
 
 if TYPE_CHECKING:  # the advice layer is imported after the first paint (see Advisor)
     from .advice import Assessment, Brief
+    from .store.facts import AdviceRow
 
 T = TypeVar("T")
 STALLED_META = "stalled_ids"
 THEME_META = "theme"
-
-
-class Advisor:
-    """The advice API bound to the playbook; tests may pass their own. The advice layer
-    and the playbook load on first use, after the home screen has painted."""
-
-    def __init__(self, playbook=None) -> None:
-        self._playbook = playbook
-        self.problem: str | None = None   # a config.toml that could not be used
-
-    @property
-    def playbook(self):
-        if self._playbook is None:
-            from .advice import load_playbook
-            try:
-                self._playbook = load_playbook(config_path())
-            except Exception as exc:  # noqa: BLE001 - a bad config must not shut the notebook
-                self.problem = f"{exc} (using the default playbook)"
-                self._playbook = load_playbook(None)
-        return self._playbook
-
-    def assess(self, detail: CaseDetail, now: datetime, store: Store | None = None) -> Assessment:
-        """`store` (a worker's reader) lets the rules see how channels went with the company."""
-        from .advice import assess
-        history = (lambda: store.channel_stats(detail.case.company_id)) if store else None
-        return assess(detail, now, self.playbook, history=history)
-
-    def assess_all(self, store: Store, now: datetime) -> list[Assessment]:
-        from .advice import assess_all
-        return assess_all(store, now, self.playbook)
-
-    def brief(self, detail: CaseDetail, now: datetime) -> Brief:
-        from .advice import make_brief
-        return make_brief(detail, self.playbook, now=now)
 
 
 class CaseView(NamedTuple):
@@ -98,8 +65,10 @@ class SupportlogApp(FitsTerminal, App[None]):
 
     # Bumped after every write; screens watch it and reload what they show.
     data_version: var[int] = var(0)
-    # Stalled cases (id -> Assessment) from the latest assess_all; None until computed.
-    stalled: var[dict[int, Assessment] | None] = var(None)
+    # Stalled cases (id -> their kept assessment), most urgent first; None until ranked.
+    stalled: var[dict[int, AdviceRow] | None] = var(None)
+    # Bumped after each ranking: the attention list reads the new order.
+    advice_version: var[int] = var(0)
 
     def __init__(self, store: Store, *, clock: Callable[[], datetime] | None = None,
                  advisor: Advisor | None = None) -> None:
@@ -109,6 +78,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         # One at hand for the home screen's counts (its first page is read on this thread).
         self.readers = ReaderPool(store.path, self.clock, ready=1)
         self.advisor = advisor or Advisor()
+        self.ranked: list[AdviceRow] | None = None   # Ranked.rows of the latest ranking
         self.last_deleted: dict | None = None
         # Set once the home screen's first rows are on the terminal (see post_display_hook).
         self.first_rows = asyncio.Event()
@@ -205,15 +175,12 @@ class SupportlogApp(FitsTerminal, App[None]):
         return result
 
     def notebook_changed(self, case_id: int | None = None) -> None:
-        """After a write: screens reload; the changed case is re-assessed on its own (a
-        whole-notebook assess_all only at start and on request)."""
+        """After a write: screens reload, and the ranking follows (the write dropped the
+        changed cases' kept assessments, so the rules run on those alone)."""
         for warning in self.store.take_warnings():   # accepted, but worth saying
             self.say(warning, severity="warning", timeout=10)
         self.data_version += 1
-        if case_id is None:
-            self.refresh_assessments()
-        else:
-            self.reassess(case_id)
+        self.refresh_assessments(case_id)
 
     def now(self) -> datetime:
         return self.clock()
@@ -225,12 +192,22 @@ class SupportlogApp(FitsTerminal, App[None]):
                     title=for_terminal(title), markup=False)
 
     # -- startup -------------------------------------------------------------------------
+    async def _rank(self, case_id: int | None = None) -> dict[int, AdviceRow]:
+        now, stalled = self.now(), self.stalled
+        if case_id is None or stalled is None or self.ranked is not None:
+            ranked = await self.read(lambda s: self.advisor.rank(s, now))
+        else:
+            ranked = await self.read(lambda s: self.advisor.update(s, now, stalled, case_id))
+        self.ranked = ranked.rows
+        self.stalled = ranked.stalled
+        if ranked.changed:      # the lists read the new order (unchanged: they have it)
+            self.advice_version += 1
+        return ranked.stalled
+
     @work(exclusive=True, group="assess")
-    async def refresh_assessments(self) -> None:
-        """Every active case, again (it costs as much as the notebook: on request only)."""
-        now = self.now()
-        result = await self.read(lambda s: self.advisor.assess_all(s, now))
-        self.stalled = {a.case_id: a for a in result if a.stalled}
+    async def refresh_assessments(self, case_id: int | None = None) -> None:
+        """The attention order again: after a write (to `case_id`, when one), on request."""
+        await self._rank(case_id)
 
     @work(group="startup")
     async def startup_checks(self) -> None:
@@ -241,19 +218,16 @@ class SupportlogApp(FitsTerminal, App[None]):
         if live:
             from .screens.dialogs import ResumeLiveScreen
             self.push_screen(ResumeLiveScreen(live))
-        # assess_all is CPU-bound Python: started at once it holds the GIL while the home
-        # list fetches and paints its first page (1.5 s to first rows at 100k cases instead
-        # of 0.5 s). Rows first, then the attention order.
+        # The first page comes from the kept ranking; bringing the ranking up to date
+        # holds the GIL while it runs, so it waits for those rows to be painted.
         try:
             await asyncio.wait_for(self.first_rows.wait(), timeout=3)
         except TimeoutError:
             pass
-        now = self.now()
-        assessments = await self.read(lambda s: self.advisor.assess_all(s, now))
-        self.stalled = {a.case_id: a for a in assessments if a.stalled}
-        current = sorted(self.stalled)
+        stalled = await self._rank()
+        current = sorted(stalled)
         previous = _ids(self.store.meta_get(STALLED_META))
-        new = [i for i in self.stalled if i not in previous]   # most urgent first
+        new = [i for i in stalled if i not in previous]   # most urgent first
         if new:
             cases = await self.read(lambda s: s.cases_by_id(new[:5]))
             names = ", ".join(f"“{cases[i].title}” ({cases[i].company})"
@@ -264,17 +238,6 @@ class SupportlogApp(FitsTerminal, App[None]):
                      title="Needs attention", severity="warning", timeout=12)
         if not self.store.read_only and current != sorted(previous):
             self.write(lambda s: s.meta_set(STALLED_META, json.dumps(current)), quiet=True)
-
-    @work(group="reassess")
-    async def reassess(self, case_id: int) -> None:
-        view = await self.load_case(case_id)
-        stalled = dict(self.stalled or {})
-        if view is not None and view.assessment is not None and view.assessment.stalled:
-            stalled[case_id] = view.assessment
-        else:
-            stalled.pop(case_id, None)
-        if stalled != self.stalled:
-            self.stalled = stalled
 
     # -- navigation used by several screens ----------------------------------------------
     def open_case(self, case_id: int, interaction_id: int | None = None) -> None:

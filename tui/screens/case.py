@@ -1,4 +1,5 @@
-"""One case: header, timeline, promise ledger, advice (press restart up front) and the brief."""
+"""One case: header (with whose turn and the rung), timeline, the promise ledger and what they
+asked of you, the next move with its reasons (press restart up front) and the brief."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from ..widgets.case_views import (
     PRESS_RESTART,
     brief_content,
     case_header,
-    findings_content,
+    is_ask,
     needs_restart,
+    next_move_content,
 )
 from ..widgets.text import OUTCOME_STYLES, PROMISE_STYLES, cell, day, duration, lit, when_short
 
@@ -29,6 +31,11 @@ TIMELINE_COLUMNS = (("when", "When", 11, 0), ("channel", "Channel", 7, 0),
                     ("transcript", "Transcript", 6, 2))
 PROMISE_COLUMNS = (("due", "Due", 10, 0), ("promise", "Promise", 20, 3),
                    ("status", "Status", 7, 0), ("made", "Made", 10, 1))
+ASK_COLUMNS = (("due", "Due", 10, 0), ("ask", "They asked you to", 20, 3),
+               ("status", "Status", 7, 0), ("made", "Asked", 10, 1))
+# An ask's status as the ledger words it (stored as a promise's: kept / broken).
+ASK_STATUS = {"pending": "pending", "kept": "done", "broken": "missed"}
+ASK_STYLES = {"pending": "bold", "kept": "green", "broken": "red"}
 
 
 class CaseScreen(Screen):
@@ -38,14 +45,18 @@ class CaseScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("l", "log", "Log", tooltip="Log a contact after the fact"),
         Binding("c", "contact", "Contact", tooltip="Start a live contact (or resume one)"),
-        Binding("p", "promise", "Promise", tooltip="Add a promise they made"),
-        Binding("k", "promise_status('kept')", "Kept", tooltip="Mark the promise kept"),
-        Binding("b", "promise_status('broken')", "Broken", tooltip="Mark the promise broken"),
+        Binding("p", "promise", "Promise",
+                tooltip="Add a promise, or what they asked of you"),
+        Binding("k", "promise_status('kept')", "Kept",
+                tooltip="Mark the promise kept (an ask: done)"),
+        Binding("b", "promise_status('broken')", "Broken",
+                tooltip="Mark the promise broken (an ask: missed)"),
         Binding("y", "copy_brief", "Copy brief"),
         Binding("r", "status('resolved')", "Resolve"),
         Binding("a", "status('abandoned')", "Abandon", show=False),
         Binding("o", "status('open')", "Reopen", show=False),
         Binding("e", "edit", "Edit"),
+        Binding("g", "company", "Company", tooltip="The company's routes and policy windows"),
         Binding("z", "snooze", "Snooze", show=False,
                 tooltip="Quiet the findings until a date (they said: wait)"),
         Binding("d", "delete", "Delete", show=False),
@@ -69,6 +80,7 @@ class CaseScreen(Screen):
                 yield Static(id="case-header", classes="panel")
                 yield FitTable(TIMELINE_COLUMNS, id="timeline")
                 yield FitTable(PROMISE_COLUMNS, id="promises")
+                yield FitTable(ASK_COLUMNS, id="asks")
             with VerticalScroll(id="case-right"):
                 yield Static(PRESS_RESTART, id="case-restart", classes="press-restart")
                 yield Static(id="case-advice", classes="panel")
@@ -81,6 +93,9 @@ class CaseScreen(Screen):
         timeline.border_title = "Timeline  (Enter opens a contact)"
         promises = self.query_one("#promises", DataTable)
         promises.border_title = "Promises  (k kept · b broken · again: pending · p new)"
+        asks = self.query_one("#asks", DataTable)
+        asks.border_title = "They asked you  (k done · b missed · again: pending)"
+        asks.display = False
         self.query_one("#case-header").border_title = "Case"
         self.query_one("#case-advice").border_title = "Advice"
         self.query_one("#case-notes").border_title = "Notes  (e edits)"
@@ -115,9 +130,10 @@ class CaseScreen(Screen):
         self.query_one("#case-title", Static).update(Content.assemble(
             (f"#{case.id}  ", "dim"), lit(case.title, "bold"), "  ",
             (f" {case.status} ", f"reverse {'$success' if case.status == 'resolved' else ''}")))
-        self.query_one("#case-header", Static).update(case_header(view.detail))
+        self.query_one("#case-header", Static).update(
+            case_header(view.detail, view.assessment, self.app.now()))
         self.query_one("#case-restart").display = needs_restart(view.assessment)
-        self.query_one("#case-advice", Static).update(findings_content(view.assessment))
+        self.query_one("#case-advice", Static).update(next_move_content(view.assessment))
         notes = self.query_one("#case-notes", Static)
         notes.display = bool(case.notes and case.notes.strip())
         notes.update(lit(case.notes))
@@ -152,18 +168,31 @@ class CaseScreen(Screen):
                               else table.row_count - 1)
 
     def _fill_promises(self, detail: CaseDetail) -> None:
-        table = self.query_one("#promises", DataTable)
+        """Their promises, and apart from them what they asked of you (shown when any)."""
+        asks = [p for p in detail.promises if is_ask(p)]
+        self._fill_ledger("#promises", detail, [p for p in detail.promises if not is_ask(p)],
+                          {}, PROMISE_STYLES)
+        self._fill_ledger("#asks", detail, asks, ASK_STATUS, ASK_STYLES)
+        table = self.query_one("#asks", DataTable)
+        if table.display != bool(asks):
+            if table.has_focus and not asks:
+                self.query_one("#promises").focus()
+            table.display = bool(asks)
+
+    def _fill_ledger(self, table_id: str, detail: CaseDetail, promises: list, words: dict,
+                     styles: dict) -> None:
+        table = self.query_one(table_id, DataTable)
         keep = table.cursor_row
         table.clear()
         made_in = {i.id: i for i in detail.interactions}
-        for p in detail.promises:
+        for p in promises:
             # The contact that made it says when and who; the row's own date is only when
             # it was written down (an import, a back-dated log).
             source = made_in.get(p.interaction_id) if p.interaction_id else None
             made = (f"{day(source.started_at)} {source.agent or ''}".strip() if source
                     else day(p.created_at))
             table.add_row(cell(day(p.due_at)), cell(p.text, limit=120),
-                          cell(p.status, PROMISE_STYLES.get(p.status, "")),
+                          cell(words.get(p.status, p.status), styles.get(p.status, "")),
                           cell(made, limit=30), key=str(p.id))
         if table.row_count and keep >= 0:
             table.move_cursor(row=min(keep, table.row_count - 1))
@@ -205,8 +234,18 @@ class CaseScreen(Screen):
         until = self.detail.case.snoozed_until if self.detail else None
         self.app.push_screen(SnoozeForm(self.case_id, until))
 
+    def _ledger(self) -> str:
+        """The table k and b act on: what they asked of you when it has the focus (or is
+        all there is), else their promises."""
+        asks = self.query_one("#asks", FitTable)
+        promises = self.query_one("#promises", FitTable)
+        if asks.display and (asks.has_focus or not promises.row_count):
+            return "#asks"
+        return "#promises"
+
     def action_promise_status(self, status: str) -> None:
-        pid = self._selected("#promises")
+        table = self._ledger()
+        pid = self._selected(table)
         if pid is None:
             self.app.say("No promise selected: p adds one.")
             return
@@ -219,10 +258,13 @@ class CaseScreen(Screen):
 
         marked = self.app.write(mark, case_id=self.case_id)
         key = status[0]
+        what, words = ("Ask", ASK_STATUS) if table == "#asks" else ("Promise", {})
         if marked == "pending":
-            self.app.say(f"Promise back to pending ({key} marks it {status} again).")
+            self.app.say(f"{what} back to pending ({key} marks it "
+                         f"{words.get(status, status)} again).")
         elif marked:
-            self.app.say(f"Promise marked {marked} ({key} again puts it back to pending).")
+            self.app.say(f"{what} marked {words.get(marked, marked)} ({key} again puts it "
+                         "back to pending).")
 
     def action_status(self, status: str) -> None:
         if self.detail and self.detail.case.status == status:
@@ -233,6 +275,11 @@ class CaseScreen(Screen):
             hint = "" if status == "open" else " (o reopens)"
             self.app.say(f"{verb[status]}: {self.detail.case.title if self.detail else ''}"
                          f"{hint}")
+
+    def action_company(self) -> None:
+        from .companies import CompaniesScreen
+        company = self.detail.case.company if self.detail else None
+        self.app.push_screen(CompaniesScreen(company))
 
     def action_edit(self) -> None:
         from .case_form import CaseForm
@@ -269,9 +316,13 @@ class CaseScreen(Screen):
         if self.detail is None:
             return
         case = self.detail.case
+        asks = sum(is_ask(p) for p in self.detail.promises)
+        kept = [plural(len(self.detail.interactions), "contact"),
+                plural(len(self.detail.promises) - asks, "promise")]
+        if asks:
+            kept.append(f"{asks} thing{'s' if asks > 1 else ''} they asked of you")
         question = Content.assemble("Delete the case ", lit(case.title, "bold"),
-                                    f" and its {plural(len(self.detail.interactions), 'contact')}"
-                                    f" and {plural(len(self.detail.promises), 'promise')}?")
+                                    f" and its {', '.join(kept[:-1])} and {kept[-1]}?")
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), self._confirmed_delete)
 
     def _confirmed_delete(self, yes: bool | None) -> None:

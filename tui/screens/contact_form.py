@@ -1,17 +1,21 @@
-"""Log a contact after the fact (back-dating allowed), edit one, and add a promise."""
+"""Log a contact after the fact (back-dating allowed), edit one, and add a promise or an ask
+(what the company asked of you)."""
 
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Input
+from textual.content import Content
+from textual.widgets import Checkbox, Input, Select, Static
 
 from ..store import Interaction, ValidationError
 from ..store import validate as v
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
 from ..widgets.date_input import DateInput
+from .dialogs import DUE_PLACEHOLDER, ask_field_name, ask_fields, milestone_field
 from ..widgets.forms import FormScreen, field, select
 from ..widgets.suggest import agent_suggester
-from ..widgets.text import PlainTextArea, local
+from ..widgets.text import PlainTextArea, lit, local
 
 TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
 
@@ -34,6 +38,7 @@ class ContactForm(FormScreen):
         if i and i.ended_at:
             length = v.format_duration(int((local(i.ended_at) - start).total_seconds()))
         yield field("channel", "Channel", select(CHANNELS, i.channel if i else "phone"))
+        yield Static("", id="channel-route", classes="field-hint")
         yield field("outcome", "Outcome", select(OUTCOMES, i.outcome if i else None),
                     "progress: resolved, promised, escalated, info; the rest are dead ends")
         yield field("started_at", "Started (local time)",
@@ -56,9 +61,33 @@ class ContactForm(FormScreen):
         if i is None:
             yield field("promise", "What they promised", Input(placeholder="if anything"))
             yield field("promise_due", "Promised by", DateInput(
-                kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"))
+                kind="due", placeholder=DUE_PLACEHOLDER))
+            yield from ask_fields()
+        yield milestone_field(i.milestone if i else None)
         yield field("notes", "Notes", PlainTextArea(i.notes or "" if i else "",
                                                          soft_wrap=True))
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.company = None
+        self.load_company()
+
+    @work(exclusive=True, group="contact-company")
+    async def load_company(self) -> None:
+        """The case's company with its routes, for the hint under the channel."""
+        case_id = self.case_id
+        self.company = await self.app.read(lambda s: s.get_detail(case_id).company)
+        self._show_route()
+
+    @on(Select.Changed, "#channel")
+    def _show_route(self) -> None:
+        from ..advice.brief import routes_line
+        company = getattr(self, "company", None)
+        hint = self.query_one("#channel-route", Static)
+        line = routes_line(company, self.value("channel")) if company else ""
+        hint.update(Content.assemble(("reach them: ", "dim"), lit(line, "dim bold"))
+                    if line else "")
+        hint.display = bool(line)
 
     def save(self) -> int:
         outcome = self.value("outcome")
@@ -74,7 +103,8 @@ class ContactForm(FormScreen):
                 self.case_id, channel, outcome, started_at=started,
                 duration=self.value("duration"), hold=self.value("hold"),
                 direction=self.value("direction"), promise=self.value("promise"),
-                promise_due=self.value("promise_due"), **texts)
+                promise_due=self.value("promise_due"), asked=self.value("asked"),
+                asked_due=self.value("asked_due"), milestone=self.value("milestone"), **texts)
             return contact.id
         start_iso = v.parse_when("at", started, now=self.app.now())
         seconds = v.parse_duration("duration", self.value("duration"))
@@ -82,12 +112,17 @@ class ContactForm(FormScreen):
         self.app.store.edit_interaction(
             self.interaction.id, channel=channel, outcome=outcome, started_at=start_iso,
             ended_at=ended or self.interaction.ended_at, hold=self.value("hold") or 0,
-            direction=self.value("direction"), **texts)
+            direction=self.value("direction"), milestone=self.value("milestone"), **texts)
         return self.interaction.id
+
+    def show_error(self, field_name: str, message: str) -> None:
+        super().show_error(ask_field_name(field_name), message)
 
 
 class PromiseForm(FormScreen):
-    TITLE = "Add a promise"
+    """A promise they made, or (ticked) something they asked of you: party "me"."""
+
+    TITLE = "Add a promise or an ask"
 
     def __init__(self, case_id: int) -> None:
         super().__init__()
@@ -95,14 +130,25 @@ class PromiseForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         yield field("promise", "What they promised", Input())
-        yield field("promise_due", "By when", DateInput(
-            kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"),
+        yield field("promise_due", "By when", DateInput(kind="due", placeholder=DUE_PLACEHOLDER),
                     "a bare date means by the end of that day")
+        yield field("mine", "Who has to act", Checkbox("they asked me (it is my move)"),
+                    "ticked: you owe them this (documents, a reply)")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        label = "What they asked of me" if event.value else "What they promised"
+        self.query_one("#field-promise .field-label").update(label)
+        self.dirty = True
 
     def save(self) -> int:
+        mine = self.query_one("#mine", Checkbox).value
         promise = self.app.store.add_promise(self.case_id, self.value("promise") or "",
-                                             self.value("promise_due"))
+                                             self.value("promise_due"),
+                                             party="me" if mine else "company")
         return promise.id
+
+    def show_error(self, field_name: str, message: str) -> None:
+        super().show_error("promise" if field_name == "asked" else field_name, message)
 
 
 class SnoozeForm(FormScreen):
@@ -117,7 +163,7 @@ class SnoozeForm(FormScreen):
     def fields(self) -> ComposeResult:
         current = local(self.until).strftime("%Y-%m-%d") if self.until else ""
         yield field("until", "Until", DateInput(
-            current, kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"),
+            current, kind="due", placeholder=DUE_PLACEHOLDER),
                     "findings stay visible but stop counting; empty wakes the case now")
 
     def save(self) -> int:

@@ -1,5 +1,5 @@
-"""Small modal questions: confirm, which channel next, how did the contact end, and what to
-do with contacts left live by a crash."""
+"""Small modal questions: confirm, which channel next, how did the contact end (with what
+they asked of you and its milestone), and what to do with contacts left live by a crash."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from typing import Callable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, OptionList, Static
+from textual.widget import Widget
+from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ..store import Company, Interaction, StoreError, ValidationError
 from ..store.records import CHANNELS, OUTCOMES, PROGRESS_OUTCOMES
 from ..widgets.date_input import DateInput
-from ..widgets.forms import clear_errors, field, show_error
+from ..widgets.forms import clear_errors, field, select, show_error
 from ..widgets.text import lit, when
 
 
@@ -120,9 +121,35 @@ def _route(company: Company | None, channel: str) -> str | None:
             "email": company.email}.get(channel)
 
 
+# A contact's milestone (interactions.milestone) as the forms word it.
+MILESTONES = {"formal_complaint": "my formal complaint", "final_response": "their final response"}
+DUE_PLACEHOLDER = "YYYY-MM-DD, friday, in 10 working days"
+# ValidationError.field names for the ask (the store's and the CLI's) -> the field showing it.
+ASK_ALIASES = {"asked due": "asked_due", "asked-due": "asked_due", "--asked-due": "asked_due",
+               "--asked": "asked"}
+
+
+def ask_fields() -> ComposeResult:
+    """What they asked you to do, and by when (saved as a commitment of yours)."""
+    yield field("asked", "They asked me to", Input(placeholder="e.g. send the receipt"))
+    yield field("asked_due", "By when", DateInput(kind="due", placeholder=DUE_PLACEHOLDER),
+                "no date: the advice gives it the playbook's default wait")
+
+
+def milestone_field(value: str | None = None) -> Widget:
+    return field("milestone", "This contact was", select(
+        MILESTONES, value, blank=True, prompt="neither", labels=MILESTONES),
+        "a formal complaint starts the scheme's clock; a final response opens the ombudsman")
+
+
+def ask_field_name(name: str) -> str:
+    return ASK_ALIASES.get(name, name)
+
+
 class FinishContactScreen(ModalScreen[bool]):
-    """How did it end? With `promised`, what and by when. `submit(values)` saves; a
-    ValidationError keeps the dialog open with the message beside the field."""
+    """How did it end? With `promised`, what and by when; below (Tab), what they asked of
+    you and whether this was your formal complaint or their final response. `submit(values)`
+    saves; a ValidationError keeps the dialog open with the message beside the field."""
 
     BINDINGS = [Binding("escape", "cancel", "Back to the contact"),
                 Binding("ctrl+s", "submit", "Save", priority=True)]
@@ -133,7 +160,7 @@ class FinishContactScreen(ModalScreen[bool]):
         self.outcome: str | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
+        with VerticalScroll(classes="dialog wide", id="finish-dialog", can_focus=False):
             yield Static(Content.styled("How did it end?", "bold"))
             yield OptionList(*(Option(Content.assemble(
                 o.replace("_", " "), ("  progress" if o in PROGRESS_OUTCOMES else "  dead end",
@@ -141,9 +168,12 @@ class FinishContactScreen(ModalScreen[bool]):
             with Vertical(id="promise-fields"):
                 yield field("promise", "What did they promise?", Input())
                 yield field("promise_due", "By when", DateInput(
-                    kind="due", placeholder="YYYY-MM-DD, friday, in 10 working days"))
+                    kind="due", placeholder=DUE_PLACEHOLDER))
+            yield from ask_fields()
+            yield milestone_field()
             yield Static("", id="err-form", classes="field-error")
-            yield Static(Content.styled("Enter picks · ctrl+s saves · Esc goes back", "dim"))
+            yield Static(Content.styled("Enter picks · Tab: what they asked, "
+                                        "milestone · ctrl+s saves · Esc back", "dim"))
 
     def on_mount(self) -> None:
         self.query_one("#promise-fields").display = False
@@ -160,25 +190,34 @@ class FinishContactScreen(ModalScreen[bool]):
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
-        if event.input.id == "promise":
-            self.query_one("#promise_due", Input).focus()
+        following = {"promise": "#promise_due", "asked": "#asked_due"}.get(event.input.id or "")
+        if following:
+            self.query_one(following, Input).focus()
         else:
             self.action_submit()
+
+    def _text(self, name: str) -> str | None:
+        return self.query_one(f"#{name}", Input).value or None
 
     def action_submit(self) -> None:
         if self.outcome is None:
             self.outcome = self.query_one(OptionList).highlighted_option.id
-        values = {"outcome": self.outcome, "promise": None, "promise_due": None}
+        milestone = self.query_one("#milestone", Select).value
+        values = {"outcome": self.outcome, "promise": None, "promise_due": None,
+                  "asked": self._text("asked"), "asked_due": self._text("asked_due"),
+                  "milestone": None if milestone is Select.NULL else str(milestone)}
         if self.outcome == "promised":
-            values["promise"] = self.query_one("#promise", Input).value or None
-            values["promise_due"] = self.query_one("#promise_due", Input).value or None
+            values["promise"] = self._text("promise")
+            values["promise_due"] = self._text("promise_due")
         clear_errors(self)
         try:
             if self.outcome == "promised" and not values["promise"]:
                 raise ValidationError("promise", "say what they promised (and by when)")
             self.submit(values)
         except ValidationError as exc:
-            show_error(self, exc.field, exc.message)
+            target = show_error(self, ask_field_name(exc.field), exc.message)
+            if target.id != "err-form":
+                self.query_one(f"#{target.id.removeprefix('err-')}").focus()
             return
         except StoreError as exc:
             show_error(self, "form", str(exc))
@@ -253,9 +292,8 @@ class ResumeLiveScreen(ModalScreen[None]):
             return
 
         def submit(values: dict) -> None:
-            self.app.store.finish_contact(contact.id, values["outcome"],
-                                          promise=values["promise"],
-                                          promise_due=values["promise_due"])
+            values = dict(values)
+            self.app.store.finish_contact(contact.id, values.pop("outcome"), **values)
             self.app.notebook_changed(contact.case_id)
         self.app.push_screen(FinishContactScreen(submit))
 

@@ -62,6 +62,7 @@ class HomeScreen(Screen):
                 tooltip="Start a live contact on the highlighted case"),
         Binding("f", "filter", "Filter", tooltip="Filter by company (then Tab: channel)"),
         Binding("s", "app.stats", "Stats"),
+        Binding("a", "agenda", "Agenda", tooltip="What falls due: overdue and the next 14 days"),
         Binding("escape", "close_search", "Close search", show=False),
         Binding("u", "app.undo_delete", "Undo delete", show=False),
         Binding("r", "reload", "Reload", show=False),
@@ -86,6 +87,7 @@ class HomeScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
+        yield Static(id="home-agenda", classes="hidden")
         with Horizontal(id="filters"):
             yield Tabs(*(Tab(t.title(), id=f"tab-{t}") for t in TABS), id="tabs")
             yield Input(placeholder="company… (Enter)", id="company-filter", compact=True,
@@ -104,6 +106,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)
+        self.watch(self.app, "advice_version", self._advice_changed, init=False)
         self.watch(self.app, "stalled", self._stalled_changed, init=False)
         self.update_counts()
         self.reload(first=True)
@@ -111,22 +114,33 @@ class HomeScreen(Screen):
 
     # -- data ----------------------------------------------------------------------------
     def _data_changed(self) -> None:
-        if self.app.screen is self:
-            self.update_counts()
-            self.reload(keep=True)
-        else:
+        if self.app.screen is not self:
             self._stale = True
+            return
+        self.update_counts()
+        self.update_agenda()
+        if self.tab != "attention":   # the ranking that follows every write reloads it
+            self.reload(keep=True)
 
     def _stalled_changed(self) -> None:
+        """The other tabs show the stalled cases' scores and moves; the attention tab
+        follows advice_version."""
         self.update_counts()
-        if self.tab == "attention":
-            # The new order is the point: follow it unless the user has moved down the list.
-            self.reload(keep=self.query_one("#cases", CaseTable).cursor_row > 0)
+        self.update_agenda()
+        if self.tab != "attention":
+            self.reload(keep=True)
+
+    def _advice_changed(self) -> None:
+        self.update_counts()
+        # The new order is the point: follow it unless the user has moved down the list.
+        table = self.query_one("#cases", CaseTable)
+        self.reload(keep=self.tab != "attention" or table.cursor_row > 0)
 
     def on_screen_resume(self) -> None:
         if self._stale:
             self._stale = False
             self.update_counts()
+            self.update_agenda()
             self.reload(keep=True)
 
     def reload(self, keep: bool = False, first: bool = False, tail: bool | None = None) -> None:
@@ -139,11 +153,14 @@ class HomeScreen(Screen):
         if tail is None:   # a reload after a change stays at the end if it was there
             tail = keep and table.tail
         self.source = RowSource(self.tab, company=self.company, channel=self.channel,
-                                stalled=self.app.stalled or {}, now=self.app.now(), tail=tail)
+                                stalled=self.app.stalled or {}, now=self.app.now(), tail=tail,
+                                ranked=self.app.ranked)
         table.reset(tail=tail)
         if first:
             source = self.source
-            rows = self.app.read_now(source.next_page)
+            # A screenful: the rest of the page comes as the table asks for more.
+            rows = self.app.read_now(lambda store: source.next_page(
+                store, limit=max(20, self.app.size.height)))
             if rows is not None:
                 self._show_page(source, rows)
         else:
@@ -179,8 +196,11 @@ class HomeScreen(Screen):
             table.move_cursor(row=table.get_row_index(self._restore_key))
             self._restore_key = None
         if not table.row_count and source.done:
-            self.query_one(CasePreview).clear("Your notebook is empty." if self.total == 0
-                                              else "No cases here. Try another tab or filter.")
+            ranking = source.tab == "attention" and self.app.stalled is None
+            self.query_one(CasePreview).clear(
+                "Your notebook is empty." if self.total == 0 else
+                "Ranking what needs attention…" if ranking else   # a cache not made yet
+                "No cases here. Try another tab or filter.")
 
     @on(PagedTable.NeedMore)
     def _more(self, event: PagedTable.NeedMore) -> None:
@@ -247,6 +267,29 @@ class HomeScreen(Screen):
             self.query_one(CasePreview).clear("Your notebook is empty.")
         elif switcher.current == "welcome":
             switcher.current = "cases"
+
+    @work(exclusive=True, group="home-agenda")
+    async def update_agenda(self) -> None:
+        """Today and overdue in one line, once the ranking has the next moves (read in a
+        worker: it counts every open case's clocks)."""
+        from .agenda import load_agenda
+        agenda = await load_agenda(self.app, days=0)
+        line = self.query_one("#home-agenda", Static)
+        grouped = agenda.grouped()
+        overdue, today = grouped["overdue"], grouped["today"]
+        line.set_class(not (overdue or today), "hidden")
+        if not (overdue or today):
+            return
+        first = (overdue or today)[0]
+        counts = ", ".join(x for x in (f"{len(overdue)} overdue" if overdue else "",
+                                       f"{len(today)} today" if today else "") if x)
+        line.update(Content.assemble(
+            ("Today and overdue: ", "bold $warning"), (counts, "bold"), "  ·  ",
+            lit(f"#{first.case_id} {first.title}: {first.what}"), ("   a: agenda", "dim")))
+
+    def action_agenda(self) -> None:
+        from .agenda import AgendaScreen
+        self.app.push_screen(AgendaScreen())
 
     # -- preview -------------------------------------------------------------------------
     @on(DataTable.RowHighlighted)

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from ..store import Interaction, StoreError, ValidationError, live_hold
 from ..store.validate import format_duration, from_iso
-from ..widgets.case_views import brief_content
+from ..widgets.case_views import brief_content, company_lines
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, clock_text, lit
@@ -87,6 +87,7 @@ class LiveScreen(Screen):
                 yield field("notes", "Notes", PlainTextArea(soft_wrap=True))
                 yield Static("", id="err-form", classes="field-error")
             with VerticalScroll(id="live-side", can_focus=False):
+                yield Static(id="live-route", classes="panel")
                 yield Static(id="live-brief", classes="panel")
                 yield Static(id="live-guide", classes="panel")
         yield Footer()
@@ -94,6 +95,8 @@ class LiveScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#live-brief").border_title = "Brief  (ctrl+y copies)"
         self.query_one("#live-guide").border_title = "This channel"
+        self.query_one("#live-route").border_title = "Reach them"
+        self.query_one("#live-route").display = False
         self._fill_fields(self.contact)
         self._resume_hold()
         self.query_one("#live-banner").display = False
@@ -122,6 +125,10 @@ class LiveScreen(Screen):
         self.brief_text = view.brief.text if view.brief and view.brief.text else \
             brief_content(view.brief).plain
         self.query_one("#live-brief", Static).update(brief_content(view.brief))
+        route = self.query_one("#live-route", Static)
+        lines = company_lines(view.detail, self.app.now(), channel=self.contact.channel)
+        route.display = lines is not None
+        route.update(lines or "")
         self.query_one("#live-what", Static).update(Content.assemble(
             ("● LIVE ", "bold $error"), (self.contact.channel.replace("_", " "), "bold"),
             " · ", lit(case.company, "$accent"), " · ", lit(case.title)))
@@ -245,16 +252,15 @@ class LiveScreen(Screen):
         self.app.copy_to_clipboard(self.brief_text)
         self.app.say("Brief copied to the clipboard.", timeout=3)
 
-    def _finish(self, outcome: str, promise: str | None = None,
-                promise_due: str | None = None) -> None:
-        """End the contact: close any hold, save the fields, set the outcome. Raises
-        ValidationError so the dialog asking for the outcome can show it."""
+    def _finish(self, outcome: str, **said) -> None:
+        """End the contact: close any hold, save the fields, set the outcome (and what the
+        dialog says was promised or asked, and the milestone). Raises ValidationError so
+        the dialog asking for the outcome can show it."""
         if self.hold_since:
             self.hold_total = self.hold_seconds()
             self.hold_since = None
-        self.app.store.finish_contact(self.contact.id, outcome, promise=promise,
-                                      promise_due=promise_due, hold=self.hold_total,
-                                      **self.field_values())
+        self.app.store.finish_contact(self.contact.id, outcome, hold=self.hold_total,
+                                      **said, **self.field_values())
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
@@ -264,7 +270,8 @@ class LiveScreen(Screen):
         from .dialogs import FinishContactScreen
 
         def submit(values: dict) -> None:
-            self._finish(values["outcome"], values["promise"], values["promise_due"])
+            values = dict(values)
+            self._finish(values.pop("outcome"), **values)
 
         def done(finished: bool | None) -> None:
             if finished:

@@ -1,5 +1,6 @@
-"""Read-only views of one case: its header, its findings, its brief, and the home preview.
-Everything the user typed goes through `lit()`; styles are ours."""
+"""Read-only views of one case: its header (with whose turn and the rung), the next move and
+the findings under it as its reasons, the brief, and the home preview. Everything the user
+typed goes through `lit()`; styles are ours."""
 
 from __future__ import annotations
 
@@ -15,56 +16,127 @@ from ..store import CaseDetail
 from .text import ago, day, labelled, lit, money, when, words
 
 if TYPE_CHECKING:
-    from ..advice import Assessment, Brief
+    from ..advice import Assessment, Brief, NextMove
+
+# The ladder's rungs in order (tui.advice.model.RUNGS; not imported: the advice layer loads
+# after the first paint).
+RUNGS = ("first_contact", "another_agent", "another_channel", "supervisor", "formal_complaint",
+         "ombudsman", "chargeback")
+RUNG_WORDS = {"ombudsman": "ombudsman or regulator"}
+TURN_WORDS = {"theirs": "theirs: they owe the next step", "yours": "yours: you act next",
+              "nobody": "nobody's"}
+WHO_WORDS = {"you": "You", "them": "Them", "nobody": "Nobody"}
 
 PRESS_RESTART = ("⟳ Press restart: end this contact and try again with another agent, "
                  "or switch channel.")
 
 
-def case_header(detail: CaseDetail) -> Content:
-    """Company, what you want, references, dates, amount, seller, status."""
+def case_header(detail: CaseDetail, assessment: Assessment | None = None,
+                now: datetime | None = None) -> Content:
+    """Company, whose turn and the rung, what you want, references, dates, amount, seller,
+    status; the company's route for the channel in use and its policy windows."""
     case = detail.case
     refs = ", ".join(f"{r.kind}: {r.value}" for r in detail.refs)
     dates = " · ".join(f"{label} {value}" for label, value in (
         ("purchased", case.purchased_on), ("delivered", case.delivered_on),
         ("due", case.due_on)) if value)
     status = case.status + (f" since {day(case.closed_at)}" if case.closed_at else "")
-    pairs = [("Company", case.company), ("Want", words(case.want)),
-             ("Category", words(case.category)), ("Status", status),
-             ("References", refs), ("Dates", dates),
-             ("Amount", money(case.amount, case.currency)), ("Seller", case.seller),
-             ("Opened", day(case.opened_at))]
+    pairs = [("Company", case.company)]
+    if assessment is not None:
+        pairs += [("Turn", TURN_WORDS.get(assessment.turn, assessment.turn)),
+                  ("Rung", rung_words(assessment.rung))]
+    head = labelled(pairs)
+    pairs = [("Want", words(case.want)), ("Category", words(case.category)),
+              ("Status", status), ("References", refs), ("Dates", dates),
+              ("Amount", money(case.amount, case.currency)), ("Seller", case.seller),
+              ("Opened", day(case.opened_at))]
     if case.snoozed_until:
         pairs.append(("Snoozed until", day(case.snoozed_until)))
+    # The route and the windows come before the rest: a short terminal shows the top lines.
+    lines = company_lines(detail, now)
+    return Content("\n").join([head, *([lines] if lines else []), labelled(pairs)])
+
+
+def channel_in_use(detail: CaseDetail) -> str | None:
+    """The channel of the live contact, else of the last one."""
+    live = next((i for i in detail.interactions if i.live), None)
+    last = live or (detail.interactions[-1] if detail.interactions else None)
+    return last.channel if last else None
+
+
+def company_lines(detail: CaseDetail, now: datetime | None = None,
+                  channel: str | None = None) -> Content | None:
+    """The company's route for the channel in use and its policy windows with days left,
+    with the guidance line; None when the directory has neither."""
     company = detail.company
-    if company:
-        routes = " · ".join(v for v in (company.phone, company.chat_url, company.email,
-                                        company.hours) if v)
-        pairs.append(("Contact routes", routes))
-    return labelled(pairs)
+    if company is None or not (company.routes or company.policies):
+        return None
+    from ..advice.brief import policy_guidance, policy_windows, routes_line
+    from ..store.validate import now_utc
+    channel = channel or channel_in_use(detail)
+    pairs = []
+    if channel:
+        pairs.append((f"Route ({channel.replace('_', ' ')})",
+                      routes_line(company, channel) or "none in the directory (g: company)"))
+    windows = policy_windows(detail, now or now_utc())
+    pairs.append(("Windows", " · ".join(windows)))
+    out = labelled(pairs)
+    if windows:
+        out = Content.assemble(out, "\n", lit(policy_guidance(detail), "dim italic"))
+    return out if out.plain else None
 
 
-def findings_content(assessment: Assessment | None) -> Content:
-    """Every finding: headline, its term in the score, evidence lines, advice."""
+def rung_words(rung: str | None) -> str:
+    """'another channel (3 of 7)'."""
+    if not rung:
+        return "—"
+    name = RUNG_WORDS.get(rung, rung.replace("_", " "))
+    return f"{name} ({RUNGS.index(rung) + 1} of {len(RUNGS)})" if rung in RUNGS else name
+
+
+def due_words(iso: str) -> str:
+    """A due time: the day alone when it is the end of that day (a bare-date due)."""
+    shown = when(iso)
+    return shown[:10] if shown.endswith(" 23:59") else shown
+
+
+def move_facts(move: NextMove) -> str:
+    """'you · by 2026-11-27 · phone · climbs to: supervisor'."""
+    parts = [WHO_WORDS.get(move.who, move.who).lower()]
+    if move.due:
+        parts.append(f"by {due_words(move.due)}")
+    if move.channel:
+        parts.append(move.channel.replace("_", " "))
+    if move.rung:
+        parts.append(f"climbs to: {RUNG_WORDS.get(move.rung, move.rung.replace('_', ' '))}")
+    return " · ".join(parts)
+
+
+def next_move_content(assessment: Assessment | None) -> Content:
+    """The next move first (who, what, by when, channel, rung), then every finding as a
+    reason: headline, evidence lines, how its score adds up."""
     if assessment is None:
         return Content.styled("Checking…", "dim")
+    move = assessment.next_move
+    parts: list[Content] = [
+        Content.assemble(("Next move  ", "bold $accent"), (move_facts(move), "dim")),
+        lit(move.text, "bold")]
     if not assessment.findings:
-        return Content.styled("Nothing stalled: no finding for this case.", "dim")
-    parts: list[Content] = []
-    total = Content.assemble(("Stall score ", "bold"), (f"{assessment.score:.1f}", "bold"),
-                             " = " + " + ".join(f"{f.rule} {f.score:.1f}"
-                                               for f in assessment.findings))
+        parts.append(Content.styled("\nNothing stalled: no finding for this case.", "dim"))
+        return Content("\n").join(parts)
+    total = Content.styled(f"\nWhy (stall score {assessment.score:.1f})", "bold")
     if assessment.snoozed:
-        total += Content.styled(f"  (snoozed until {day(assessment.snoozed_until)})", "dim")
+        total += Content.styled(f" snoozed until {day(assessment.snoozed_until)}: the "
+                                "findings stay, the score rests", "dim")
     parts.append(total)
-    for finding in sorted(assessment.findings, key=lambda f: -f.score):
+    for finding in assessment.findings:
         title = finding.headline or finding.rule.replace("_", " ")
-        parts.append(Content.assemble(("\n● ", "$warning"), lit(title, "bold"),
+        parts.append(Content.assemble(("● ", "$warning"), lit(title, "bold"),
                                       (f"  +{finding.score:.1f}", "dim")))
         for line in finding.evidence:
             parts.append(Content.assemble("  · ", lit(line)))
-        if finding.advice:
-            parts.append(Content.assemble(("  → ", "$accent"), lit(finding.advice, "italic")))
+        if len(finding.terms) > 1:
+            parts.append(Content.styled(f"  score: {finding.breakdown}", "dim"))
     return Content("\n").join(parts)
 
 
@@ -85,8 +157,9 @@ def brief_content(brief: Brief | None) -> Content:
 
 
 def needs_restart(assessment: Assessment | None) -> bool:
-    return bool(assessment and assessment.stalled
-                and any(f.press_restart for f in assessment.findings))
+    """Press restart is shown when it is the next move's reason, never beside another move."""
+    top = assessment.top if assessment and assessment.stalled else None
+    return bool(top and top.press_restart)
 
 
 class CasePreview(VerticalScroll, can_focus=False):
@@ -113,17 +186,18 @@ class CasePreview(VerticalScroll, can_focus=False):
             Content.assemble(lit(case.title, "bold"), ("\n", ""), lit(case.company, "$accent"),
                              (f"  #{case.id} · {case.status}", "dim")))
         self.query_one("#preview-restart").display = needs_restart(assessment)
-        top = assessment.top if assessment and assessment.stalled else None
         finding = Content("")
-        if top is not None:
-            finding = Content.assemble(
-                ("Top finding: ", "bold $warning"),
-                lit(top.headline or top.rule.replace("_", " "), "bold"),
-                *(Content.assemble("\n  · ", lit(e)) for e in top.evidence[:4]),
-                *((Content.assemble(("\n  → ", "$accent"), lit(top.advice, "italic")),)
-                  if top.advice else ()))
+        if assessment is not None:
+            move = assessment.next_move
+            finding = Content.assemble(("Next move: ", "bold $accent"), lit(move.text, "bold"),
+                                       "\n", (move_facts(move), "dim"))
+            top = assessment.top if assessment.stalled else None
+            if top is not None:
+                finding += Content.assemble(
+                    ("\nWhy: ", "bold $warning"), lit(top.headline or top.rule, "bold"),
+                    *(Content.assemble("\n  · ", lit(e)) for e in top.evidence[:4]))
         self.query_one("#preview-finding", Static).update(finding)
-        body = [case_header(detail)]
+        body = [case_header(detail, assessment, now)]
         if detail.interactions:
             last = detail.interactions[-1]
             body.append(Content.assemble(
@@ -133,8 +207,14 @@ class CasePreview(VerticalScroll, can_focus=False):
                 *((" with ", lit(last.agent)) if last.agent else ())))
         pending = [p for p in detail.promises if p.status == "pending"]
         for promise in pending[:3]:
-            body.append(Content.assemble(("Promise: ", "bold"), lit(promise.text),
+            label = "They asked you: " if is_ask(promise) else "Promise: "
+            body.append(Content.assemble((label, "bold"), lit(promise.text),
                                          f" (due {day(promise.due_at)})"))
         if case.notes:
             body.append(Content.assemble(("\nNotes: ", "bold"), lit(case.notes[:600])))
         self.query_one("#preview-body", Static).update(Content("\n").join(body))
+
+
+def is_ask(promise) -> bool:
+    """Something the company asked of you (party "me"), not a promise it made."""
+    return promise.party == "me"
