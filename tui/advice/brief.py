@@ -5,21 +5,100 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..store.records import CaseDetail
+from ..store.records import CaseDetail, Company, Route
 from ..store.validate import now_utc, to_iso
+from .clock_records import GUIDANCE, Clock
+from .clocks import case_clocks
 from .model import Brief
 from .playbook import Playbook, default_playbook
 from .words import agent_label, day, plural
 
 
+# The route kinds that serve each contact channel, the likeliest first.
+CHANNEL_ROUTES = {"phone": ("phone", "callback"), "copilot": ("phone",), "chat": ("chat",),
+                  "email": ("email",), "seller": ("seller_contact",), "letter": ("postal",),
+                  "in_person": ("postal",), "social": ("web",), "forum": ("web",),
+                  "other": ("web", "other")}
+
+
+def channel_routes(company: Company | None, channel: str | None) -> list[Route]:
+    """The company's routes for a channel: its support ones, else any of those kinds."""
+    if company is None or not channel:
+        return []
+    kinds = CHANNEL_ROUTES.get(channel, ())
+    found = sorted((r for r in company.routes if r.kind in kinds),
+                   key=lambda r: (r.purpose != "support", kinds.index(r.kind)))
+    support = [r for r in found if r.purpose == "support"]
+    return support or found
+
+
+def route_text(route: Route) -> str:
+    """'phone (billing): +44 20 7946 0000, Mon-Fri 9-17'."""
+    what = route.kind.replace("_", " ")
+    if route.purpose != "support":
+        what = f"{route.purpose} {what}"
+    if route.label:
+        what += f" ({route.label})"
+    return f"{what}: {route.value}" + (f", {route.hours}" if route.hours else "")
+
+
+def routes_line(company: Company | None, channel: str | None) -> str:
+    """The routes for `channel` in one line, or '' when the directory has none."""
+    return "; ".join(route_text(r) for r in channel_routes(company, channel))
+
+
+def policy_windows(detail: CaseDetail, now: datetime, warn_days: int = 5) -> list[str]:
+    """Each policy window of the case's company in words: days left when the case has the
+    date it counts from, else what it still needs."""
+    company = detail.company
+    if company is None or not company.policies:
+        return []
+    running = {i.clock.key: i for i in case_clocks(detail, (), now, warn_days=warn_days)}
+    out = []
+    for policy in company.policies:
+        inst = running.get(f"policy:{policy.uid}")
+        name = policy.name
+        if inst is None:
+            out.append(f"{name}: {policy.days} {policy.unit.replace('_', ' ')} from "
+                       f"{policy.starts.replace('_', ' ')} (the case has no "
+                       f"{policy.starts.replace('_', ' ')} date yet)")
+        elif inst.days_left < 0:
+            out.append(f"{name}: closed on {inst.last_day}")
+        elif inst.days_left == 0:
+            out.append(f"{name}: closes today ({inst.last_day})")
+        else:
+            out.append(f"{name}: {plural(inst.days_left, 'day')} left (to {inst.last_day})")
+    return out
+
+
+def policy_guidance(detail: CaseDetail) -> str:
+    """The one guidance line for the company's windows: where each was read."""
+    company = detail.company
+    if company is None or not company.policies:
+        return ""
+    sources = dict.fromkeys(Clock.from_policy(p, company.name).source.text
+                            + (f", read {p.read_on}" if p.read_on else "")
+                            for p in company.policies)
+    return f"{GUIDANCE}: {'; '.join(sources)}"
+
+
 def make_brief(detail: CaseDetail, playbook: Playbook | None = None, *,
-               now: datetime | None = None) -> Brief:
-    """The brief for `detail`; `now` decides which promises are overdue (default: the clock)."""
+               now: datetime | None = None, channel: str | None = None) -> Brief:
+    """The brief for `detail`; `now` decides which promises are overdue (default: the clock);
+    `channel` (default: the last contact's) picks the company's routes shown."""
     pb = playbook or default_playbook()
     words = pb.brief
+    now = now or now_utc()
     lines = ((words["who"], _who(detail)), (words["about"], _about(detail, words)),
-             (words["wrong"], _went_wrong(detail, to_iso(now or now_utc()))),
+             (words["wrong"], _went_wrong(detail, to_iso(now))),
              (words["want"], _want(detail, words)), (words["refs"], _references(detail)))
+    if channel is None and detail.interactions:
+        channel = detail.interactions[-1].channel
+    if route := routes_line(detail.company, channel):
+        lines += ((words.get("route", "Reach them"), route),)
+    if windows := policy_windows(detail, now):
+        lines += ((words.get("windows", "Policy windows"), "; ".join(windows)),
+                  (words.get("source", "Source"), policy_guidance(detail)))
     checklist = _checklist(detail, words["checklist"])
     text = "\n".join(f"{label}: {value}" for label, value in lines)
     text += "\n\nBefore you start:\n" + "\n".join(f"- [ ] {item}" for item in checklist)

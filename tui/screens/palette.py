@@ -58,6 +58,10 @@ class ActionsProvider(Provider):
             ("Help", "Keys, tips and channel guides", app.action_help),
             ("Stats", "Per company and channel: progress, hold, days to resolution",
              app.action_stats),
+            ("Companies", "The company directory: routes, escalation contacts, policy windows",
+             partial(self._push, "companies")),
+            ("Agenda", "What falls due: overdue, then the next 14 days",
+             partial(self._push, "agenda")),
             ("Demo notebook", "How to explore supportlog with example data",
              lambda: app.say("Quit (ctrl+q) and run `supportlog demo`: it opens a notebook "
                              "filled with examples, in its own file, never yours.",
@@ -87,6 +91,17 @@ class ActionsProvider(Provider):
             found.append(("Undo delete", "Bring back the case deleted last",
                           app.action_undo_delete))
         return found
+
+    def _push(self, which: str) -> None:
+        if which == "companies":
+            from .companies import CompaniesScreen
+            case = next((s for s in reversed(self.app.screen_stack)
+                         if getattr(s, "detail", None) is not None and hasattr(s, "case_id")),
+                        None)
+            self.app.push_screen(CompaniesScreen(case.detail.case.company if case else None))
+        else:
+            from .agenda import AgendaScreen
+            self.app.push_screen(AgendaScreen())
 
     def _home(self, home, then: Callable[[], object]) -> None:
         while self.app.screen is not home and len(self.app.screen_stack) > 1:
