@@ -1,7 +1,9 @@
 """Time every row of DESIGN.md's budget table on a generated notebook.
 
     python bench/run.py --cases 100000 --interactions 1000000 [--db PATH] [--reuse]
+    python bench/run.py --only advice --db PATH [--reps 5] [--report FILE]
 
+`--only advice` runs just issue 12's advice rows (bench/run_advice.py) on an existing notebook.
 Prints a table (operation, median ms, spread, budget, verdict) and writes bench/out/results.json.
 Timings are wall-clock on a shared machine: read them as noisy, and the medians first.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import run_advice  # noqa: E402
 import run_import  # noqa: E402
 import run_probes as probes  # noqa: E402
 from generate import generate  # noqa: E402
@@ -39,6 +42,7 @@ MEMORY_SLACK_KIB = 10 * 1024
 class Results:
     def __init__(self) -> None:
         self.rows: list[dict] = []
+        self.lines: list[str] = [HEADER]
 
     def add(self, operation: str, samples_ms: list[float] | None, budget: str, verdict: str,
             **extra) -> dict:
@@ -48,7 +52,8 @@ class Results:
                        min_ms=round(min(samples_ms), 2), max_ms=round(max(samples_ms), 2),
                        runs=len(samples_ms))
         self.rows.append(row)
-        print(format_row(row), flush=True)
+        self.lines.append(format_row(row))
+        print(self.lines[-1], flush=True)
         return row
 
     def timed(self, operation: str, fn, budget_ms: float, reps: int = 7, **extra) -> dict:
@@ -68,6 +73,10 @@ def time_it(fn, reps: int) -> list[float]:
         # (25k assessments take 0.1-0.2 s to free, which no one waits for).
         del answer
     return samples
+
+
+HEADER = (f"{'operation':52} {'median ms':>10} {'spread (min-max)':>17} {'budget':>14} "
+          f"{'verdict':>8}")
 
 
 def format_row(row: dict) -> str:
@@ -171,25 +180,28 @@ def bench_logging(store: Store, results: Results) -> None:
 def bench_advice(store: Store, results: Results) -> None:
     now = datetime.now(timezone.utc)
     try:
-        from tui.advice import assess, assess_all, load_playbook
+        from tui import advice
+        from tui.advice import assess, load_playbook
         playbook = load_playbook()
-        assessed = assess_all(store, now, playbook)
+        # Issue 12's engine ranks from its cache (refreshing what is stale); today's assesses.
+        every = getattr(advice, "ranking", None) or advice.assess_all
+        assessed = every(store, now, playbook)
     except NotImplementedError:
         assessed = None
-    except ImportError as exc:
+    except (ImportError, AttributeError) as exc:
         results.add("advice, all open cases", None, f"<= {ADVICE_ALL_MS} ms", "pending",
                     note=f"tui.advice not importable: {exc}")
         return
     if not assessed:
         results.add("advice, all open cases", None, f"<= {ADVICE_ALL_MS} ms", "pending",
-                    note="assess_all returned nothing (not written yet?)")
+                    note=f"{every.__name__} returned nothing (not written yet?)")
     else:
         stalled = sum(1 for a in assessed if getattr(a, "stalled", False))
         # Seven samples: the shared machine has slow spells of a second or two, and a median
         # of three took one of them for the figure.
-        results.timed("advice, all open cases", lambda: assess_all(store, now, playbook),
+        results.timed("advice, all open cases", lambda: every(store, now, playbook),
                       ADVICE_ALL_MS, reps=7, assessed=len(assessed), stalled=stalled,
-                      note=f"{len(assessed):,} cases assessed, {stalled:,} stalled")
+                      note=f"{every.__name__}: {len(assessed):,} cases, {stalled:,} stalled")
     cold = [probes.run_probe(probes.ADVICE_COLD, store.path) for _ in range(5)]
     if all("ms" in c for c in cold):
         samples = [c["ms"] for c in cold]
@@ -278,13 +290,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--interactions", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, help="the notebook (default: bench/out/bench-N-M.db)")
     parser.add_argument("--reuse", action="store_true", help="reuse --db if it has the sizes")
+    parser.add_argument("--only", choices=("advice",), help="just these rows, on --db as it is")
+    parser.add_argument("--reps", type=int, default=5, help="runs of each (--only advice)")
+    parser.add_argument("--now", help="the clock of the advice rows (default: --only advice "
+                        f"{run_advice.NOW}, else the time the notebook is generated for)")
+    parser.add_argument("--report", type=Path, help="also write the table here (--only advice)")
     args = parser.parse_args(argv)
+    if args.only:
+        only_advice(args)
+        return
     db = args.db or OUT / f"bench-{args.cases}-{args.interactions}.db"
     small = OUT / f"bench-{SMALL[0]}-{SMALL[1]}.db"
     results = Results()
     began = time.time()
-    print(f"{'operation':52} {'median ms':>10} {'spread (min-max)':>17} {'budget':>14} "
-          f"{'verdict':>8}")
+    print(HEADER)
     calibration(results, "start")
     notebook(db, args.cases, args.interactions, args.reuse, results)
     notebook(small, *SMALL, True, Results())
@@ -294,6 +313,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_logging(store, results)
         bench_advice(store, results)
     bench_ui_start(db, results)
+    run_advice.bench_rows(db, results, now=args.now or datetime.now(timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ"))   # generate()'s data is relative to this hour
     bench_memory(db, small, results)
     run_import.bench_import(db, results)   # export, import into an empty notebook, merge
     calibration(results, "end")
@@ -309,6 +330,35 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\n{len(results.rows)} rows in {meta['seconds']} s; over budget: {len(over)}; "
           f"pending: {sum(r['verdict'] == 'pending' for r in results.rows)}; "
           f"results in {OUT / 'results.json'}")
+
+
+def only_advice(args) -> None:
+    if not args.db or not args.db.exists():
+        raise SystemExit("--only advice needs --db NOTEBOOK: a copy it may write to (the "
+                         "advice cache), e.g. of a notebook bench/generate.py made")
+    results = Results()
+    began = time.time()
+    load = os.getloadavg()
+    print(HEADER)
+    now = args.now or run_advice.NOW
+    run_advice.bench_rows(args.db, results, reps=args.reps, now=now)
+    seconds = round(time.time() - began, 1)
+    meta = {"db": str(args.db), "now": now, "reps": args.reps, "seconds": seconds,
+            "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+            "cpus": os.cpu_count(), "loadavg_start": load, "loadavg_end": os.getloadavg(),
+            "note": "shared machine: read the ratios, not the milliseconds"}
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "advice.json").write_text(json.dumps({"meta": meta, "rows": results.rows},
+                                                indent=1) + "\n")
+    if args.report:
+        head = [f"# supportlog issue 12 advice rows, {meta['when']}, --now {now}, "
+                f"median of {args.reps} runs each, interleaved with the reference",
+                f"# {args.db}; {os.cpu_count()} cores shared with other work, load average "
+                f"{load[0]:.2f} at start, {meta['loadavg_end'][0]:.2f} at end: read the "
+                "ratios, not the milliseconds"]
+        args.report.write_text("\n".join(head + results.lines) + "\n")
+    print(f"\n{len(results.rows)} rows in {seconds} s; results in {OUT / 'advice.json'}")
 
 
 if __name__ == "__main__":

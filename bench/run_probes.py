@@ -77,17 +77,19 @@ app.run(headless=True, size=(120, 40))
 store.close()
 """
 
-# The first assess_all in a fresh process, as `supportlog advice` and the app's start meet it:
-# nothing cached yet (the timed rows in run.py repeat it warm).
+# Every open case's advice, first in a fresh process, as `supportlog advice` and the app's start
+# meet it: nothing in memory yet (the timed rows in run.py repeat it warm). Issue 12's engine
+# ranks from its cache in the notebook (tui.advice.ranking); today's assesses (assess_all).
 ADVICE_COLD = r"""
 import json, os, time
 from datetime import datetime, timezone
-from tui.advice import assess_all, load_playbook
+from tui import advice
 from tui.store import Store
 store = Store(os.environ["BENCH_DB"], create=False)
-playbook = load_playbook()
+playbook = advice.load_playbook()
+every = getattr(advice, "ranking", None) or advice.assess_all
 began = time.perf_counter()
-assessed = assess_all(store, datetime.now(timezone.utc), playbook)
+assessed = every(store, datetime.now(timezone.utc), playbook)
 print(json.dumps({"ms": (time.perf_counter() - began) * 1000, "cases": len(assessed)}))
 """
 
