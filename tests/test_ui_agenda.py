@@ -87,10 +87,15 @@ async def test_enter_on_a_heading_opens_nothing(app_factory, db_path, clock):
 
 
 @ui
-async def test_home_shows_today_and_overdue_in_one_line(app_factory, db_path, clock):
+async def test_home_shows_today_and_overdue_in_one_line(app_factory, db_path, clock,
+                                                        monkeypatch):
+    from tui.screens import home
+    monkeypatch.setattr(home, "AGENDA_AFTER_START", 0.01)   # the line waits for the list
     ids = agenda_notebook(db_path, clock)
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.1)
         await settle(pilot)
         line = app.screen.query_one("#home-agenda")
         assert line.display and "hidden" not in line.classes

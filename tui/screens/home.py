@@ -50,6 +50,9 @@ def as_you_type(query: str) -> str:
     return query
 
 
+AGENDA_AFTER_START = 1.5  # seconds after the first ranking before the agenda line is read
+
+
 class HomeScreen(Screen):
     """The attention list, the status tabs, the filters, search and the preview."""
 
@@ -81,6 +84,7 @@ class HomeScreen(Screen):
         self.searching = False
         self.total: int | None = None   # cases in the notebook, once counted
         self._stale = False
+        self._agenda_waits = True     # the first agenda line waits for the ranked list
         self._restore_key: str | None = None
         self._hits: tuple[str, str | None, int] = ("", None, 0)  # words, company, loaded
         self._hits_to_end = False
@@ -126,7 +130,13 @@ class HomeScreen(Screen):
         """The other tabs show the stalled cases' scores and moves; the attention tab
         follows advice_version."""
         self.update_counts()
-        self.update_agenda()
+        if self._agenda_waits:
+            # At start the ranked list comes first: the agenda reads every open case's
+            # clocks, and would hold the interpreter while the list is being shown.
+            self._agenda_waits = False
+            self.set_timer(AGENDA_AFTER_START, self.update_agenda)
+        else:
+            self.update_agenda()
         if self.tab != "attention":
             self.reload(keep=True)
 
