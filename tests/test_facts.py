@@ -47,7 +47,7 @@ def fill(store, seed: int, cases: int = 60) -> list[int]:
                                  statement_on=rng.choice([None, "2026-10-03"]),
                                  cancelled_on=rng.choice([None, "2026-11-02"]))
         ids.append(case.id)
-        for k in range(rng.choice([0, 1, 2, 3, 5, 8])):
+        for _ in range(rng.choice([0, 1, 2, 3, 5, 8])):
             # Few distinct times, so ties in started_at are common (the id breaks them).
             day = rng.randrange(2, 28)
             at = f"2026-{rng.choice(['09', '10', '11'])}-{day:02d}T{rng.choice(['09', '10'])}:00"
