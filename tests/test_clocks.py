@@ -588,3 +588,25 @@ def test_running_clocks_equal_clock_instances_case_by_case(monkeypatch):
             assert clocks.running(f, None, now, 5) == alone, (now, f.id)
     assert {i.clock.key for f in cases for i in clocks.running(f, None, at("2026-11-28"), 5)} \
         == {"card_chargeback", "chat_only", "uk_ombudsman_after_8_weeks"}
+
+
+def test_the_dossier_lists_the_clocks_that_applied_with_their_sources(run, tmp_path):
+    """Issue 13 item 5: the dossier names each clock, its period and start, its last day,
+    its state and its source."""
+    config = tmp_path / "xdg-config" / "supportlog" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[rules]\njurisdictions = ["UK"]\n', encoding="utf-8")
+    run.ok("new", "--company", "Currys", "--title", "TV price drop", "--purchased", "2026-11-20")
+    run.ok("company", "edit", "Currys", "--policy", "price adjustment: 7 days from purchased",
+           "--policy-source", "https://currys.example/price")
+    run.ok("log", "1", "--channel", "phone", "--outcome", "info", "--formal-complaint",
+           "--at", "2026-11-04T10:00")
+    dossier = run.ok("export", "1", "--format", "md")
+    section = dossier.split("## Deadlines that applied", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows[0] == "| Clock | Period | Last day | State | Source |"
+    assert any(r.startswith("| Currys: price adjustment | 7 days from purchased | 2026-11-27 |")
+               and "https://currys.example/price" in r for r in rows[1:])
+    assert any(r.startswith("| Ombudsman after 8 weeks | 8 weeks from formal complaint | "
+                            "2026-12-30 | waiting |") and "DISP 1.6" in r for r in rows[1:])
+    assert "Guidance, not legal advice" in section

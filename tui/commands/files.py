@@ -63,10 +63,32 @@ def _export(store, out, ids, fmt: str, env) -> int:
                                              (c.id for c in store.iter_cases(sort="id"))))
     if fmt == "csv":
         return write_csv(out, details)
+    clocks_of = _dossier_clocks(env)
     n = 0
     for n, detail in enumerate(details, 1):
-        out.write(("\n\n" if n > 1 else "") + render_markdown(detail, store.now()))
+        out.write(("\n\n" if n > 1 else "") + render_markdown(detail, store.now(),
+                                                              clocks_of(detail)))
     return n
+
+
+def _dossier_clocks(env):
+    """detail -> the clocks that applied to it as the dossier lists them (rules in force and
+    the company's policy windows, with their sources)."""
+    from ..advice import ConfigError
+    from ..advice.clocks import case_clocks, load_rules
+    try:
+        active = load_rules(env.config_path).active
+    except ConfigError as exc:
+        raise Failure(str(exc), EXIT_INPUT) from None
+    now = env.now()
+
+    def rows(detail) -> list[tuple[str, str, str, str, str]]:
+        return [(i.clock.name, f"{i.clock.period} from "
+                 + " or ".join(s.replace("_", " ") for s in i.clock.starts),
+                 i.last_day, i.state, i.clock.source.text
+                 + (f", read {i.clock.read_on}" if i.clock.read_on else ""))
+                for i in case_clocks(detail, active, now)]
+    return rows
 
 
 @click.command("import")
