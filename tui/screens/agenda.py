@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from .following import FollowingScreen
 from ..widgets.case_table import FitTable, VimTable
 from ..widgets.text import cell, lit, when
 
@@ -49,7 +49,7 @@ def when_text(item, now: datetime) -> str:
     return when(item.when)[5:] if item.timed else item.day
 
 
-class AgendaScreen(Screen):
+class AgendaScreen(FollowingScreen):
     """Overdue, today, this week, later; the highlighted item's next step and guidance."""
 
     BINDINGS = [
@@ -63,7 +63,6 @@ class AgendaScreen(Screen):
         super().__init__()
         self.agenda = None
         self.items: dict[str, object] = {}
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Agenda", "bold"), id="agenda-title")
@@ -79,17 +78,6 @@ class AgendaScreen(Screen):
         self.watch(self.app, "advice_version", self._data_changed, init=False)
         self.load()
         self.query_one("#agenda-list").focus()
-
-    def _data_changed(self) -> None:
-        if self.app.screen is self:
-            self.load()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.load()
 
     @work(exclusive=True, group="agenda")
     async def load(self) -> None:

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from .following import FollowingScreen
 from ..store import CaseDetail, Interaction
 from ..store.validate import format_duration
 from ..store.wording import plural
@@ -38,7 +38,7 @@ ASK_STATUS = {"pending": "pending", "kept": "done", "broken": "missed"}
 ASK_STYLES = {"pending": "bold", "kept": "green", "broken": "red"}
 
 
-class CaseScreen(Screen):
+class CaseScreen(FollowingScreen):
     """Everything about one case, and the keys to act on it."""
 
     BINDINGS = [
@@ -71,7 +71,6 @@ class CaseScreen(Screen):
         self.focus_interaction = interaction_id
         self.detail: CaseDetail | None = None
         self.brief = None
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Loading…", "dim"), id="case-title")
@@ -105,17 +104,6 @@ class CaseScreen(Screen):
         self.watch(self.app, "data_version", self._data_changed, init=False)
         self.load()
         timeline.focus()
-
-    def _data_changed(self) -> None:
-        if self.app.screen is self:
-            self.load()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.load()
 
     @work(exclusive=True, group="case")
     async def load(self) -> None:

@@ -8,9 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
+from .following import FollowingScreen
 from ..store.policies import policy_text
 from ..store.records import Company, Route
 from ..widgets.case_table import FitTable, VimTable
@@ -22,7 +22,7 @@ LIST_COLUMNS = (("name", "Company", 14, 3), ("cases", "Cases", 5, 0), ("open", "
 GUIDANCE = "Guidance, not legal advice"     # tui.advice.clock_records.GUIDANCE
 
 
-class CompaniesScreen(Screen):
+class CompaniesScreen(FollowingScreen):
     """The directory: a searchable list, and the highlighted company in full."""
 
     BINDINGS = [
@@ -38,7 +38,6 @@ class CompaniesScreen(Screen):
         self.select_name = select_name
         self.found: list[Company] = []
         self.counts: dict[int, tuple[int, int]] = {}
-        self._stale = False
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Companies", "bold"), id="companies-title")
@@ -53,17 +52,6 @@ class CompaniesScreen(Screen):
         self.watch(self.app, "data_version", self._data_changed, init=False)
         self.load()
         self.query_one("#company-list").focus()
-
-    def _data_changed(self) -> None:
-        if self.app.screen is self:
-            self.load()
-        else:
-            self._stale = True
-
-    def on_screen_resume(self) -> None:
-        if self._stale:
-            self._stale = False
-            self.load()
 
     @work(exclusive=True, group="companies")
     async def load(self) -> None:
