@@ -62,7 +62,7 @@ async def test_case_shows_header_timeline_advice_and_brief(app_factory, seeded):
         assert "Refund issued" in table_text(screen.query_one("#promises"))
         advice = plain(screen.query_one("#case-advice"))
         # One next move first, then the findings as its reasons, each with its evidence.
-        assert advice.startswith("Next move  you · phone\nFollow up with Amazon by phone")
+        assert advice.startswith("Next move  you · chat\nFollow up with Amazon by chat")
         assert "Why (stall score 12.0)" in advice and "2 dead-end contacts in a row" in advice
         assert "score: 6 (broken_promise) + 2 (4 days late x 0.5) = 8" in advice
         assert "Turn: theirs" in header and "Rung: another agent (2 of 7)" in header
