@@ -98,6 +98,15 @@ def test_a_closed_window_leaves_the_agenda_two_weeks_after(run):
     assert "closes" not in kinds("2026-12-12T12:00:00Z")
 
 
+def test_a_closed_window_no_longer_says_act_before_it_closes(run):
+    seed(run)
+    [closed] = [i for i in due_json(run, now="2026-12-11T12:00:00Z")["items"]
+                if i["kind"] == "closes"]
+    assert "closed on" in closed["what"]
+    assert closed["action"].startswith("The window closed on ")
+    assert "before" not in closed["action"]
+
+
 def test_the_ombudsman_opens_eight_weeks_after_the_complaint(run, tmp_path):
     config = tmp_path / "xdg-config" / "supportlog" / "config.toml"
     config.parent.mkdir(parents=True)

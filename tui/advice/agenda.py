@@ -209,8 +209,12 @@ def _clock_item(case: Case, inst: ClockInstance, now_iso: str) -> AgendaItem:
         what = f"{clock.name}: " + (f"closed on {inst.last_day}" if past else "last day")
         who = "you"
     key = clock.key.replace(":", "-")
+    # Once a window has closed, "do this before it closes" is no longer the thing to do.
+    closed = past and clock.kind == "closes"
+    action = (f"The window closed on {inst.last_day}; ask whether they will still honour it."
+              if closed and clock.party != "company" else clock.action)
     return _item(case, inst.ends_at, clock.kind, f"{case.uid}-{key}", what, who, now_iso,
-                 action=clock.action, guidance=clock.guidance, clock=clock.key)
+                 action=action, guidance=clock.guidance, clock=clock.key)
 
 
 # -- reading it through the store ------------------------------------------------------------
