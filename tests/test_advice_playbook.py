@@ -148,3 +148,13 @@ def test_the_brief_never_says_nothing_resolved_it_when_a_contact_did(store):
     contact(store, case.id, "resolved", ago(days=3))
     assert dict(make_brief(store.get_detail(case.id), now=NOW).lines)["What went wrong"] == \
         "2 contacts so far."
+
+
+def test_the_brief_never_reads_what_they_asked_of_me_as_their_broken_promise(store):
+    case = new_case(store, "Bank", "Card dispute", opened=ago(days=20))
+    store.log_interaction(case.id, "phone", "info", started_at=ago(days=18), agent="Priya",
+                          asked="send the cancellation e-mail", asked_due=ago(days=10)[:10])
+    wrong = dict(make_brief(store.get_detail(case.id), now=NOW).lines)["What went wrong"]
+    assert "promised" not in wrong
+    assert wrong.endswith(f'You asked me to "send the cancellation e-mail" '
+                          f'(by {ago(days=10)[:10]}).')

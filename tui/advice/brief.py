@@ -151,7 +151,8 @@ def _went_wrong(detail: CaseDetail, now_iso: str) -> str:
                     else "" if resolved else ", none resolved it")
                  + "."]
     by_id = {i.id: i for i in detail.interactions}
-    unkept = [p for p in detail.promises if p.status == "broken"
+    theirs = [p for p in detail.promises if p.party == "company"]
+    unkept = [p for p in theirs if p.status == "broken"
               or (p.status == "pending" and p.due_at and p.due_at < now_iso)]
     if unkept:
         p = unkept[0]
@@ -160,6 +161,11 @@ def _went_wrong(detail: CaseDetail, now_iso: str) -> str:
         more = f" ({plural(len(unkept) - 1, 'more promise')} not kept either)" \
             if len(unkept) > 1 else ""
         sentences.append(f'{who} promised "{p.text}"{due}, and it has not happened{more}.')
+    # What they asked of me is mine to report on, never a promise of theirs.
+    asked = [p for p in detail.promises if p.party == "me" and p.status == "pending"]
+    if asked:
+        due = f" (by {day(asked[0].due_at)})" if asked[0].due_at else ""
+        sentences.append(f'You asked me to "{asked[0].text}"{due}.')
     return " ".join(sentences)
 
 
