@@ -1,11 +1,11 @@
--- supportlog schema, version 5: the one source of the schema.
+-- supportlog schema, version 6: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
 -- Every row users create has a stable text uid so export/import merges by it.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 5;
+PRAGMA user_version = 6;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -153,6 +153,21 @@ CREATE TABLE transcripts (
     interaction_id INTEGER PRIMARY KEY REFERENCES interactions(id) ON DELETE CASCADE,
     text           TEXT NOT NULL
 );
+
+-- Imported mail: a message's headers beside the contact it became; message_id is the
+-- Message-ID, or "sha256:" and a content hash for a message without one, so importing it
+-- again finds it, and In-Reply-To/References find the thread a reply belongs to.
+CREATE TABLE messages (
+    interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+    message_id     TEXT NOT NULL UNIQUE,
+    in_reply_to    TEXT,
+    refs           TEXT,       -- the References header's ids, space-separated
+    subject        TEXT,
+    from_addr      TEXT,
+    to_addr        TEXT,
+    date           TEXT        -- the Date header as ISO UTC, when it had one
+);
+CREATE INDEX messages_interaction ON messages(interaction_id);
 
 CREATE TABLE promises (
     id             INTEGER PRIMARY KEY,

@@ -228,7 +228,7 @@ def test_the_upgrade_moves_phone_chat_email_and_hours_into_routes(tmp_path):
     old.commit()
     old.close()
     with Store(path, clock=lambda: NOW) as store:
-        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] >= 5  # past 4
         columns = {r[1] for r in store.conn.execute("PRAGMA table_info(companies)")}
         assert not columns & {"phone", "chat_url", "email", "hours"}       # one source
         amazon, bank, comcast = (store.get_company(n) for n in ("Amazon", "Bank", "Comcast"))

@@ -41,6 +41,9 @@ def rich_case(store: Store, title: str = "Router never arrived"):
     chat = store.log_interaction(case.id, "chat", "promised", started_at="2026-11-03T10:00:00Z",
                                  duration="10m", agent="Sam", promise="refund by Friday",
                                  promise_due="2026-11-06", transcript_text="Sam: refund approved")
+    with store.write() as conn:   # imported mail's headers (import-mail) go back too
+        conn.execute("INSERT INTO messages (interaction_id, message_id, subject) "
+                     "VALUES (?, 'm1@acme.example', 'Refund')", (chat.id,))
     store.set_status(case.id, "resolved", note="refund arrived", at="2026-11-10T09:00:00Z")
     store.set_status(case.id, "open", note="refund bounced", at="2026-11-12T09:00:00Z")
     return case, chat

@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("files", "Export the notebook, or the given cases."),
     "import": ("files", "Import a supportlog/1 JSON file: all or nothing, merged by uid field "
                "by field (the side changed later wins); twice changes nothing."),
+    "import-mail": ("mail", "Import e-mail and chat transcripts (.eml, .mbox, Maildir, .txt, "
+                    ".html) as contacts."),
     "list": ("listing", "List cases, most recent activity first (or by attention)."),
     "log": ("contacts", "Log a contact with a company against CASE and print its id (and "
             "what they asked of you, with its label)."),

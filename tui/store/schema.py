@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .schema_v4 import TO_V4
 from .schema_v5 import TO_V5
+from .schema_v6 import TO_V6
 
 APPLICATION_ID = 0x53706C67  # "Splg"
 
@@ -264,6 +265,8 @@ GROUP BY c.company_id, i.channel;
     # 5: the company directory: company_routes (the old phone, chat_url, email and hours
     # columns move there and go) and company_policies; cases.statement_on and cancelled_on.
     4: TO_V5,
+    # 6: messages, the headers of imported mail beside the contact each became.
+    5: TO_V6,
 }
 
 

@@ -21,11 +21,13 @@ OWNED = (
     ("case_refs", "id", {"case_id": "cases"}),
     ("interactions", "id", {"case_id": "cases"}),
     ("transcripts", "interaction_id", {"interaction_id": "interactions"}),
+    ("messages", "message_id", {"interaction_id": "interactions"}),
     ("promises", "id", {"case_id": "cases", "interaction_id": "interactions"}),
     ("status_events", "id", {"case_id": "cases"}),
 )
 WHERE = {"cases": "id = ?",
-         "transcripts": "interaction_id IN (SELECT id FROM interactions WHERE case_id = ?)"}
+         "transcripts": "interaction_id IN (SELECT id FROM interactions WHERE case_id = ?)",
+         "messages": "interaction_id IN (SELECT id FROM interactions WHERE case_id = ?)"}
 # Counted again by the triggers as the contacts go back in (so they start from nothing).
 RECOUNTED = {"contacts": 0}
 # Tables pointing at a case that its rows' triggers make again (or that the advice makes
