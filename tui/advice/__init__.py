@@ -16,12 +16,11 @@ Names load on first use (PEP 562): a command that finds the kept advice fresh im
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from datetime import datetime
+from ..lazy import lazy_names
 
+if TYPE_CHECKING:
     from .brief import make_brief
     from .channels import (ChannelStats, best_channel, better_channel, progress_text,
                            suggest_channels)
@@ -48,34 +47,13 @@ _FROM = {
 _LAZY = {name: module for module, names in _FROM.items() for name in names}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value     # later lookups are plain module attributes
-    return value
-
-
-def assess_all(store, now: datetime, playbook: Playbook | None = None) -> list[Assessment]:
-    """Every active case in full words, most urgent first. Kept while the screens and
-    commands move to `ranking` + `explain`; it words every case, so it is slow at scale."""
-    from .decide import Pass
-    from .engine import explain, ranking
-    from .playbook import default_playbook
-    pb = playbook or default_playbook()
-    p = Pass(now, pb)
-    ids = [f.id for page in store.iter_case_facts(p.hold_since, p.min_hold, p.min_total_hold)
-           for f in page]
-    out = explain(store, ids, now, pb)
-    order = {r.case_id: k for k, r in enumerate(ranking(store, now, pb))}
-    out.sort(key=lambda a: order.get(a.case_id, len(order)))
-    return out
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 __all__ = ["Assessment", "Brief", "Finding", "NextMove", "Term", "Playbook", "ChannelGuide",
            "ConfigError", "ChannelStats", "RULE_NAMES", "RUNGS", "TURNS", "ENGINE_VERSION",
            "load_playbook", "default_playbook", "assess", "explain", "explain_pages",
            "ranking", "any_stalled", "assess_facts", "refresh", "fingerprint",
-           "source_fingerprint", "attention_order", "assess_all", "make_brief",
+           "source_fingerprint", "attention_order", "make_brief",
            "suggest_channels", "better_channel", "best_channel", "progress_text",
            "score_line"]

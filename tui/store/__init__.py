@@ -5,8 +5,9 @@ fast path does not import every operation module with its records and import mac
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from ..lazy import lazy_names
 
 from .errors import NotFound, StoreError, ValidationError
 
@@ -26,12 +27,7 @@ _LAZY = {"Store": "store", "Connection": "db", "new_uid": "db", "FORMAT": "inter
                                          "Promise", "Ref", "SearchHit")}}
 
 
-def __getattr__(name: str):
-    if name not in _LAZY:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
-    globals()[name] = value     # later lookups are plain module attributes
-    return value
+__getattr__ = lazy_names(__name__, _LAZY, globals())
 
 
 def open_store(path=None, *, create: bool = True, clock=None):
