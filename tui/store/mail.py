@@ -18,7 +18,7 @@ from email.policy import default as POLICY
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .userfiles import TEXT_BYTES
+from .userfiles import TEXT_BYTES, UnreadableFile, decode, read_bytes
 
 # Headers a message must have one of to be read as mail rather than as plain text.
 _MAIL_HEADERS = ("from", "to", "subject", "date", "message-id")
@@ -94,12 +94,14 @@ def read_messages(path: Path) -> list[Message]:
         suffix = path.suffix.lower()
         if suffix == ".mbox":
             return _read_mailbox(path, mailbox.mbox(path, factory=None, create=False))
-        raw = path.read_bytes()
+        raw, _ = read_bytes(path)    # a regular file of the user's, bounded in size and time
         if suffix in (".html", ".htm"):
             return [_chat_page(str(path), raw)]
         if suffix == ".txt" and not _looks_like_mail(raw):
             return [_plain_text(str(path), raw)]
         return [_from_bytes(str(path), raw)]
+    except UnreadableFile as exc:
+        raise MailError(f"{path}: {exc.reason}") from None
     except OSError as exc:
         raise MailError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
@@ -273,17 +275,16 @@ class _PageFacts(HTMLParser):
             self.title += data
 
 
-def _decode_file(source: str, raw: bytes, guesses: list[str]) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        guesses.append("it is not UTF-8; read it as windows-1252")
-        return raw.decode("windows-1252", errors="replace")
+def _decode_file(raw: bytes, guesses: list[str]) -> str:
+    text, guessed = decode(raw, "the file")
+    if guessed:
+        guesses.append(f"it is not UTF-8; read it as {guessed}")
+    return text
 
 
 def _chat_page(source: str, raw: bytes) -> Message:
     guesses: list[str] = []
-    page = _decode_file(source, raw, guesses)
+    page = _decode_file(raw, guesses)
     facts = _PageFacts()
     facts.feed(page)
     when = None
@@ -303,5 +304,5 @@ def _chat_page(source: str, raw: bytes) -> Message:
 
 def _plain_text(source: str, raw: bytes) -> Message:
     guesses: list[str] = ["a text file without mail headers; dated when it was imported"]
-    return Message(source=source, kind="chat", text=_decode_file(source, raw, guesses),
+    return Message(source=source, kind="chat", text=_decode_file(raw, guesses),
                    guesses=guesses)

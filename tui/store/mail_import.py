@@ -57,6 +57,8 @@ def import_messages(store, messages: list[Message], *, case_id: int | None = Non
     mine = {a.strip().lower() for a in me_emails if a.strip()}
     plan: list[tuple[Message, int, str]] = []
     seen: dict[str, int] = {}
+    # Every reference the notebook holds, read once for the batch (none needed with --case).
+    references = _references(store) if case_id is None else []
     for m in messages:
         before = _stored_case(store, m.key)
         if before is not None:
@@ -65,7 +67,7 @@ def import_messages(store, messages: list[Message], *, case_id: int | None = Non
             plan.append((m, case_id, "case"))
         elif (thread := _thread_case(store, m, seen)) is not None:
             plan.append((m, thread, "thread"))
-        elif (by_ref := _reference_case(store, m)) is not None:
+        elif (by_ref := _reference_case(references, m)) is not None:
             plan.append((m, by_ref, "reference"))
         else:
             raise NeedsCase(m, _domain_candidates(store, m))
@@ -109,10 +111,11 @@ def _found(value: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(value)}(?![\w-])", text, re.IGNORECASE) is not None
 
 
-def _reference_case(store, m: Message) -> int | None:
-    """The one case whose reference the message names; none when it names several cases'."""
+def _reference_case(references: list[tuple[int, str]], m: Message) -> int | None:
+    """The one case whose reference (of `references`: case id, value) the message names;
+    none when it names several cases'."""
     text = f"{m.subject or ''}\n{m.text}"
-    cases = {cid for cid, value in _references(store) if _found(value, text)}
+    cases = {cid for cid, value in references if _found(value, text)}
     return cases.pop() if len(cases) == 1 else None
 
 
