@@ -74,14 +74,6 @@ def _array_chunks(items: Iterable[Any], depth: int) -> Iterator[str]:
     yield "[]" if first else "\n" + "  " * depth + "]"
 
 
-def echo_json_array(items: Iterable[Any]) -> None:
-    """A list as echo_json prints it, written an item at a time so memory stays flat
-    however many there are."""
-    for chunk in _array_chunks(items, 0):
-        click.echo(chunk, nl=False)
-    click.echo()
-
-
 def echo_json_listing(key: str, items: Iterable[Any], tail: Callable[[], dict]) -> None:
     """`{key: [items...], **tail()}` as echo_json prints it, the items streamed; `tail` is
     called once they are all written (it may say whether the list was cut)."""

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from . import timeline, undo
 from . import validate as v
 from .money import agrees, currency_code
-from .companies import CompanyOps
+from .companies import CompanyOps, like_prefix
 from .db import new_uid
 from .errors import NotFound, ValidationError
 from .records import (CATEGORIES, REF_KINDS, STATUSES, WANTS, Case, CaseDetail,
@@ -85,7 +85,7 @@ class CaseOps(CompanyOps):
         sql = ("SELECT i.agent, max(i.started_at) AS last FROM interactions i "
                "JOIN cases c ON c.id = i.case_id JOIN companies co ON co.id = c.company_id "
                "WHERE i.agent IS NOT NULL AND i.agent LIKE ? ESCAPE '\\'")
-        args: list[Any] = [_like_prefix(prefix)]
+        args: list[Any] = [like_prefix(prefix)]
         if company:
             sql += " AND co.name = ?"
             args.append(company)
@@ -263,7 +263,3 @@ class CaseOps(CompanyOps):
             self.conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) "
                               "DO UPDATE SET value = excluded.value", (key, value))
 
-
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"

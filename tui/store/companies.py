@@ -139,10 +139,9 @@ class CompanyOps:
     # -- reading -------------------------------------------------------------------------
     def companies(self, prefix: str = "", limit: int | None = 50) -> list[Company]:
         """Known companies by name (those starting with `prefix`), with routes and policies."""
-        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         ids = [r[0] for r in self.conn.execute(
             "SELECT id FROM companies WHERE name LIKE ? ESCAPE '\\' ORDER BY name COLLATE NOCASE "
-            "LIMIT ?", (f"{escaped}%", -1 if limit is None else limit))]
+            "LIMIT ?", (like_prefix(prefix), -1 if limit is None else limit))]
         found = load_companies(self.conn, ids)
         return [found[i] for i in ids if i in found]
 
@@ -356,3 +355,9 @@ def legacy_route_rows(companies: Iterable[tuple]) -> Iterable[tuple]:
         for n, route in enumerate(legacy_routes(given)):
             yield (new_uid(), cid, route["kind"], "support", None, route["value"],
                    route.get("hours"), None, n, created, updated)
+
+
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern for names starting with `prefix` (its %, _ and \\ taken literally)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"

@@ -9,6 +9,7 @@ from typing import IO, Iterable
 from urllib.parse import unquote, urlparse
 
 from . import userfiles
+from .policies import UNIT_TEXT
 from .records import DEAD_END_OUTCOMES, PROGRESS_OUTCOMES, CaseDetail, Interaction
 from .validate import format_duration, from_iso, local_time
 from .wording import plural
@@ -174,7 +175,7 @@ def _company_section(company) -> list[str]:
         lines += ["", "### Their policy windows", "",
                   "| Policy | Window | From | Source | Read on |", "|---|---|---|---|---|"]
         for p in company.policies:
-            lines.append(f"| {md(p.name)} | {p.days} {p.unit.replace('_', ' ')} | "
+            lines.append(f"| {md(p.name)} | {plural(p.days, *UNIT_TEXT[p.unit])} | "
                          f"{p.starts.replace('_', ' ')} | {md(p.source)} | {p.read_on or ''} |")
     return lines
 

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from .errors import ValidationError
 from .records import CLOCK_STARTS, POLICY_UNITS
+from .wording import plural
 
 EXAMPLE = "return: 30 days from delivered"
 FORM = f"NAME: N days from EVENT (e.g. {EXAMPLE!r})"
@@ -112,5 +113,4 @@ START_TEXT = {"refund_promise": "the refund promise", "formal_complaint": "the f
 
 def policy_text(name: str, days: int, unit: str, starts: str) -> str:
     """The policy as people write it, which parse_policy reads back."""
-    one, many = UNIT_TEXT[unit]
-    return f"{name}: {days} {one if days == 1 else many} from {START_TEXT.get(starts, starts)}"
+    return f"{name}: {plural(days, *UNIT_TEXT[unit])} from {START_TEXT.get(starts, starts)}"
