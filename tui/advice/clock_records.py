@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-from datetime import datetime
 from typing import Any, Iterable
+
+from ..store.times import from_iso
 
 GUIDANCE = "Guidance, not legal advice"
 
@@ -132,7 +133,7 @@ class ClockInstance:
     @property
     def last_day(self) -> str:
         """The local day the clock ends (or its door opens)."""
-        moment = datetime.fromisoformat(self.ends_at.replace("Z", "+00:00"))
+        moment = from_iso(self.ends_at)
         return moment.astimezone().date().isoformat()
 
     def as_dict(self) -> dict[str, Any]:

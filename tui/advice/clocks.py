@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from ..store import records
 from ..store.errors import ValidationError
 from ..store.policies import start_of, unit_of
+from ..store.times import from_iso, to_iso
 from ..store.when import add_months, add_working_days
 from .clock_records import GUIDANCE, Applies, Clock, ClockInstance, Source
 from .playbook import ConfigError, default_playbook
@@ -130,7 +131,7 @@ def _moment(value: str) -> datetime:
     value = str(value).strip()
     if len(value) == 10:
         return datetime.combine(date.fromisoformat(value), time(0, 0)).astimezone()
-    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    moment = from_iso(value)
     return moment.astimezone()
 
 
@@ -139,7 +140,7 @@ def _end_of_day(day: date) -> datetime:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return to_iso(moment)
 
 
 # -- reading the pack and the user's file -------------------------------------------------------

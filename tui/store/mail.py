@@ -18,6 +18,7 @@ from email.policy import default as POLICY
 from html.parser import HTMLParser
 from pathlib import Path
 
+from .times import from_iso, to_iso
 from .userfiles import TEXT_BYTES, UnreadableFile, decode, read_bytes
 
 # Headers a message must have one of to be read as mail rather than as plain text.
@@ -185,7 +186,7 @@ def _date(msg: EmailMessage, guesses: list[str]) -> str | None:
     if moment.tzinfo is None:
         guesses.append("its Date header has no time zone; read it as UTC")
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return to_iso(moment)
 
 
 def _body(msg: EmailMessage, guesses: list[str]) -> tuple[str, bool]:
@@ -289,11 +290,10 @@ def _chat_page(source: str, raw: bytes) -> Message:
     facts.feed(page)
     when = None
     if facts.when:
-        from datetime import datetime
         try:
-            moment = datetime.fromisoformat(facts.when.strip().replace("Z", "+00:00"))
+            moment = from_iso(facts.when.strip())
             moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-            when = moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            when = to_iso(moment)
         except ValueError:
             pass
     if when is None:
