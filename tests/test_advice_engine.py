@@ -256,3 +256,20 @@ def test_a_formal_complaint_goes_by_e_mail_only_where_the_company_has_one(store)
     rows = {r.case_id: r for r in ranking(store, NOW)}
     assert {ids[i]: rows[i].channel for i in ids} == {"Mailco": "email", "Papercorp": "letter"}
     assert all(rows[i].rule == "many_contacts" and rows[i].move for i in ids)
+
+
+def test_a_wrong_door_case_whose_complaint_is_past_its_period_is_ranked():
+    """A damaged item raised only with the marketplace, and a formal complaint there with no
+    answer for months: the wrong door and the ombudsman's door are two things, and ranking
+    it (a crash once: one slot held both) names the ombudsman."""
+    from tui.store.facts import CaseFacts
+    facts = CaseFacts(
+        id=1, company="Bazaar", company_id=1, company_rev=0, status="open", category="damaged",
+        want="replacement", seller="Shop A", opened_at="2026-01-05T09:00:00Z",
+        snoozed_until=None, last_activity_at="2026-02-01T09:00:00Z", contacts=2,
+        first_at="2026-01-06T09:00:00Z", last_at="2026-02-01T09:00:00Z", last_id=2,
+        last_channel="email", last_outcome="info", last_direction="out", channels=1,
+        complained_at="2026-02-01T09:00:00Z")
+    row = assess_facts(facts, NOW)
+    assert row.stalled and row.rule == "ombudsman"
+    assert "ombudsman" in row.move.lower()

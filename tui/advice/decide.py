@@ -128,7 +128,7 @@ class Decision:
 
     __slots__ = ("facts", "turn", "rung", "hits", "lead", "climb", "target", "door",
                  "channel", "why", "score", "snoozed", "changes_at", "asks", "promised",
-                 "unkept", "company", "door_at", "door")
+                 "unkept", "company", "door_at", "door_clock")
 
     def __init__(self, facts: CaseFacts):
         self.facts = facts
@@ -142,7 +142,7 @@ class Decision:
         self.changes_at: str | None = None
         self.company: Company | None = None
         self.door_at: str | None = None     # when the ombudsman can take the complaint
-        self.door = None                    # the in-force clock instance that says so
+        self.door_clock = None              # the in-force clock instance that says so
 
     def hit(self, rule: str) -> Hit | None:
         for h in self.hits:
@@ -266,8 +266,7 @@ def _rules(d: Decision, p: Pass, soon: list[str]) -> None:
         else:
             ahead = True
     if f.complained_at and not f.final_at:
-        door = p.clocks.door(f, p.now)
-        d.door = door
+        door = d.door_clock = p.clocks.door(f, p.now)
         d.door_at = door_opens(door) if door is not None else \
             plus(f.complained_at, t["ombudsman_after_weeks"] * 7 * DAY)
         if d.door_at > p.iso:
@@ -326,7 +325,7 @@ def _rules(d: Decision, p: Pass, soon: list[str]) -> None:
         if d.door_at <= p.iso:
             soon.append(p.tomorrow)
             hits.append(Hit("ombudsman", p, p.days_since(d.door_at), kind="unanswered",
-                            items=(d.door,) if d.door is not None else ()))
+                            items=(d.door_clock,) if d.door_clock is not None else ()))
         else:
             soon.append(d.door_at)
     # deadline: the clocks running on the case and the asks about to fall due.
