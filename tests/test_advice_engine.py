@@ -273,3 +273,18 @@ def test_a_wrong_door_case_whose_complaint_is_past_its_period_is_ranked():
     row = assess_facts(facts, NOW)
     assert row.stalled and row.rule == "ombudsman"
     assert "ombudsman" in row.move.lower()
+
+
+def test_a_bad_rules_file_falls_back_like_a_bad_config(tmp_path, monkeypatch):
+    """The rules in force are read with the playbook: an unusable rules.toml is one
+    problem the app says once, and the advice runs on the shipped rules (it once failed
+    every ranking and case view with an internal error)."""
+    from tui.advisor import Advisor
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    folder = tmp_path / "supportlog"
+    folder.mkdir()
+    (folder / "rules.toml").write_text("x = 1\n", encoding="utf-8")
+    advisor = Advisor()
+    playbook = advisor.playbook
+    assert advisor.problem and "rules.toml" in advisor.problem
+    Pass(NOW, playbook)     # the rules come with the playbook: nothing more is read

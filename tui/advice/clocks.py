@@ -312,6 +312,12 @@ class Rules:
         return f"jurisdiction {clock.jurisdiction} not chosen in config.toml [rules]"
 
 
+def rules_of(playbook) -> Rules:
+    """The clocks in force that `playbook` was loaded with (load_playbook reads them with its
+    config); the pack's alone for the default playbook."""
+    return playbook.rules if playbook.rules is not None else load_rules(playbook.config_path)
+
+
 def load_rules(config_path: Path | str | None = None) -> Rules:
     """The pack, the `[rules]` table of config.toml and the rules.toml beside it. A missing
     file means the defaults; anything unusable raises ConfigError."""

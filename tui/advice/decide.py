@@ -14,7 +14,7 @@ from ..store.facts import CaseFacts, PromiseFact
 from ..store.records import ACTIVE_STATUSES, Company
 from ..store.validate import to_iso
 from .channels import better_channel, best_channel
-from .clocks import Rules, load_rules
+from .clocks import Rules, rules_of
 from .deadlines import Clocks, deadline_items, door_opens
 from .model import RUNGS
 from .playbook import Playbook
@@ -71,8 +71,8 @@ class Pass:
         self.best: dict[tuple, str] = {}    # (company, last channel, seller allowed) -> channel
         w = self.w
         self.wt = {rule: (w[rule], w[f"{rule}_step"], w[f"{rule}_max"]) for rule in RULE_NAMES}
-        # The rules pack and the user's rules.toml, read once per pass.
-        self.clocks = Clocks(rules if rules is not None else load_rules(playbook.config_path))
+        # The rules pack and the user's rules.toml, read with the playbook.
+        self.clocks = Clocks(rules if rules is not None else rules_of(playbook))
 
     def ago(self, seconds: int) -> str:
         return to_iso(self.now - timedelta(seconds=seconds))

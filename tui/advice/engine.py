@@ -13,7 +13,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 from ..store.facts import PAGE, AdviceRow, CaseFacts, ContactFact, facts_from_detail
 from ..store.records import CaseDetail, Company
 from ..store.validate import from_iso, to_iso
-from .clocks import load_rules
+from .clocks import rules_of
 from .deadlines import Clocks
 from .decide import Decision, Pass, decide
 from .evidence import Evidence
@@ -30,7 +30,7 @@ def fingerprint(playbook: Playbook, clocks: Clocks | None = None) -> str:
     playbook value the rules read and every clock in force (the rules pack, rules.toml and
     the jurisdictions chosen), hashed: kept rows made under another one are stale."""
     if clocks is None:
-        clocks = Clocks(load_rules(playbook.config_path))
+        clocks = Clocks(rules_of(playbook))
     data = {"clocks": [c.as_dict() for c in (*clocks.doors, *clocks.clocks)],
             "engine": ENGINE_VERSION, "zone": local_zone(), "t": dict(playbook.thresholds),
             "w": dict(playbook.weights),

@@ -80,6 +80,8 @@ class Playbook:
     tip_keys: tuple[str, ...] = _default(
         "tips", lambda: tuple(t["key"] for t in _packaged()["tips"]))
     config_path: Path | None = None     # where the overrides came from, if anywhere
+    # The deadline clocks in force (clocks.Rules) read with the config; None: the pack's.
+    rules: Any = None
 
     def tip(self, key: str) -> tuple[str, str]:
         return self.tips[self.tip_keys.index(key)]
@@ -116,18 +118,25 @@ def load_playbook(config_path: Path | str | None = None) -> Playbook:
     path = Path(config_path)
     try:
         raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return replace(base, config_path=path)     # rules.toml beside it may still be there
+    except FileNotFoundError:   # rules.toml beside it may still be there
+        return replace(base, config_path=path, rules=_rules(path))
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot be read ({exc})") from None
     try:
         config = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, f"is not valid TOML ({exc})") from None
-    return replace(base, config_path=path,
+    return replace(base, config_path=path, rules=_rules(path),
                    thresholds=_override(path, config, "thresholds", base.thresholds,
                                         _whole_number),
                    weights=_override(path, config, "weights", base.weights, _weight))
+
+
+def _rules(config_path: Path):
+    """The clocks in force for this config (its [rules] and the rules.toml beside it), read
+    once with the playbook: a bad file is the same ConfigError as a bad config."""
+    from .clocks import load_rules   # clocks reads the playbook's defaults
+    return load_rules(config_path)
 
 
 def _whole_number(value: Any) -> bool:

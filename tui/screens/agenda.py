@@ -25,24 +25,18 @@ WHO = {"you": "yours", "them": "theirs"}
 async def load_agenda(app, days: int = DAYS):
     """The agenda at the app's clock, read on a worker's connection: the clocks in force
     (config.toml, rules.toml), the playbook's warning days, the next moves of the latest
-    ranking. A config that cannot be used falls back to the shipped rules, and says so."""
+    ranking."""
     playbook, now, fresh = app.playbook, app.now(), tuple(app.ranked or ())
     warn = int(playbook.thresholds.get("deadline_warn_days", 5))
 
     def read(store):
-        from ..advice import ConfigError
         from ..advice.agenda import collect
-        from ..advice.clocks import load_rules
-        problem = None
-        try:
-            rules = load_rules(playbook.config_path)
-        except ConfigError as exc:
-            problem, rules = f"{exc} (using the shipped rules)", load_rules(None)
-        return collect(store, now, days, rules.active, fresh=fresh, warn_days=warn), problem
-    agenda, problem = await app.read(read)
-    if problem:
-        app.say(problem, severity="warning", timeout=10)
-    return agenda
+        from ..advice.clocks import rules_of
+        # The advisor's playbook holds the rules in force (the shipped ones when the user's
+        # file was unusable: the app said so once, at start).
+        return collect(store, now, days, rules_of(playbook).active, fresh=fresh,
+                       warn_days=warn)
+    return await app.read(read)
 
 
 def when_text(item, now: datetime) -> str:
