@@ -32,7 +32,7 @@ def test_dead_ends_boundaries(store, outcomes, streak):
         return
     assert found.press_restart
     assert found.headline == f"{streak} dead-end contacts in a row"
-    assert found.interaction_ids == tuple(i.id for i in made[-streak:])
+    assert found.contact_ids == tuple(i.id for i in made[-streak:])
     assert found.score == 4.0 + (streak - 2) * 1.0
     assert [line.split(" ")[0] for line in found.evidence] == outcomes[-streak:]
 
@@ -199,7 +199,7 @@ def test_long_hold_evidence_names_the_held_contact(store):
     contact(store, case.id, "info", ago(days=3), duration=3600, hold=300)
     held = contact(store, case.id, "info", ago(days=2), duration=3600, hold=1800, agent="Kim")
     found = findings(store, case.id)["long_hold"]
-    assert found.interaction_ids == (held.id,)
+    assert found.contact_ids == (held.id,)
     assert found.headline == "held 30m in one contact"
     assert found.evidence[0].startswith("held 30m ") and "agent Kim" in found.evidence[0]
     assert found.evidence[-1] == "35m on hold in all, over 2 contacts in the last 30 days"
@@ -294,6 +294,6 @@ def test_rules_on_records_built_by_hand_with_a_history_mapping():
     detail = CaseDetail(case, interactions=(*calls, live))
     result = assess(detail, NOW, history={"letter": (2, 3), "email": (1, 10)})
     dead = next(f for f in result.findings if f.rule == "dead_ends")
-    assert dead.interaction_ids == (1, 2, 3) and dead.score == 5.0
+    assert dead.contact_ids == (1, 2, 3) and dead.score == 5.0
     assert "next, try a letter: 2 of your 3 contacts with Acme by a letter" in dead.advice
     assert {f.rule for f in result.findings} == {"dead_ends"}    # on the phone now: not quiet

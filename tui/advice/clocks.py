@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from ..store import records
 from ..store.errors import ValidationError
+from ..store.facts import REFUND
 from ..store.policies import start_of, unit_of
 from ..store.times import from_iso, to_iso
 from ..store.when import add_months, add_working_days
@@ -73,12 +74,11 @@ def clock_instances(case_dates: Mapping[str, str | None], clocks: Iterable[Clock
             sooner = [_moment(case_dates[s]) for s in clock.sooner_on if case_dates.get(s)]
             ends = min([ends, *sooner])
         days_left = (ends.date() - today).days
-        out.append(ClockInstance(clock, case_id, _iso(start), _iso(ends), days_left,
+        out.append(ClockInstance(clock, case_id, to_iso(start), to_iso(ends), days_left,
                                  _state(clock.kind, ends, days_left, now, warn_days)))
     return sorted(out, key=lambda i: (i.ends_at, i.clock.key))
 
 
-_REFUND = re.compile(r"\brefund", re.IGNORECASE)
 
 
 def case_dates(detail: records.CaseDetail) -> dict[str, str]:
@@ -92,7 +92,7 @@ def case_dates(detail: records.CaseDetail) -> dict[str, str]:
     made = {i.id: i.started_at for i in detail.interactions}
     theirs = [(made.get(p.interaction_id) or p.created_at, p) for p in detail.promises
               if p.party == "company"]
-    refunds = [at for at, p in theirs if at and _REFUND.search(p.text)] or (
+    refunds = [at for at, p in theirs if at and REFUND.search(p.text)] or (
         [at for at, p in theirs if at and p.status == "pending"] if case.want == "refund"
         else [])
     found = {"purchased": case.purchased_on, "delivered": case.delivered_on,
@@ -137,10 +137,6 @@ def _moment(value: str) -> datetime:
 
 def _end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59)).astimezone()
-
-
-def _iso(moment: datetime) -> str:
-    return to_iso(moment)
 
 
 # -- reading the pack and the user's file -------------------------------------------------------

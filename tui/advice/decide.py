@@ -41,7 +41,6 @@ class Pass:
     __slots__ = ("now", "iso", "playbook", "t", "w", "quiet_cutoff", "wait_cutoff",
                  "hold_since", "min_hold", "min_total_hold",
                  "companies", "today", "tomorrow", "best", "wt", "_stats", "_stats_cache",
-                 "_emails",
                  "clocks")
 
     def __init__(self, now: datetime, playbook: Playbook,
@@ -67,7 +66,6 @@ class Pass:
                                                 datetime.min.time(), local.tzinfo))
         self._stats = stats
         self._stats_cache: dict[int, ChannelStats] = {}
-        self._emails: dict[int, bool] = {}
         self.best: dict[tuple, str] = {}    # (company, last channel, seller allowed) -> channel
         w = self.w
         self.wt = {rule: (w[rule], w[f"{rule}_step"], w[f"{rule}_max"]) for rule in RULE_NAMES}
@@ -94,20 +92,9 @@ class Pass:
                 cache[company_id] = source.get(company_id, {})
         return cache[company_id]
 
-    def has_email(self, company: Company | None) -> bool:
-        """Whether the company has a support e-mail route (read once per company)."""
-        if company is None:
-            return False
-        if company.id not in self._emails:
-            self._emails[company.id] = bool(company.email)
-        return self._emails[company.id]
-
     def know_stats(self, stats: Mapping[int, ChannelStats]) -> None:
         """Companies' channel stats read ahead, many at once (the ranking's pages)."""
         self._stats_cache.update(stats)
-
-    def weights(self, rule: str) -> tuple[float, float, float]:
-        return self.wt[rule]
 
 
 class Hit:
@@ -396,7 +383,7 @@ def _party_and_channel(d: Decision, p: Pass) -> None:
         d.channel = None        # what they asked for says how to send it; closing needs none
         return
     if d.climb == "formal_complaint":
-        d.channel = "email" if p.has_email(d.company) else "letter"
+        d.channel = "email" if d.company is not None and d.company.email else "letter"
         return
     allow_seller = has_seller and d.door != "marketplace"
     failing = None

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Mapping
 
+from ..store.advice_cache import HORIZON_DAYS
 from ..store.facts import PAGE, AdviceRow, CaseFacts, ContactFact, facts_from_detail
 from ..store.records import CaseDetail, Company
 from ..store.validate import from_iso, to_iso
@@ -174,7 +175,7 @@ def refresh(store, now: datetime, playbook: Playbook | None = None, *,
 
 
 def attention_order(rows: list[AdviceRow], now: str,
-                    horizon_days: int = 3) -> list[AdviceRow]:
+                    horizon_days: int = HORIZON_DAYS) -> list[AdviceRow]:
     """store.ranked_advice's order, for rows it cannot give (a read-only notebook): stalled
     by score (then the longest untouched, then id), then the others due within the horizon
     by due, then the rest, the most recently active first."""

@@ -72,7 +72,7 @@ def deadline_headline(h: Hit, d: Decision, p: Pass) -> str:
 def worded(h: Hit, d: Decision, p: Pass, ev: Evidence) -> Finding:
     """The full finding: headline, evidence, advice, terms and what it cites."""
     evidence, advice, unit, extra, contact_ids = WORDS[h.rule](h, d, p, ev)
-    base, step, cap = p.weights(h.rule)
+    base, step, cap = p.wt[h.rule]
     terms = _terms(base, step, cap, h.rule, h.excess, unit, extra) \
         if not (h.rule == "deadline" and h.kind == "closed") else (("deadline closed", h.score),)
     return Finding(h.rule, h.score, headline(h, d, p), tuple(evidence), advice, terms,
@@ -297,8 +297,7 @@ def deadline_act(kind: str, inst, d: Decision, p: Pass, full: bool) -> str:
     pb, f, clock = p.playbook, d.facts, inst.clock
     where = by(d, p, full)
     if kind == "closed":
-        return getattr(clock, "after", None) or pb.text("deadline", "closed", day=inst.last_day,
-                                                        company=f.company, by=where)
+        return pb.text("deadline", "closed", day=inst.last_day, company=f.company, by=where)
     if kind == "missed":
         return pb.text("deadline", "missed", company=f.company, day=inst.last_day,
                        action=clock.action)

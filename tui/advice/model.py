@@ -11,7 +11,6 @@ Term = tuple[str, float]
 TURNS = ("theirs", "yours", "nobody")
 RUNGS = ("first_contact", "another_agent", "another_channel", "supervisor",
          "formal_complaint", "ombudsman", "chargeback")
-WHO = ("you", "them", "nobody")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +31,6 @@ class Finding:
     def breakdown(self) -> str:
         """'4 (dead_ends) + 1 (1 more dead end x 1) = 5'."""
         return score_line(self.terms, self.score)
-
-    @property
-    def interaction_ids(self) -> tuple[int, ...]:
-        """The old name of `contact_ids`, kept while screens move over."""
-        return self.contact_ids
 
 
 @dataclass(frozen=True, slots=True)

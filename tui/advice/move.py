@@ -25,16 +25,16 @@ def move_line(d: Decision, p: Pass) -> tuple[str, str, str | None, str | None]:
     """What the ranking keeps of the move: (its line, who, channel, due); nothing else is
     worded or built."""
     kind, who, due, line_values, _ = _choose(d, p, None)
-    line = p.playbook.moves[kind + "_line"].format_map(line_values)
+    line = p.playbook.move(kind + "_line", **line_values)
     return line, who, d.channel if who != "nobody" else None, due
 
 
 def next_move(d: Decision, p: Pass, ev: Evidence | None) -> NextMove:
     """The move; `ev` None gives the line alone (text left empty)."""
     kind, who, due, line_values, text_values = _choose(d, p, ev)
-    moves = p.playbook.moves
-    line = moves[kind + "_line"].format_map(line_values)
-    text = moves[kind].format_map(text_values) if ev is not None else ""
+    pb = p.playbook
+    line = pb.move(kind + "_line", **line_values)
+    text = pb.move(kind, **text_values) if ev is not None else ""
     climb = d.climb if who != "nobody" and d.climb and \
         rung_index(d.climb) > rung_index(d.rung) else None
     return NextMove(text, who, d.channel if who != "nobody" else None, due, climb, line)
