@@ -243,8 +243,8 @@ def test_clock_is_the_stores(db_path):
 
 
 def test_cases_by_id_reads_any_number_a_chunk_at_a_time(store, monkeypatch):
-    from tui.store import history
-    monkeypatch.setattr(history, "MAX_IDS", 2)      # a few cases stand for many chunks
+    from tui.store import chunks
+    monkeypatch.setattr(chunks, "MAX_IDS", 2)       # a few cases stand for many chunks
     ids = [make_case(store, title=f"case {n}").id for n in range(5)]
     found = store.cases_by_id([ids[4], 999, *ids, ids[0]])
     assert sorted(found) == sorted(ids)

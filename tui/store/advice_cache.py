@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import sqlite3
 from operator import attrgetter
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .db import Connection, busy_timeout_ms
 from .errors import StoreError
-from .times import to_iso
+from .chunks import MAX_IDS, by_ids, marks
+from .times import from_iso, to_iso
 
 if TYPE_CHECKING:
     from .advice_row import AdviceRow
@@ -24,7 +25,6 @@ ENGINE_KEY = "advice_engine"
 # read from, so a command can tell the rows fresh without reading the playbook.
 SOURCE_KEY = "advice_source"
 SAVE_BUSY_MS = 200   # saving is best effort: a busy notebook is not worth waiting for
-LISTING_CHUNK = 900  # case ids per query, under SQLite's parameter limit
 HORIZON_DAYS = 3     # not-stalled cases due within this many days come next in the list
 
 _COLUMNS = ("case_id", "score", "stalled", "snoozed", "turn", "rung", "rule", "headline",
@@ -57,8 +57,6 @@ def _row(values: tuple) -> AdviceRow:
     return AdviceRow(case_id, score, bool(stalled), bool(snoozed), *rest)
 
 
-# Ids bound in one IN (...), as history.MAX_IDS (not imported: this module stays light).
-MAX_IDS = 900
 
 
 def _active_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
@@ -66,7 +64,7 @@ def _active_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
     if len(ids) > MAX_IDS:
         return {r[0] for r in conn.execute(f"SELECT id {_ACTIVE}")}
     return {r[0] for r in conn.execute(
-        f"SELECT id {_ACTIVE} AND id IN ({', '.join('?' * len(ids))})", ids)}
+        f"SELECT id {_ACTIVE} AND id IN ({marks(ids)})", ids)}
 
 
 class _Changed(Exception):
@@ -194,15 +192,14 @@ class AdviceCacheOps:
         ids = list(case_ids)
         if not ids:
             return {}
-        return dict(self.conn.execute(
-            f"SELECT case_id, worded FROM case_words WHERE case_id IN "
-            f"({', '.join('?' * len(ids))})", ids))
+        return dict(by_ids(self.conn, "SELECT case_id, worded FROM case_words "
+                           "WHERE case_id IN ({marks})", ids))
 
     def _ranked(self, select: str, stalled_only: bool, limit: int | None, offset: int,
                 company: str | None, status: str | None, now: str | None,
                 horizon: timedelta, words: str = "") -> list[tuple]:
         join, where, params = self._advice_filters(False, company, status)
-        start = datetime.fromisoformat((now or self.now()).replace("Z", "+00:00"))
+        start = from_iso(now or self.now())
         params["edge"] = to_iso(start + horizon)
         need = None if limit is None else offset + limit
         out: list[tuple] = []
@@ -220,13 +217,10 @@ class AdviceCacheOps:
         last activity, title), score), in the same order (what `list --stalled` prints)."""
         ranked = self.ranked_advice(**filters)
         ids = [r.case_id for r in ranked]
-        cases: dict[int, tuple] = {}
-        for start in range(0, len(ids), LISTING_CHUNK):
-            chunk = ids[start:start + LISTING_CHUNK]
-            cases.update((row[0], row) for row in self.conn.execute(
-                "SELECT c.id, c.status, co.name, c.contacts, c.last_activity_at, c.title "
-                "FROM cases c JOIN companies co ON co.id = c.company_id "
-                f"WHERE c.id IN ({', '.join('?' * len(chunk))})", chunk))
+        cases = {row[0]: row for row in by_ids(
+            self.conn, "SELECT c.id, c.status, co.name, c.contacts, c.last_activity_at, c.title "
+            "FROM cases c JOIN companies co ON co.id = c.company_id WHERE c.id IN ({marks})",
+            ids)}
         return [(cases[r.case_id], r.score) for r in ranked if r.case_id in cases]
 
     def count_active(self) -> int:

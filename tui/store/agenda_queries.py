@@ -8,7 +8,7 @@ from typing import Iterable, Iterator
 
 from .cases import CASE_COLUMNS, PROMISE_COLUMNS, case_from_row
 from .companies import load_companies
-from .history import MAX_IDS, by_ids
+from .chunks import MAX_IDS, by_ids
 from .records import Case, CaseDetail, Company, Interaction, Promise
 
 PAGE = MAX_IDS

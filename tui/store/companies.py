@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from . import validate as v
+from .chunks import by_ids
 from .db import new_uid
 from .errors import NotFound, ValidationError
 from .policies import parse_policy
@@ -20,7 +21,6 @@ POLICY_COLUMNS = "id, uid, company_id, name, days, unit, starts, note, source, r
 # The columns companies had before routes were kept, each now the first support route of a
 # kind (what Company.phone and the others read); `hours` rides on the phone route.
 LEGACY_ROUTES = {"phone": "phone", "chat_url": "chat", "email": "email"}
-MAX_IDS = 900
 ROUTE_INSERT = ("INSERT INTO company_routes (uid, company_id, kind, purpose, label, value, hours, "
                 "note, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -90,24 +90,19 @@ class CompanyChanges:
 def load_companies(conn, ids: Iterable[int]) -> dict[int, Company]:
     """The companies with these ids, with their routes and policies, a chunk at a time."""
     ids = sorted(set(ids))
-    out: dict[int, Company] = {}
-    for start in range(0, len(ids), MAX_IDS):
-        chunk = ids[start:start + MAX_IDS]
-        marks = ", ".join("?" * len(chunk))
-        routes: dict[int, list[Route]] = {}
-        for row in conn.execute(f"SELECT {ROUTE_COLUMNS} FROM company_routes WHERE company_id "
-                                f"IN ({marks}) ORDER BY company_id, position, id", chunk):
-            routes.setdefault(row[2], []).append(Route(*row))
-        policies: dict[int, list[Policy]] = {}
-        for row in conn.execute(f"SELECT {POLICY_COLUMNS} FROM company_policies WHERE "
-                                f"company_id IN ({marks}) ORDER BY company_id, name COLLATE "
-                                "NOCASE, id", chunk):
-            policies.setdefault(row[2], []).append(Policy(*row))
-        for row in conn.execute(f"SELECT {COMPANY_COLUMNS} FROM companies WHERE id IN ({marks})",
-                                chunk):
-            out[row[0]] = Company(*row, routes=tuple(routes.get(row[0], ())),
-                                  policies=tuple(policies.get(row[0], ())))
-    return out
+    routes: dict[int, list[Route]] = {}
+    for row in by_ids(conn, f"SELECT {ROUTE_COLUMNS} FROM company_routes WHERE company_id "
+                            "IN ({marks}) ORDER BY company_id, position, id", ids):
+        routes.setdefault(row[2], []).append(Route(*row))
+    policies: dict[int, list[Policy]] = {}
+    for row in by_ids(conn, f"SELECT {POLICY_COLUMNS} FROM company_policies WHERE "
+                            "company_id IN ({marks}) ORDER BY company_id, name COLLATE NOCASE, "
+                            "id", ids):
+        policies.setdefault(row[2], []).append(Policy(*row))
+    return {row[0]: Company(*row, routes=tuple(routes.get(row[0], ())),
+                            policies=tuple(policies.get(row[0], ())))
+            for row in by_ids(conn, f"SELECT {COMPANY_COLUMNS} FROM companies "
+                                    "WHERE id IN ({marks})", ids)}
 
 
 class CompanyOps:

@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import Iterable, Iterator
 
 from .advice_row import AdviceRow  # noqa: F401 - the advice layer reads it here too
-from .history import MAX_IDS, by_ids, marks
+from .chunks import MAX_IDS, by_ids, marks
 from .records import DEAD_END_OUTCOMES, CaseDetail, Company, Ref
 
 

@@ -6,26 +6,12 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from .cases import CASE_COLUMNS, case_from_row
+from .chunks import by_ids
 from .companies import load_companies
 from .records import Case, Company
 
 _CASES_SQL = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
               "WHERE c.id IN ({marks})")
-MAX_IDS = 900   # ids bound in one IN (...): below SQLite's oldest variable limit (999)
-
-
-def marks(ids: list) -> str:
-    """The placeholders for `ids` in an IN (...)."""
-    return ", ".join("?" * len(ids))
-
-
-def by_ids(conn, sql: str, ids: list, *params) -> Iterator[tuple]:
-    """The rows of `sql` (its `{marks}` for the ids, then `params`) for `ids`, read MAX_IDS
-    at a time. With `ids` sorted and `sql` ordered by them, the rows come in that order."""
-    for start in range(0, len(ids), MAX_IDS):
-        chunk = ids[start:start + MAX_IDS]
-        yield from conn.execute(sql.format(marks=marks(chunk)), (*chunk, *params))
-
 
 class HistoryOps:
     """Mixed into Store; bulk reads so advice never runs one query per case."""

@@ -8,7 +8,7 @@ from typing import Iterable
 
 from . import validate as v
 from .cases import PROMISE_COLUMNS
-from .history import marks
+from .chunks import marks
 from .records import CHANNELS, Promise
 
 
