@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from .following import FollowingScreen
 from ..widgets.case_table import FitTable, VimTable
-from ..widgets.text import cell, lit, when
+from ..widgets.text import cell, lit, when_short
 
 DAYS = 14       # tui.advice.agenda.DEFAULT_DAYS
 COLUMNS = (("when", "When", 11, 0), ("case", "Case", 16, 2), ("what", "What is due", 20, 3),
@@ -40,7 +40,7 @@ async def load_agenda(app, days: int = DAYS):
 
 
 def when_text(item, now: datetime) -> str:
-    return when(item.when)[5:] if item.timed else item.day
+    return when_short(item.when, now) if item.timed else item.day
 
 
 class AgendaScreen(FollowingScreen):

@@ -308,7 +308,7 @@ class CaseScreen(FollowingScreen):
         kept = [plural(len(self.detail.interactions), "contact"),
                 plural(len(self.detail.promises) - asks, "promise")]
         if asks:
-            kept.append(f"{asks} thing{'s' if asks > 1 else ''} they asked of you")
+            kept.append(plural(asks, "thing") + " they asked of you")
         question = Content.assemble("Delete the case ", lit(case.title, "bold"),
                                     f" and its {', '.join(kept[:-1])} and {kept[-1]}?")
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), self._confirmed_delete)

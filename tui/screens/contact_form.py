@@ -12,7 +12,7 @@ from ..store import Interaction, ValidationError
 from ..store import validate as v
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
 from ..widgets.date_input import DateInput
-from .dialogs import DUE_PLACEHOLDER, ask_field_name, ask_fields, milestone_field
+from .dialogs import DUE_PLACEHOLDER, ask_fields, milestone_field
 from ..widgets.forms import FormScreen, field, select
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, lit, local
@@ -114,9 +114,6 @@ class ContactForm(FormScreen):
             ended_at=ended or self.interaction.ended_at, hold=self.value("hold") or 0,
             direction=self.value("direction"), milestone=self.value("milestone"), **texts)
         return self.interaction.id
-
-    def show_error(self, field_name: str, message: str) -> None:
-        super().show_error(ask_field_name(field_name), message)
 
 
 class PromiseForm(FormScreen):

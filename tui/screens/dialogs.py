@@ -16,7 +16,8 @@ from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from ..store import Company, Interaction, StoreError, ValidationError
-from ..store.records import CHANNELS, OUTCOMES, PROGRESS_OUTCOMES
+from ..store.dossier import MILESTONE_TEXT
+from ..store.records import CHANNELS, MILESTONES, OUTCOMES, PROGRESS_OUTCOMES
 from ..widgets.date_input import DateInput
 from ..widgets.forms import clear_errors, field, select, show_error
 from ..widgets.text import lit, when
@@ -121,12 +122,7 @@ def _route(company: Company | None, channel: str) -> str | None:
             "email": company.email}.get(channel)
 
 
-# A contact's milestone (interactions.milestone) as the forms word it.
-MILESTONES = {"formal_complaint": "my formal complaint", "final_response": "their final response"}
 DUE_PLACEHOLDER = "YYYY-MM-DD, friday, in 10 working days"
-# ValidationError.field names for the ask (the store's and the CLI's) -> the field showing it.
-ASK_ALIASES = {"asked due": "asked_due", "asked-due": "asked_due", "--asked-due": "asked_due",
-               "--asked": "asked"}
 
 
 def ask_fields() -> ComposeResult:
@@ -138,12 +134,8 @@ def ask_fields() -> ComposeResult:
 
 def milestone_field(value: str | None = None) -> Widget:
     return field("milestone", "This contact was", select(
-        MILESTONES, value, blank=True, prompt="neither", labels=MILESTONES),
+        MILESTONES, value, blank=True, prompt="neither", labels=MILESTONE_TEXT),
         "a formal complaint starts the scheme's clock; a final response opens the ombudsman")
-
-
-def ask_field_name(name: str) -> str:
-    return ASK_ALIASES.get(name, name)
 
 
 class FinishContactScreen(ModalScreen[bool]):
@@ -215,7 +207,7 @@ class FinishContactScreen(ModalScreen[bool]):
                 raise ValidationError("promise", "say what they promised (and by when)")
             self.submit(values)
         except ValidationError as exc:
-            target = show_error(self, ask_field_name(exc.field), exc.message)
+            target = show_error(self, exc.field, exc.message)
             if target.id != "err-form":
                 self.query_one(f"#{target.id.removeprefix('err-')}").focus()
             return

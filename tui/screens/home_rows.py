@@ -118,8 +118,7 @@ class RowSource:
 
     # -- the other tabs ------------------------------------------------------------------
     def _list_page(self, store: Store, limit: int) -> list[CaseRow]:
-        status = {"all": "all"}.get(self.tab, self.tab)
-        page = store.list_cases(status=status, company=self.company or None,
+        page = store.list_cases(status=self.tab, company=self.company or None,
                                 channel=self.channel or None, sort="recent",
                                 after=self._after, limit=limit, reverse=self.tail)
         self._after = page.after

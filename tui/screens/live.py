@@ -57,7 +57,8 @@ class LiveScreen(Screen):
     def _resume_hold(self) -> None:
         """A hold left running (the app died or quit mid-hold) runs on, or is closed at
         the last autosave when the app was gone too long; the screen says which."""
-        running = live_hold.parse(self.app.store.meta_get(live_hold.key(self.contact.uid)))
+        key = live_hold.key(self.contact.uid)
+        running = live_hold.parse(self.app.read_now(lambda s: s.meta_get(key)))
         resumed = live_hold.resume(self.contact.hold_seconds, running, self._now())
         self.hold_total, self.hold_since, self.hold_note = (resumed.closed, resumed.since,
                                                             resumed.note)

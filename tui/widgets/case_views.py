@@ -31,8 +31,8 @@ PRESS_RESTART = ("⟳ Press restart: end this contact and try again with another
                  "or switch channel.")
 
 
-def case_header(detail: CaseDetail, assessment: Assessment | None = None,
-                now: datetime | None = None) -> Content:
+def case_header(detail: CaseDetail, assessment: Assessment | None,
+                now: datetime) -> Content:
     """Company, whose turn and the rung, what you want, references, dates, amount, seller,
     status; the company's route for the channel in use and its policy windows."""
     case = detail.case
@@ -64,7 +64,7 @@ def channel_in_use(detail: CaseDetail) -> str | None:
     return last.channel if last else None
 
 
-def company_lines(detail: CaseDetail, now: datetime | None = None,
+def company_lines(detail: CaseDetail, now: datetime,
                   channel: str | None = None) -> Content | None:
     """The company's route for the channel in use and its policy windows with days left,
     with the guidance line; None when the directory has neither."""
@@ -72,13 +72,12 @@ def company_lines(detail: CaseDetail, now: datetime | None = None,
     if company is None or not (company.routes or company.policies):
         return None
     from ..advice.brief import policy_guidance, policy_windows, routes_line
-    from ..store.validate import now_utc
     channel = channel or channel_in_use(detail)
     pairs = []
     if channel:
         pairs.append((f"Route ({channel.replace('_', ' ')})",
                       routes_line(company, channel) or "none in the directory (g: company)"))
-    windows = policy_windows(detail, now or now_utc())
+    windows = policy_windows(detail, now)
     pairs.append(("Windows", " · ".join(windows)))
     out = labelled(pairs)
     if windows:
@@ -194,7 +193,8 @@ class CasePreview(VerticalScroll, can_focus=False):
             top = assessment.top if assessment.stalled else None
             if top is not None:
                 finding += Content.assemble(
-                    ("\nWhy: ", "bold $warning"), lit(top.headline or top.rule, "bold"),
+                    ("\nWhy: ", "bold $warning"),
+                    lit(top.headline or top.rule.replace("_", " "), "bold"),
                     *(Content.assemble("\n  · ", lit(e)) for e in top.evidence[:4]))
         self.query_one("#preview-finding", Static).update(finding)
         body = [case_header(detail, assessment, now)]

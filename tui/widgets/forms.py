@@ -21,7 +21,7 @@ from .text import ControlsShown, lit
 # ValidationError.field as the store names it -> the form field that shows it.
 FIELD_ALIASES = {"at": "started_at", "start": "started_at", "end": "duration",
                  "due": "promise_due", "ref": "refs", "ref kind": "refs",
-                 "note": "notes", "transcript": "transcript_ref"}
+                 "note": "notes", "transcript": "transcript_ref", "asked-due": "asked_due"}
 
 
 def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
