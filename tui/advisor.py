@@ -42,13 +42,12 @@ class Advisor:
     def rank(self, store: Store, now: datetime) -> Ranked:
         """Every active case's kept assessment brought up to date (the rules run only on
         the cases that changed since), and the stalled ones, most urgent first."""
-        from .advice import ranking, refresh
+        from .advice import refresh
         fresh, saved = refresh(store, now, self.playbook)
         if saved:       # kept: the lists page through the cache
             stalled = store.ranked_advice(stalled_only=True)
             return Ranked({r.case_id: r for r in stalled}, None, bool(fresh))
-        rows = ranking(store, now, self.playbook)   # not kept (read-only, busy): all of it
-        return Ranked({r.case_id: r for r in rows if r.stalled}, rows, True)
+        return _unkept(store, now, fresh)
 
     def update(self, store: Store, now: datetime, stalled: dict[int, AdviceRow],
                case_id: int) -> Ranked:
@@ -57,7 +56,7 @@ class Advisor:
         from .advice import refresh
         fresh, saved = refresh(store, now, self.playbook)
         if not saved:
-            return self.rank(store, now)
+            return _unkept(store, now, fresh)
         stalled = dict(stalled)
         stalled.pop(case_id, None)      # closed or deleted: it has no kept row any more
         for row in fresh:
@@ -78,3 +77,11 @@ class Ranked(NamedTuple):
     stalled: dict[int, AdviceRow]     # the stalled cases' rows, most urgent first
     rows: list[AdviceRow] | None      # every row when the cache could not keep them
     changed: bool                     # whether the order may differ from the kept one
+
+
+def _unkept(store: Store, now: datetime, fresh: list[AdviceRow]) -> Ranked:
+    """Every row when the notebook could not keep the fresh ones (read-only, busy): merged
+    with the kept ones from the refresh just made, not from another."""
+    from .advice import ranked
+    rows = ranked(store, now, fresh, False)
+    return Ranked({r.case_id: r for r in rows if r.stalled}, rows, True)

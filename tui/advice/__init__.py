@@ -26,7 +26,7 @@ if TYPE_CHECKING:
                            suggest_channels)
     from .decide import RULE_NAMES
     from .engine import (any_stalled, assess, assess_facts, attention_order, explain,
-                         explain_pages, fingerprint, ranking, refresh)
+                         explain_pages, fingerprint, ranked, ranking, refresh)
     from .model import RUNGS, TURNS, Assessment, Brief, Finding, NextMove, Term, score_line
     from .playbook import ChannelGuide, ConfigError, Playbook, default_playbook, load_playbook
     from .source import ENGINE_VERSION, source_fingerprint
@@ -37,7 +37,7 @@ _FROM = {
                  "suggest_channels"),
     "decide": ("RULE_NAMES",),
     "engine": ("any_stalled", "assess", "assess_facts", "attention_order", "explain",
-               "explain_pages", "fingerprint", "ranking", "refresh"),
+               "explain_pages", "fingerprint", "ranked", "ranking", "refresh"),
     "model": ("RUNGS", "TURNS", "Assessment", "Brief", "Finding", "NextMove", "Term",
               "score_line"),
     "playbook": ("ChannelGuide", "ConfigError", "Playbook", "default_playbook",
@@ -53,7 +53,7 @@ __getattr__ = lazy_names(__name__, _LAZY, globals())
 __all__ = ["Assessment", "Brief", "Finding", "NextMove", "Term", "Playbook", "ChannelGuide",
            "ConfigError", "ChannelStats", "RULE_NAMES", "RUNGS", "TURNS", "ENGINE_VERSION",
            "load_playbook", "default_playbook", "assess", "explain", "explain_pages",
-           "ranking", "any_stalled", "assess_facts", "refresh", "fingerprint",
+           "ranked", "ranking", "any_stalled", "assess_facts", "refresh", "fingerprint",
            "source_fingerprint", "attention_order", "make_brief",
            "suggest_channels", "better_channel", "best_channel", "progress_text",
            "score_line"]

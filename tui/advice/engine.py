@@ -121,6 +121,13 @@ def ranking(store, now: datetime, playbook: Playbook | None = None, *,
     """Every active case's row in the attention order, the stale ones re-assessed (and saved
     when the notebook can be written). `filters` go to store.ranked_advice."""
     fresh, saved = refresh(store, now, playbook, source=source)
+    return ranked(store, now, fresh, saved, **filters)
+
+
+def ranked(store, now: datetime, fresh: list[AdviceRow], saved: bool,
+           **filters) -> list[AdviceRow]:
+    """The attention order from what `refresh` gave (the re-assessed rows, whether they were
+    kept): read from the kept rows, or merged with them here when they could not be kept."""
     filters.setdefault("now", to_iso(now))
     if saved and not (filters.get("company") or filters.get("status")) and fresh \
             and "horizon" not in filters \
