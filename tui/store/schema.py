@@ -275,9 +275,7 @@ def _timeline_from_history(conn, now: str) -> None:
     alone would give another (at its closing time, else its last change, and no earlier than
     the timeline's last event), then status and dates derived from the timeline."""
     from . import timeline
-    wanted = {case_id: (status, closed if status in timeline.CLOSED and closed else updated)
-              for case_id, status, closed, updated in conn.execute(
-                  "SELECT id, status, closed_at, updated_at FROM cases")}
+    wanted = _as_they_were(conn)
     timeline.hold_statuses(conn, wanted, now, after_timeline=True, sql=timeline.FACTS_SQL_V3)
     timeline.rederive(conn, sql=timeline.FACTS_SQL_V3)
     from .remask import remask
@@ -289,12 +287,18 @@ def _statuses_kept(conn, now: str) -> None:
     3 had no asks), so the cases with one keep their status as it was (held by hand where
     the new rule would give another)."""
     from . import timeline
-    wanted = {case_id: (status, closed if status in timeline.CLOSED and closed else updated)
-              for case_id, status, closed, updated in conn.execute(
-                  "SELECT id, status, closed_at, updated_at FROM cases WHERE id IN (SELECT "
-                  "case_id FROM interactions WHERE channel = 'forum' AND outcome = 'resolved')")}
-    timeline.hold_statuses(conn, wanted, now, after_timeline=True)
-    timeline.rederive(conn, wanted)
+    wanted = _as_they_were(conn, "WHERE id IN (SELECT case_id FROM interactions "
+                                 "WHERE channel = 'forum' AND outcome = 'resolved')")
+    timeline.hold_statuses(conn, wanted, now, after_timeline=True, sql=timeline.FACTS_SQL_V4)
+    timeline.rederive(conn, wanted, sql=timeline.FACTS_SQL_V4)
+
+
+def _as_they_were(conn, where: str = "") -> dict[int, tuple[str, str]]:
+    """case id -> (its status, the best time for it: its closing, else its last change)."""
+    from .timeline import CLOSED
+    return {case_id: (status, closed if status in CLOSED and closed else updated)
+            for case_id, status, closed, updated in conn.execute(
+                f"SELECT id, status, closed_at, updated_at FROM cases {where}")}
 
 
 # FINISH[n] runs after UPGRADES[n]'s statements, in the same transaction, with the connection

@@ -31,8 +31,8 @@ AHEAD = timedelta(days=1)  # how far after now a time may be typed (clocks, time
 
 # One row of facts per case: what `decide` needs, read through the indexes. Only the
 # company's pending promises make a case wait (what it asked of you is your move), and a
-# forum has no authority to resolve anything. The upgrade to schema 3 applies that step's
-# rule (FACTS_SQL_V3: schema 3 had no parties), frozen.
+# forum has no authority to resolve anything. Each upgrade step applies the rule of its own
+# version (FACTS_SQL_V3: schema 3 had no parties), frozen.
 _FACTS_TEMPLATE = """
 SELECT c.id, c.opened_at, coalesce(c.opened_given, c.opened_at), c.status, c.closed_at,
     c.last_activity_at,
@@ -48,9 +48,10 @@ SELECT c.id, c.opened_at, coalesce(c.opened_given, c.opened_at), c.status, c.clo
         LEFT JOIN interactions i ON i.id = p.interaction_id
         WHERE p.case_id = c.id AND p.status = 'pending'{waiting})
 FROM cases c"""
-FACTS_SQL = _FACTS_TEMPLATE.format(resolving=" AND channel <> 'forum'",
-                                   waiting=" AND p.party = 'company'")
 FACTS_SQL_V3 = _FACTS_TEMPLATE.format(resolving="", waiting="")
+FACTS_SQL_V4 = _FACTS_TEMPLATE.format(resolving=" AND channel <> 'forum'",
+                                      waiting=" AND p.party = 'company'")
+FACTS_SQL = FACTS_SQL_V4   # today's rule; an upgrade step names the one of its version
 
 
 class Facts(NamedTuple):
