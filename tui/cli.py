@@ -55,10 +55,10 @@ class Env:
             self.fixed_now = _aware_iso(now)
         if now and self.fixed_now is None:
             from .store import ValidationError
+            from .store.times import from_iso
             from .store.validate import parse_when
             try:
-                self.fixed_now = datetime.fromisoformat(parse_when("--now", now).replace(
-                    "Z", "+00:00"))
+                self.fixed_now = from_iso(parse_when("--now", now))
             except ValidationError as exc:
                 from .commands.output import EXIT_INPUT, Failure
                 raise Failure(str(exc), EXIT_INPUT) from None
