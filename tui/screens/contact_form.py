@@ -28,6 +28,7 @@ class ContactForm(FormScreen):
     def __init__(self, case_id: int, interaction: Interaction | None = None) -> None:
         super().__init__()
         self.case_id, self.interaction = case_id, interaction
+        self.company = None     # with its routes, read after the form shows
         if interaction:
             self.TITLE = "Edit the contact"
 
@@ -69,20 +70,20 @@ class ContactForm(FormScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.company = None
         self.load_company()
 
     @work(exclusive=True, group="contact-company")
     async def load_company(self) -> None:
         """The case's company with its routes, for the hint under the channel."""
         case_id = self.case_id
-        self.company = await self.app.read(lambda s: s.get_detail(case_id).company)
+        self.company = await self.app.read(
+            lambda s: s.get_company(s.get_case(case_id).company_id))
         self._show_route()
 
     @on(Select.Changed, "#channel")
     def _show_route(self) -> None:
         from ..advice.brief import routes_line
-        company = getattr(self, "company", None)
+        company = self.company
         hint = self.query_one("#channel-route", Static)
         line = routes_line(company, self.value("channel")) if company else ""
         hint.update(Content.assemble(("reach them: ", "dim"), lit(line, "dim bold"))
