@@ -110,6 +110,7 @@ def explain_pages(store, case_ids: Iterable[int], now: datetime,
         missing = {f.company_id for f in facts.values()} - p.companies.keys()
         if missing:
             p.companies.update(store.companies_by_id(missing))
+            p.know_stats(store.channel_stats_of(missing))
         contacts, refs = store.contacts_for(list(facts)), store.refs_for(list(facts))
         yield [assessment_of(decide(facts[i], p), p,
                              Evidence.of(contacts.get(i, ()), refs.get(i, ())))
