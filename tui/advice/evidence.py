@@ -50,6 +50,22 @@ def ref_of(c: ContactFact | None, order: str | None = None) -> str:
     return parens(f"ref {c.reference}" if c is not None and c.reference else None, order)
 
 
+def asked_clause(x, ev: Evidence, who: str = "they") -> str:
+    """'Priya asked for it on 2026-11-15 (ref R-1)': who asked for `x` (an ask), when, with
+    the reference; `who` when the contact names no agent."""
+    source = ev.contact(x.interaction_id)
+    made = day(source.started_at if source is not None else x.created_at)
+    return f"{agent_of(source) or who} asked for it on {made}{ref_of(source)}"
+
+
+def asked_line(x, ev: Evidence, state: str) -> str:
+    """'Priya asked you on 2026-11-15 (ref R-1) to "send the receipt": <state>'."""
+    source = ev.contact(x.interaction_id)
+    made = day(source.started_at if source is not None else x.created_at)
+    who = agent_of(source) or "they"
+    return f'{who} asked you on {made}{ref_of(source)} to "{x.text}": {state}'
+
+
 def promise_clause(x, ev: Evidence, with_due: bool = True, order: str | None = None) -> str:
     """'Priya promised on 2026-11-15 to "refund the fee" by 2026-11-20 (ref R-1)'."""
     source = ev.contact(x.interaction_id)

@@ -9,7 +9,7 @@ from ..store.validate import format_duration
 from .channels import route
 from .deadlines import DUE_CLOCK, left, what
 from .decide import Decision, Hit, Pass
-from .evidence import Evidence, agent_of, promise_clause, ref_of
+from .evidence import Evidence, agent_of, asked_clause, asked_line, promise_clause
 from .model import Finding, Term
 from .move import by
 from .words import contact_line, day, days_ago, plural
@@ -114,17 +114,12 @@ def _your_move(h, d, p, ev):
     lines, ids = [], []
     for x in h.items:
         source = ev.contact(x.interaction_id)
-        who = agent_of(source) or "they"
-        made = day(source.started_at if source is not None else x.created_at)
-        due = f"due {day(x.due_at)}" if x.due_at else "no date given"
-        lines.append(f'{who} asked you on {made}{ref_of(source)} to "{x.text}": {due}')
+        lines.append(asked_line(x, ev, f"due {day(x.due_at)}" if x.due_at else "no date given"))
         if source is not None:
             ids.append(source.id)
     x = h.items[0]
-    source = ev.contact(x.interaction_id)
-    asked = (f"{agent_of(source) or 'They'} asked for it on "
-             f"{day(source.started_at if source is not None else x.created_at)}{ref_of(source)}"
-             + (f", due {day(x.due_at)}" if x.due_at else ", with no date"))
+    asked = asked_clause(x, ev, "They") + (f", due {day(x.due_at)}" if x.due_at
+                                           else ", with no date")
     advice = pb.text("your_move", "advice", ask=x.text, source=asked, company=_company(d))
     return lines, advice, plural(h.excess, "day") + " late", (), ids
 
@@ -319,19 +314,14 @@ def _deadline(h, d, p, ev):
     for kind, item, days in h.items:
         if kind == "ask":
             source = ev.contact(item.interaction_id)
-            made = day(source.started_at if source is not None else item.created_at)
-            lines.append(f'{agent_of(source) or "they"} asked you on {made}{ref_of(source)} '
-                         f'to "{item.text}": due {day(item.due_at)}, {left(days)}')
+            lines.append(asked_line(item, ev, f"due {day(item.due_at)}, {left(days)}"))
             if source is not None:
                 ids.append(source.id)
         else:
             lines.extend(clock_evidence(item))
     kind, item, days = h.items[0]
     if kind == "ask":
-        source = ev.contact(item.interaction_id)
-        asked = (f"; {agent_of(source) or 'they'} asked for it on "
-                 f"{day(source.started_at if source is not None else item.created_at)}"
-                 f"{ref_of(source)}")
+        asked = "; " + asked_clause(item, ev)
         advice = pb.text("deadline", "ask", ask=item.text, left=left(days),
                          day=day(item.due_at), source=asked)
     elif kind == "closed":

@@ -8,7 +8,7 @@ from ..store.validate import format_duration
 from .channels import route
 from .deadlines import DUE_CLOCK, left, what
 from .decide import Decision, Pass, rung_index
-from .evidence import Evidence, agent_of, promise_clause, ref_of
+from .evidence import Evidence, agent_of, asked_clause, promise_clause
 from .model import NextMove
 from .words import contact_line, day, days_ago, moment, parens, plural, plus
 
@@ -122,12 +122,7 @@ def _choose(d: Decision, p: Pass, ev: Evidence | None):
 def _your_move(d: Decision, p: Pass, ev: Evidence | None, lead):
     x = lead.items[0] if lead is not None else d.asks[0]
     full = ev is not None
-    source = ev.contact(x.interaction_id) if full else None
-    asked = ""
-    if full:
-        who = agent_of(source) or "they"
-        made = day(source.started_at if source is not None else x.created_at)
-        asked = f"; {who} asked for it on {made}{ref_of(source)}"
+    asked = "; " + asked_clause(x, ev) if full else ""
     if lead is None:        # asked, not late yet
         due_at = x.due_at or _plus_days(x.created_at, p.t["no_due_wait_days"])
         due = f" by {day(due_at)}" if x.due_at else ""
@@ -169,12 +164,7 @@ def _deadline(d: Decision, p: Pass, ev: Evidence | None, lead, base: dict):
     from .findings import deadline_act
     kind, item, days = lead.items[0]
     if kind == "ask":
-        full = ev is not None
-        source = ev.contact(item.interaction_id) if full else None
-        asked = ""
-        if full:
-            made = day(source.started_at if source is not None else item.created_at)
-            asked = f"; {agent_of(source) or 'they'} asked for it on {made}{ref_of(source)}"
+        asked = "; " + asked_clause(item, ev) if ev is not None else ""
         when = left(days)
         return ("your_move_ahead", "you", item.due_at,
                 {"ask": item.text, "due": f" (due {when}, {day(item.due_at)})"},
