@@ -23,6 +23,11 @@ POLICY_COLUMNS = "id, uid, company_id, name, days, unit, starts, note, source, r
 LEGACY_ROUTES = {"phone": "phone", "chat_url": "chat", "email": "email"}
 ROUTE_INSERT = ("INSERT INTO company_routes (uid, company_id, kind, purpose, label, value, hours, "
                 "note, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+POLICY_INSERT = (f"INSERT INTO company_policies (uid, company_id, {', '.join(POLICY_FIELDS)}, "
+                 "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+# A company's first support route of a kind: what Company.phone and the others read.
+FIRST_SUPPORT = ("WHERE company_id = ? AND kind = ? AND purpose = 'support' "
+                 "ORDER BY position, id LIMIT 1")
 
 
 def clean_route(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -206,9 +211,8 @@ class CompanyOps:
                               (now, company_id))
         for key, value in legacy.items():
             kind = LEGACY_ROUTES.get(key, "phone")
-            row = self.conn.execute(
-                "SELECT id FROM company_routes WHERE company_id = ? AND kind = ? AND "
-                "purpose = 'support' ORDER BY position, id LIMIT 1", (company_id, kind)).fetchone()
+            row = self.conn.execute(f"SELECT id FROM company_routes {FIRST_SUPPORT}",
+                                    (company_id, kind)).fetchone()
             text = v.text(key, value)
             column = "hours" if key == "hours" else "value"
             if row and (text is not None or column == "hours"):
@@ -242,9 +246,8 @@ class CompanyOps:
         for route in ch.routes:
             self._put_route(company_id, clean_route(route), now)
         if ch.hours is not None:
-            phone = self.conn.execute(
-                "SELECT id FROM company_routes WHERE company_id = ? AND kind = 'phone' AND "
-                "purpose = 'support' ORDER BY position, id LIMIT 1", (company_id,)).fetchone()
+            phone = self.conn.execute(f"SELECT id FROM company_routes {FIRST_SUPPORT}",
+                                      (company_id, "phone")).fetchone()
             if phone is None:
                 raise ValidationError("--hours", "the company has no phone line to give the "
                                                  "hours to; give --phone with it")
@@ -288,9 +291,7 @@ class CompanyOps:
     def _insert_route(self, company_id: int, route: dict, now: str) -> None:
         position = route.get("position")
         if position is None:
-            position = self.conn.execute("SELECT coalesce(max(position) + 1, 0) FROM "
-                                         "company_routes WHERE company_id = ?",
-                                         (company_id,)).fetchone()[0]
+            position = next_position(self.conn, company_id)
         self.conn.execute(ROUTE_INSERT, (route.get("uid") or new_uid(), company_id, route["kind"],
              route.get("purpose", "support"), route.get("label"), route["value"],
              route.get("hours"), route.get("note"), position, now, now))
@@ -326,9 +327,7 @@ class CompanyOps:
                               (*sets.values(), now, row[0]))
             return
         self.conn.execute(
-            f"INSERT INTO company_policies (uid, company_id, {', '.join(POLICY_FIELDS)}, "
-            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (policy.get("uid") or new_uid(), company_id,
+            POLICY_INSERT, (policy.get("uid") or new_uid(), company_id,
              *(policy.get(k) for k in POLICY_FIELDS), now, now))
 
 
@@ -356,3 +355,9 @@ def like_prefix(prefix: str) -> str:
     """A LIKE pattern for names starting with `prefix` (its %, _ and \\ taken literally)."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"{escaped}%"
+
+
+def next_position(conn, company_id: int) -> int:
+    """Where a new route of the company goes: after its others."""
+    return conn.execute("SELECT coalesce(max(position) + 1, 0) FROM company_routes "
+                        "WHERE company_id = ?", (company_id,)).fetchone()[0]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from . import validate as v
-from .companies import (LEGACY_ROUTES, POLICY_FIELDS, ROUTE_FIELDS, ROUTE_INSERT, clean_policy,
-                        clean_route)
+from .companies import (FIRST_SUPPORT, LEGACY_ROUTES, POLICY_FIELDS, POLICY_INSERT, ROUTE_FIELDS,
+                        ROUTE_INSERT, clean_policy, clean_route, next_position)
 from .db import new_uid
 from .interchange_check import Rec, _once, _stamp, kind_of, name_key, short
 from .merge import merge_fields
@@ -22,6 +22,7 @@ COMPANY_MERGED = ("name", "notes")
 ROUTE_TEXTS = ("kind", "purpose", "label", "value", "hours", "note")
 POLICY_TEXTS = ("name", "unit", "starts", "note", "source", "read_on")
 ROUTE_SQL = f"SELECT id, updated_at, company_id, {', '.join(ROUTE_FIELDS)} FROM company_routes"
+HOURS = 3 + ROUTE_FIELDS.index("hours")   # in a ROUTE_SQL row
 POLICY_SQL = (f"SELECT id, updated_at, company_id, {', '.join(POLICY_FIELDS)} "
               "FROM company_policies")
 
@@ -172,13 +173,9 @@ class CompanyMerge:
             value = legacy[key]
             if value is None:
                 continue
-            row = self.conn.execute(f"{ROUTE_SQL} WHERE company_id = ? AND kind = ? AND purpose "
-                                    "= 'support' ORDER BY position, id LIMIT 1",
-                                    (company_id, kind)).fetchone()
+            row = self.conn.execute(f"{ROUTE_SQL} {FIRST_SUPPORT}", (company_id, kind)).fetchone()
             if row is None:
-                position = self.conn.execute("SELECT coalesce(max(position) + 1, 0) FROM "
-                                             "company_routes WHERE company_id = ?",
-                                             (company_id,)).fetchone()[0]
+                position = next_position(self.conn, company_id)
                 self._insert_route(company_id, {"uid": new_uid(), "kind": kind, "value": value,
                                                 "position": position}, rec, None)
                 changed = True
@@ -191,7 +188,7 @@ class CompanyMerge:
         row = self.conn.execute(f"{ROUTE_SQL} WHERE company_id = ? ORDER BY kind != 'phone', "
                                 "position, id LIMIT 1", (company_id,)).fetchone()
         if row is not None:
-            return changed | bool(self._merge("company_routes", "company", row[:3] + (row[7],),
+            return changed | bool(self._merge("company_routes", "company", row[:3] + (row[HOURS],),
                                               ("hours",), {"uid": rec["uid"], "hours": hours},
                                               rec["updated_at"], {"hours"}))
         notes = self.conn.execute("SELECT notes FROM companies WHERE id = ?",
@@ -208,11 +205,9 @@ class CompanyMerge:
             row = self.conn.execute(f"{POLICY_SQL} WHERE company_id = ? AND name = ? COLLATE "
                                     "NOCASE", (company_id, policy["name"])).fetchone()
         if row is None:
-            self.conn.execute(
-                f"INSERT INTO company_policies (uid, company_id, {', '.join(POLICY_FIELDS)}, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (policy["uid"], company_id, *(policy[k] for k in POLICY_FIELDS), self.imp.now,
-                 self._at(policy, rec)))
+            self.conn.execute(POLICY_INSERT, (
+                policy["uid"], company_id, *(policy[k] for k in POLICY_FIELDS), self.imp.now,
+                self._at(policy, rec)))
             self.imp.counts["policies_added"] += 1
             return
         clash = self.conn.execute("SELECT uid FROM company_policies WHERE company_id = ? AND "
