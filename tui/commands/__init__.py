@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "due": ("due", "What falls due: promises, asks, deadlines and snoozes, overdue first, "
             "in date order."),
     "edit": ("cases", "Change a case's fields; only the options given change."),
-    "export": ("files", "Export the notebook, or the given cases."),
+    "export": ("export", "Export the notebook, or the given cases."),
     "import": ("files", "Import a supportlog/1 JSON file: all or nothing, merged by uid field "
                "by field (the side changed later wins); twice changes nothing."),
     "import-mail": ("mail", "Import e-mail and chat transcripts (.eml, .mbox, Maildir, .txt, "
