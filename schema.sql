@@ -5,7 +5,7 @@
 -- Every row users create has a stable text uid so export/import merges by it.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 6;
+PRAGMA user_version = 7;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -17,7 +17,8 @@ CREATE TABLE companies (
     -- Bumped by the triggers below whenever what the advice reads of the company changes
     -- (its name, routes and notes, its channel counts): kept assessments made from an older
     -- revision are stale (case_advice.company_rev).
-    advice_rev INTEGER NOT NULL DEFAULT 0
+    advice_rev INTEGER NOT NULL DEFAULT 0,
+    account    TEXT                 -- your account or customer number with them
 );
 
 -- The company directory: each company's ways in (its support lines, then the escalation
@@ -168,6 +169,27 @@ CREATE TABLE messages (
     date           TEXT        -- the Date header as ISO UTC, when it had one
 );
 CREATE INDEX messages_interaction ON messages(interaction_id);
+
+-- Evidence files kept with a case (and maybe one of its contacts): the bytes live once, by
+-- SHA-256, in the evidence folder beside the notebook (<notebook>-evidence/ab/abcd...);
+-- origin is 'attached' (by hand), 'mail' (a part of an imported message) or 'original'
+-- (an imported message's own file, kept with --keep-original).
+CREATE TABLE attachments (
+    id             INTEGER PRIMARY KEY,
+    uid            TEXT NOT NULL UNIQUE,
+    case_id        INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
+    sha256         TEXT NOT NULL CHECK (length(sha256) = 64),
+    name           TEXT NOT NULL CHECK (length(trim(name)) > 0),
+    size           INTEGER NOT NULL CHECK (size >= 0),
+    type           TEXT NOT NULL,      -- a MIME type
+    note           TEXT,
+    origin         TEXT NOT NULL DEFAULT 'attached',
+    added_at       TEXT NOT NULL
+);
+CREATE INDEX attachments_case ON attachments(case_id);
+CREATE INDEX attachments_sha256 ON attachments(sha256);
+CREATE INDEX attachments_interaction ON attachments(interaction_id);
 
 CREATE TABLE promises (
     id             INTEGER PRIMARY KEY,

@@ -238,7 +238,7 @@ def test_schema_6_upgrade_adds_messages(tmp_path):
     copy = tmp_path / "old.db"
     shutil.copy(FIXTURES / "notebook-v5.db", copy)
     store = Store(copy, clock=lambda: NOW)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 6
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 7
     assert [r[1] for r in store.conn.execute("PRAGMA table_info(messages)")] == [
         "interaction_id", "message_id", "in_reply_to", "refs", "subject", "from_addr",
         "to_addr", "date"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from .schema_v4 import TO_V4
 from .schema_v5 import TO_V5
 from .schema_v6 import TO_V6
+from .schema_v7 import TO_V7
 
 APPLICATION_ID = 0x53706C67  # "Splg"
 
@@ -267,6 +268,9 @@ GROUP BY c.company_id, i.channel;
     4: TO_V5,
     # 6: messages, the headers of imported mail beside the contact each became.
     5: TO_V6,
+    # 7: attachments, the evidence files kept with a case (their bytes in the evidence
+    # folder beside the notebook, by SHA-256), and companies.account.
+    6: TO_V7,
 }
 
 
