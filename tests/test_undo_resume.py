@@ -44,6 +44,7 @@ def rich_case(store: Store, title: str = "Router never arrived"):
     with store.write() as conn:   # imported mail's headers (import-mail) go back too
         conn.execute("INSERT INTO messages (interaction_id, message_id, subject) "
                      "VALUES (?, 'm1@acme.example', 'Refund')", (chat.id,))
+    store.attach_bytes(case.id, b"%PDF receipt", "receipt.pdf", interaction_id=chat.id)
     store.set_status(case.id, "resolved", note="refund arrived", at="2026-11-10T09:00:00Z")
     store.set_status(case.id, "open", note="refund bounced", at="2026-11-12T09:00:00Z")
     return case, chat

@@ -1,10 +1,8 @@
-"""File commands: import, backup, doctor, where, demo."""
+"""File commands: import, backup, where, demo (doctor is in doctor.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -13,17 +11,11 @@ from pathlib import Path
 
 import click
 
-import sqlite3
-
-from ..store import Store, StoreError, ValidationError
-from ..store.atomic import check_target, is_temp, private_folder, unique_path
-from ..store.db import translate
-from ..store.opening import check_file, check_wal
-from ..store.wal import live_wal
+from ..store import Store, ValidationError
+from ..store.atomic import check_target, private_folder, unique_path
 from ..store.paths import config_path, data_dir, default_db_path, demo_db_path
-from ..store.schema import APPLICATION_ID, schema_version
 from ..store.wording import plural
-from .output import EXIT_FILE, EXIT_INPUT, Failure, clean, echo_json
+from .output import EXIT_INPUT, Failure, clean, echo_json
 
 
 @click.command("import")
@@ -119,19 +111,36 @@ def default_backup_path(db_path: Path, now: datetime) -> Path:
 @click.option("--json", "as_json", is_flag=True, help='Print {"path": ..., "size_bytes": ...}.')
 @click.pass_obj
 def backup(env, output, force, as_json):
-    """Write a consistent copy of the notebook (0600), safe while the app is running."""
+    """Write a consistent copy of the notebook (0600), safe while the app is running.
+
+    Its evidence files go beside the copy (COPY-evidence/), so the copy opened with --db
+    finds them."""
     store = env.store()
     if output is not None and str(output) == "-":
         _backup_to_stdout(store, as_json)
         return
     dest = output or unique_path(default_backup_path(env.db_path, env.now()))
     check_target(dest, force=force, notebooks=[env.db_path])  # before making any folder
+    attached = store.count_attachments()
+    if attached:
+        from ..store.attachments import evidence_target
+        evidence_target(dest)
     private_folder(dest.parent)
     written = store.backup(dest, force=force)
+    files = store.copy_evidence(written) if attached else None
+    for sha in files.missing if files else ():
+        click.echo(f"supportlog: warning: evidence file {sha} is missing or damaged, so the "
+                   "copy lacks it; `supportlog doctor` says which attachment", err=True)
     if as_json:
-        echo_json({"path": str(written), "size_bytes": written.stat().st_size})
+        report = {"path": str(written), "size_bytes": written.stat().st_size}
+        if files:
+            report["evidence"] = {"path": str(files.folder), "files": files.files,
+                                  "missing": list(files.missing)}
+        echo_json(report)
     else:
         click.echo(clean(written))
+        if files:
+            click.echo(f"{plural(files.files, 'evidence file')}: {clean(files.folder)}")
 
 
 def _backup_to_stdout(store, as_json: bool) -> None:
@@ -149,162 +158,12 @@ def _backup_to_stdout(store, as_json: bool) -> None:
         with open(copy, "rb") as fh:
             shutil.copyfileobj(fh, out, 1 << 20)
     out.flush()
-
-
-EXPECTED_TABLES = {"companies", "cases", "case_refs", "interactions", "transcripts", "promises",
-                   "meta", "search_index"}
-
-
-def _mode(path: Path) -> str | None:
-    return oct(stat.S_IMODE(path.stat().st_mode)) if path.exists() else None
-
-
-def _notebook_files(path: Path) -> list[Path]:
-    return [p for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--scan", is_flag=True, help="Also look for card numbers in the file, its WAL "
-              "and every text value, showing only their last four (exit 3 if any).")
-@click.pass_obj
-def doctor(env, as_json, scan):
-    """Check the notebook: the file, its WAL, integrity, schema version, permissions, paths."""
-    path = env.db_path
-    report: dict = {"db": str(path), "db_exists": path.exists(), "problems": [], "notes": []}
-    problems = report["problems"]
-    for check in DOCTOR_CHECKS:
-        if not check(env, report):
-            break  # what follows would open a file that is not safe to open
-    else:
-        if scan:
-            _scan(env, report)
-    report["config"] = str(config_path())
-    report["ok"] = not problems
-    if as_json:
-        echo_json(report)
-    else:
-        for key, value in report.items():
-            if key not in ("problems", "notes", "ok", "cards"):
-                click.echo(f"{key + ':':<26}{clean(value)}")
-        for n in report["notes"]:
-            click.echo(f"note: {clean(n)}")
-        for p in problems:
-            click.echo(f"problem: {clean(p)}")
-        click.echo("ok" if not problems else plural(len(problems), "problem"))
-    if problems:
-        raise click.exceptions.Exit(EXIT_FILE)
-
-
-def _check_file(env, report: dict) -> bool:
-    """The path itself, never opened when it is missing, a link to nothing, not a regular
-    file (a FIFO would hang), empty or too small to be a database."""
-    path = env.db_path
-    try:
-        st = check_file(path)
-    except (StoreError, OSError) as exc:
-        report["problems"].append(str(translate(exc, path)))
-        return False
-    if st is None:
-        report["problems"].append(f"no notebook at {path}")
-        return False
-    return True
-
-
-def _check_wal(env, report: dict) -> bool:
-    """The -wal beside the notebook: one another database wrote would be replayed into it."""
-    path = env.db_path
-    real = Path(os.path.realpath(path))
-    wal = live_wal(real)
-    if wal is None:
-        size = os.stat(f"{real}-wal").st_size if os.path.exists(f"{real}-wal") else None
-        report["wal"] = "none" if not size else f"{size} bytes SQLite ignores (no valid frame)"
-        return True
-    report["wal"] = f"{wal.size} bytes not yet folded into the notebook"
-    try:
-        check_wal(path, real)
-    except StoreError as exc:
-        report["wal"] = "written by another database"
-        report["problems"].append(str(exc))
-        return False
-    return True
-
-
-def _examine(env, report: dict) -> bool:
-    """Fill the doctor's report; a notebook that cannot be read is a finding, not a crash."""
-    path, problems = env.db_path, report["problems"]
-    try:
-        before = {str(p): _mode(p) for p in _notebook_files(path)}
-        store = env.store()  # opening repairs the modes of the notebook's files
-        conn = store.conn
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        report.update({
-            "integrity": "ok" if integrity == ["ok"] else integrity[:20],
-            "foreign_keys": "ok" if not fk else plural(len(fk), "broken link"),
-            "schema_version": conn.execute("PRAGMA user_version").fetchone()[0],
-            "schema_version_supported": schema_version(),
-            "application_id_ok": conn.execute("PRAGMA application_id").fetchone()[0]
-            == APPLICATION_ID,
-            "journal_mode": conn.execute("PRAGMA journal_mode").fetchone()[0],
-            "read_only": store.read_only,
-            "counts": {t: store.db[t].count
-                       for t in ("companies", "cases", "interactions", "promises")},
-            "missing_tables": sorted(EXPECTED_TABLES - set(store.db.table_names())),
-            "live_contacts": len(store.live_contacts()),
-            "permissions": {str(p): _mode(p) for p in _notebook_files(path)},
-        })
-        report["repaired"] = [f"{p} was {m}, now {report['permissions'].get(p)}"
-                              for p, m in before.items() if m != report["permissions"].get(p)]
-        if report["integrity"] != "ok":
-            problems.append("integrity check failed: restore from a backup")
-        if fk:
-            problems.append(f"{plural(len(fk), 'row')} {'points' if len(fk) == 1 else 'point'} "
-                            "at missing rows")
-        if report["missing_tables"]:
-            problems.append(f"tables missing: {', '.join(report['missing_tables'])}; restore "
-                            "a backup")
-        for p, mode in report["permissions"].items():
-            if mode != "0o600":
-                problems.append(f"{p} is {mode}, should be 0o600 (chmod 600 {p})")
-        if store.read_only:
-            problems.append(store.read_only_reason)
-        if not report["counts"]["cases"]:
-            report["notes"].append(f"{path} holds no cases")
-    except (StoreError, sqlite3.Error, OSError) as exc:
-        problems.append(str(translate(exc, path)))
-        return False  # nothing after this (the scan) could open it either
-    return True
-
-
-def _scan(env, report: dict) -> None:
-    """`--scan`: every card number found is a problem, named by where it is and its last four."""
-    from ..store.card_scan import describe, scan_notebook
-    try:
-        findings = scan_notebook(env.db_path, env.store().conn)
-    except (StoreError, sqlite3.Error, OSError) as exc:
-        report["problems"].append(str(translate(exc, env.db_path)))
-        return
-    report["scan"] = (f"{plural(len(findings), 'card number')} found" if findings
-                      else "no card numbers")
-    report["cards"] = findings
-    report["problems"].extend(describe(f) for f in findings)
-
-
-def _leftovers(env, report: dict) -> bool:
-    """Temp files a killed export, backup or upgrade left beside the notebook or in backups/:
-    never mistaken for the real thing, but worth deleting."""
-    folder = Path(os.path.realpath(env.db_path)).parent
-    for place in (folder, folder / "backups"):
-        try:
-            names = sorted(p for p in place.iterdir() if is_temp(p))
-        except OSError:
-            continue
-        report["notes"].extend(f"{p} was left by an interrupted write; delete it" for p in names)
-    return True
-
-
-DOCTOR_CHECKS = [_check_file, _check_wal, _leftovers, _examine]  # each returns False to stop
+    attached = store.count_attachments()
+    if attached:
+        click.echo(f"supportlog: note: evidence files are not in the stream (it holds the "
+                   f"notebook only, with {plural(attached, 'attachment')}); back up to a file "
+                   f"(-o FILE) to copy them too, or copy {clean(store.evidence_folder)}",
+                   err=True)
 
 
 @click.command()
@@ -362,4 +221,4 @@ def demo(env, demo_db, reset, no_ui):
     run_app(path, now=env.fixed_now)
 
 
-COMMANDS = [import_, backup, doctor, where, demo]
+COMMANDS = [import_, backup, where, demo]

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from .db import Connection, new_uid
     from .interchange import FORMAT, load_document
     from .marks import MARK_END, MARK_START
-    from .records import Case, CaseDetail, Company, Interaction, Page, Promise, Ref, SearchHit
+    from .records import (Attachment, Case, CaseDetail, Company, Interaction, Page, Promise,
+                          Ref, SearchHit)
     from .stats import StatRow
     from .store import Store
 
@@ -23,8 +24,9 @@ if TYPE_CHECKING:
 _LAZY = {"Store": "store", "Connection": "db", "new_uid": "db", "FORMAT": "interchange",
          "load_document": "interchange", "resolve_db_path": "paths", "MARK_START": "marks",
          "MARK_END": "marks", "StatRow": "stats",
-         **{name: "records" for name in ("Case", "CaseDetail", "Company", "Interaction", "Page",
-                                         "Promise", "Ref", "SearchHit")}}
+         **{name: "records" for name in ("Attachment", "Case", "CaseDetail", "Company",
+                                         "Interaction", "Page", "Promise", "Ref",
+                                         "SearchHit")}}
 
 
 __getattr__ = lazy_names(__name__, _LAZY, globals())
@@ -37,6 +39,7 @@ def open_store(path=None, *, create: bool = True, clock=None):
 
 
 __all__ = ["Store", "open_store", "StoreError", "NotFound", "ValidationError", "FORMAT",
-           "load_document", "new_uid", "MARK_START", "MARK_END", "Case", "CaseDetail",
+           "load_document", "new_uid", "MARK_START", "MARK_END", "Attachment", "Case",
+           "CaseDetail",
            "Company", "Interaction", "Page", "Promise", "Ref", "SearchHit", "StatRow",
            "Connection", "resolve_db_path"]

@@ -223,7 +223,9 @@ class CaseOps(CompanyOps):
 
     def delete_case(self, case_id: int) -> dict:
         """Delete a case and everything in it; returns every row it held (undo.snapshot,
-        with its "id", "uid" and "title") for `restore_case`."""
+        with its "id", "uid" and "title") for `restore_case`. Its attachment rows are in
+        the snapshot and their files stay in the evidence folder, so an undo finds them:
+        whoever drops the undo calls `sweep_evidence()` (the app does when its undo goes)."""
         with self.write():
             return undo.delete(self.conn, case_id)
 
@@ -242,7 +244,8 @@ class CaseOps(CompanyOps):
         return case_from_row(row)
 
     def get_detail(self, case_id: int) -> CaseDetail:
-        """The case with its references, timeline (oldest first), promises and company."""
+        """The case with its references, timeline (oldest first), promises, company and
+        evidence files."""
         case = self.get_case(case_id)
         refs = tuple(Ref(*r) for r in self.conn.execute(
             "SELECT kind, value FROM case_refs WHERE case_id = ? ORDER BY id", (case_id,)))
@@ -252,7 +255,8 @@ class CaseOps(CompanyOps):
         promises = tuple(Promise(*r) for r in self.conn.execute(
             f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id = ? "
             "ORDER BY coalesce(due_at, created_at), id", (case_id,)))
-        return CaseDetail(case, refs, interactions, promises, self.get_company(case.company_id))
+        return CaseDetail(case, refs, interactions, promises, self.get_company(case.company_id),
+                          tuple(self.attachments(case_id)))
 
     def meta_get(self, key: str) -> str | None:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()

@@ -49,6 +49,7 @@ class Company:
     name: str
     notes: str | None = None
     advice_rev: int = 0             # bumped when what the advice reads of it changes
+    account: str | None = None      # your account or customer number with them
     routes: tuple[Route, ...] = ()  # in their order (position, id)
     policies: tuple[Policy, ...] = ()
 
@@ -158,6 +159,24 @@ class Case:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """An evidence file kept with a case (and maybe one of its contacts): its bytes live
+    once, by SHA-256, in the evidence folder beside the notebook (attachments.py)."""
+
+    id: int
+    uid: str
+    case_id: int
+    interaction_id: int | None
+    sha256: str                     # 64 hex digits: the file's name in the evidence folder
+    name: str                       # the original file name
+    size: int                       # bytes
+    type: str                       # a MIME type
+    note: str | None = None
+    origin: str = "attached"        # attached | mail | original (ORIGINS in attachments.py)
+    added_at: str = ""              # ISO UTC
+
+
+@dataclass(frozen=True, slots=True)
 class CaseDetail:
     """A case with everything the case screen, the brief and the advice need."""
 
@@ -166,6 +185,7 @@ class CaseDetail:
     interactions: tuple[Interaction, ...] = ()   # oldest first
     promises: tuple[Promise, ...] = ()
     company: Company | None = None
+    attachments: tuple[Attachment, ...] = ()   # added_at, id order
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .advice_cache import AdviceCacheOps
 from .agenda_queries import AgendaQueryOps
+from .attachments import AttachmentOps
 from .cases import CaseOps
 from .db import Connection
 from .facts import FactsOps
@@ -16,6 +17,6 @@ from .ui_queries import UiQueryOps
 
 
 class Store(CaseOps, InteractionOps, QueryOps, InterchangeOps, HistoryOps, FactsOps,
-            AdviceCacheOps, UiQueryOps, StatsOps, AgendaQueryOps, Connection):
+            AdviceCacheOps, UiQueryOps, StatsOps, AgendaQueryOps, AttachmentOps, Connection):
     """One open notebook. `Store(path, create=False)` never creates a file."""
 

@@ -1,6 +1,8 @@
 """A deleted case kept whole, so that undo puts it back as it was: under its own number,
-with every row it owned (references, contacts, transcripts, promises, status events, a
-live contact's running hold) and their ids, uids and times as they were.
+with every row it owned (references, contacts, transcripts, promises, status events,
+attachments, a live contact's running hold) and their ids, uids and times as they were.
+An attachment's file is not in the snapshot: it stays in the evidence folder until a
+sweep (attachments.py), which whoever drops the undo runs.
 
 Ids are INTEGER PRIMARY KEY without AUTOINCREMENT, so SQLite gives a new row the largest id
 plus one: a deleted case's number is taken again only when it was the largest and a case
@@ -22,6 +24,7 @@ OWNED = (
     ("interactions", "id", {"case_id": "cases"}),
     ("transcripts", "interaction_id", {"interaction_id": "interactions"}),
     ("messages", "message_id", {"interaction_id": "interactions"}),
+    ("attachments", "id", {"case_id": "cases", "interaction_id": "interactions"}),
     ("promises", "id", {"case_id": "cases", "interaction_id": "interactions"}),
     ("status_events", "id", {"case_id": "cases"}),
 )
