@@ -139,7 +139,7 @@ def test_a_reference_the_case_holds_links_an_emailed_chat_transcript(run, db_pat
     assert out == f"1 imported: case {case}, by its reference: Your chat transcript CHT-77410\n"
     (case_id, channel, direction, agent, started, reference, text), = _contacts(db_path)
     assert (case_id, channel, direction, agent, started, reference) == (
-        case, "chat", "in", "Priya at Acme Energy", "2026-11-21T09:10:00Z", "CHT-77410")
+        case, "chat", "in", "Priya", "2026-11-21T09:10:00Z", "CHT-77410")   # "Priya (agent)"
     assert "<td" not in text
     assert f"case {case}, contact 1" in run.ok("search", "guarantee")
 
@@ -176,13 +176,15 @@ def test_mbox_of_ten_and_a_maildir_folder(run, db_path, tmp_path):
     assert out.count("imported") == 3 and len(_contacts(db_path)) == 13
 
 
-def test_attachments_are_listed_not_stored(run, db_path):
+def test_attachments_are_listed_in_the_text_not_searched(run, db_path):
     case = _case(db_path)
     doc = json.loads(run.ok("import-mail", str(MAIL / "pdf-attachment.eml"), "--case",
                             str(case), "--json"))
     Draft202012Validator(definition(load_schema(), "import-mail")).validate(doc)
     assert doc["imported"][0]["attachments"] == [
-        {"name": "invoice-1108.pdf", "type": "application/pdf", "size": 77}]
+        {"name": "invoice-1108.pdf", "type": "application/pdf", "size": 77,
+         "attachment_id": 1}]
+    assert doc["imported"][0]["original_id"] is None
     text = _contacts(db_path)[0][6]
     assert "invoice-1108.pdf (application/pdf, 77 bytes)" in text
     assert "JVBERi" not in text and "%PDF" not in text       # neither base64 nor the bytes
@@ -231,7 +233,8 @@ def test_a_bad_me_emails_setting_is_one_line_naming_the_config(run, db_path, tmp
     config.write_text("[me]\nemails = 3\n")
     result = run("import-mail", str(MAIL / "thread-1.eml"), "--case", str(case))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"supportlog: {config}: [me] emails must be a list")
+    assert result.stderr.startswith(f"supportlog: config file {config}: [me] emails = 3 is "
+                                    "not usable; it must be a list of your addresses")
 
 
 def test_schema_6_upgrade_adds_messages(tmp_path):

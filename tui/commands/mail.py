@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import click
@@ -14,14 +13,17 @@ from .output import EXIT_INPUT, Failure, clean, echo_json
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--case", metavar="CASE", help="The case every message belongs to (else each is "
               "linked by its thread or a reference the case holds).")
+@click.option("--keep-original", is_flag=True, help="Also keep each message as received as "
+              "an evidence file (it cannot be masked: card numbers in it stay).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was imported as JSON.")
 @click.pass_obj
-def import_mail(env, files, case, as_json):
+def import_mail(env, files, case, keep_original, as_json):
     """Import e-mail and chat transcripts (.eml, .mbox, Maildir, .txt, .html) as contacts.
 
     Each message becomes a contact on the email channel (chat for a chat transcript),
     dated by its Date header, from you when the sender is one of `[me] emails` in the
-    config. Importing a message again changes nothing."""
+    config. Attachments and inline images become evidence files of the case and contact.
+    Importing a message again changes nothing."""
     from ..store.mail import MailError, read_messages
     from ..store.mail_import import import_messages
     messages = []
@@ -30,10 +32,12 @@ def import_mail(env, files, case, as_json):
             messages.extend(read_messages(path))
         except MailError as exc:
             raise Failure(str(exc), EXIT_INPUT) from None
-    mine = my_emails(env.config_path)
+    from ..advice.profile import load_profile
+    mine = list(load_profile(env.config_path).emails)
     store = env.store(create=True)
     case_id = store.resolve_case(case) if case else None
-    done = import_messages(store, messages, case_id=case_id, me_emails=mine)
+    done = import_messages(store, messages, case_id=case_id, me_emails=mine,
+                           keep_original=keep_original)
     for item in done:
         for guess in item.warnings:
             click.echo(f"supportlog: warning: {clean(item.message.source)}: {clean(guess)}",
@@ -44,34 +48,19 @@ def import_mail(env, files, case, as_json):
             "interaction_id": d.interaction_id, "new": d.new, "linked_by": d.linked_by,
             "message_id": d.message.key,
             "subject": d.message.subject, "channel": d.message.kind,
-            "attachments": [{"name": a.name, "type": a.type, "size": a.size}
-                            for a in d.message.attachments],
+            "attachments": [{"name": a.name, "type": a.type, "size": a.size,
+                             "attachment_id": i}
+                            for a, i in zip(d.message.attachments, d.attachment_ids)],
+            "original_id": d.original_id,
             "warnings": d.warnings} for d in done]})
         return
     for d in done:
         what = "imported" if d.new else "already imported"
         how = "" if d.linked_by in ("case", "before") else f", by its {d.linked_by}"
         subject = clean(d.message.subject, 60) if d.message.subject else "(no subject)"
-        click.echo(f"{d.interaction_id} {what}: case {d.case_id}{how}: {subject}")
-
-
-def my_emails(config_path: Path) -> list[str]:
-    """Your own addresses, `emails` in the config's [me] table (none when it has no file)."""
-    try:
-        config = tomllib.loads(config_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise Failure(f"{config_path}: cannot be read ({exc})", EXIT_INPUT) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise Failure(f"{config_path}: is not valid TOML ({exc})", EXIT_INPUT) from None
-    emails = config.get("me", {}).get("emails", []) if isinstance(config.get("me"), dict) else []
-    if isinstance(emails, str):
-        emails = [emails]
-    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
-        raise Failure(f"{config_path}: [me] emails must be a list of addresses, like "
-                      "emails = [\"me@example.com\"]", EXIT_INPUT)
-    return emails
+        files = len(d.attachment_ids) + (d.original_id is not None)
+        kept = f"; {files} evidence file{'s' * (files != 1)}" if files else ""
+        click.echo(f"{d.interaction_id} {what}: case {d.case_id}{how}: {subject}{kept}")
 
 
 COMMANDS = [import_mail]

@@ -11,6 +11,8 @@ import email
 import email.utils
 import hashlib
 import mailbox
+import mimetypes
+import re
 from dataclasses import dataclass, field
 from datetime import timezone
 from email.message import EmailMessage
@@ -31,9 +33,12 @@ class MailError(Exception):
 
 @dataclass
 class Attachment:
+    """A file inside a message (a real attachment or an inline image), with its bytes."""
     name: str
     type: str
     size: int
+    data: bytes = field(default=b"", repr=False)
+    part: int = 0                  # its place in the message's parts: the same on re-import
 
 
 @dataclass
@@ -51,6 +56,10 @@ class Message:
     refs: list[str] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)   # what a best effort assumed
+    agent: str | None = None       # who spoke for the company, when the message says
+    raw: bytes = field(default=b"", repr=False)   # the message as received
+    raw_name: str = ""             # a file name for `raw`: the file's, or one per message
+    raw_type: str = "message/rfc822"
 
     @property
     def key(self) -> str:
@@ -71,7 +80,7 @@ class Message:
             ("Date", self.date), ("Subject", self.subject)) if value]
         body = "\n".join([*lines, "", self.text.strip()]) if lines else self.text.strip()
         if self.attachments:
-            body += "\n\nAttachments (not stored):\n" + "\n".join(
+            body += "\n\nAttachments (kept as evidence files, not searched):\n" + "\n".join(
                 f"- {a.name} ({a.type}, {a.size:,} bytes)" for a in self.attachments)
         return body
 
@@ -83,7 +92,8 @@ def _person(name: str | None, addr: str | None) -> str | None:
 
 
 def read_messages(path: Path) -> list[Message]:
-    """Every message in the file or Maildir folder at `path`; MailError names the file."""
+    """Every message in the file or Maildir folder at `path`, each with the bytes it was
+    read from (`raw`); MailError names the file."""
     try:
         if path.is_dir():
             return _read_mailbox(path, mailbox.Maildir(path, factory=None, create=False))
@@ -97,10 +107,13 @@ def read_messages(path: Path) -> list[Message]:
             return _read_mailbox(path, mailbox.mbox(path, factory=None, create=False))
         raw, _ = read_bytes(path)    # a regular file of the user's, bounded in size and time
         if suffix in (".html", ".htm"):
-            return [_chat_page(str(path), raw)]
-        if suffix == ".txt" and not _looks_like_mail(raw):
-            return [_plain_text(str(path), raw)]
-        return [_from_bytes(str(path), raw)]
+            m = _chat_page(str(path), raw)
+        elif suffix == ".txt" and not _looks_like_mail(raw):
+            m = _plain_text(str(path), raw)
+        else:
+            m = _from_bytes(str(path), raw)
+        m.raw, m.raw_name = raw, path.name
+        return [m]
     except UnreadableFile as exc:
         raise MailError(f"{path}: {exc.reason}") from None
     except OSError as exc:
@@ -111,7 +124,10 @@ def _read_mailbox(path: Path, box: mailbox.Mailbox) -> list[Message]:
     out = []
     for n, key in enumerate(sorted(box.keys()) if isinstance(box, mailbox.Maildir)
                             else box.keys(), 1):
-        out.append(_from_bytes(f"{path} (message {n})", box.get_bytes(key)))
+        raw = box.get_bytes(key)     # one message's bytes at a time, never the whole box
+        m = _from_bytes(f"{path} (message {n})", raw)
+        m.raw, m.raw_name = raw, f"{path.stem or path.name}-{n}.eml"
+        out.append(m)
     box.close()
     if not out:
         raise MailError(f"{path}: holds no messages")
@@ -138,6 +154,7 @@ def _from_bytes(source: str, raw: bytes) -> Message:
     kind = "chat" if "chat" in lowered and (html_only or "transcript" in lowered) else "email"
     return Message(
         source=source, kind=kind, text=text, subject=subject, from_name=from_name,
+        agent=_agent(kind, subject, text) or from_name,
         from_addr=from_addr, to_addr=", ".join(a for a in _addresses(msg, "to", guesses)),
         date=_date(msg, guesses), message_id=_msgid(_header(msg, "message-id", guesses)),
         in_reply_to=_msgid(_header(msg, "in-reply-to", guesses)),
@@ -230,14 +247,56 @@ def _decoded(part: EmailMessage, guesses: list[str]) -> str:
 
 
 def _attachments(msg: EmailMessage) -> list[Attachment]:
+    """Every real attachment (Content-Disposition attachment) and every other part that is
+    not text (an inline image, a PDF); the text/plain and text/html bodies are not."""
     out = []
-    for part in msg.walk():
-        if part.is_multipart() or not part.is_attachment():
+    for index, part in enumerate(msg.walk()):
+        if part.is_multipart():
+            continue
+        if not part.is_attachment() and part.get_content_maintype() == "text":
             continue
         payload = part.get_payload(decode=True) or b""
-        out.append(Attachment(part.get_filename() or "unnamed", part.get_content_type(),
-                              len(payload)))
+        kind = part.get_content_type()
+        out.append(Attachment(_file_name(part, kind, len(out) + 1), kind, len(payload),
+                              payload, index))
     return out
+
+
+def _file_name(part: EmailMessage, kind: str, n: int) -> str:
+    """The part's own file name without any folder, else one made from its type and place
+    ("image-2.png", "attachment-3.pdf")."""
+    try:
+        given = part.get_filename()
+    except (ValueError, IndexError, TypeError):
+        given = None
+    name = "".join(c for c in (given or "") if c.isprintable())
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    if name:
+        return name
+    ext = mimetypes.guess_extension(kind, strict=False) or ".bin"
+    major = kind.partition("/")[0]
+    return f"{major if major in ('image', 'audio', 'video') else 'attachment'}-{n}{ext}"
+
+
+# "Agent: Zoë", "Agent name | Zoë" (a table row as text), "Priya (agent)", and a subject's
+# "transcript with Zoë" ("chat with Globex" names the company, not who spoke for it).
+_AGENT_LINE = re.compile(r"^\W*agent(?: name)?\W*[:|]\s*([^\W\d][\w.' -]{0,40}?)\s*\|?\s*$",
+                         re.IGNORECASE | re.MULTILINE)
+_AGENT_MARK = re.compile(r"([^\W\d][\w.'-]{0,30})\s*\((?:agent|advisor|adviser)\)",
+                         re.IGNORECASE)
+_CHAT_WITH = re.compile(r"\btranscript with ([^\W\d][\w.'-]{0,30})", re.IGNORECASE)
+
+
+def _agent(kind: str, subject: str | None, text: str) -> str | None:
+    """Who spoke for the company in a chat transcript, as the transcript names them."""
+    if kind != "chat":
+        return None
+    for pattern, where in ((_AGENT_LINE, text), (_AGENT_MARK, text),
+                           (_CHAT_WITH, subject or "")):
+        found = pattern.search(where)
+        if found:
+            return found.group(1).strip()
+    return None
 
 
 def html_to_text(html: str) -> str:
@@ -298,11 +357,13 @@ def _chat_page(source: str, raw: bytes) -> Message:
             pass
     if when is None:
         guesses.append("the page gives no time (<time datetime>); dated when it was imported")
-    return Message(source=source, kind="chat", text=html_to_text(page),
-                   subject=" ".join(facts.title.split()) or None, date=when, guesses=guesses)
+    text, subject = html_to_text(page), " ".join(facts.title.split()) or None
+    return Message(source=source, kind="chat", text=text, subject=subject, date=when,
+                   agent=_agent("chat", subject, text), guesses=guesses, raw_type="text/html")
 
 
 def _plain_text(source: str, raw: bytes) -> Message:
     guesses: list[str] = ["a text file without mail headers; dated when it was imported"]
-    return Message(source=source, kind="chat", text=_decode_file(raw, guesses),
-                   guesses=guesses)
+    text = _decode_file(raw, guesses)
+    return Message(source=source, kind="chat", text=text, agent=_agent("chat", None, text),
+                   guesses=guesses, raw_type="text/plain")

@@ -4,6 +4,10 @@ for a chat transcript) with its headers in `messages`, once, however often it is
 Linking order: the case given; the thread (In-Reply-To/References naming a stored
 message); a reference the case or its contacts hold, found in the subject or body. The
 company by sender domain only proposes: such a message is not imported (NeedsCase).
+
+A message's attachments become evidence files of its case and contact (origin 'mail'), and
+with `keep_original` the message's own bytes too (origin 'original'), each by a uid made
+from the message's key, so a second import writes nothing.
 """
 
 from __future__ import annotations
@@ -24,13 +28,14 @@ class NeedsCase(ValidationError):
     """A message no thread or reference links to a case: the command names the candidates."""
 
     def __init__(self, message: Message, candidates: list[tuple[int, str]]):
-        self.message, self.candidates = message, candidates
         what = f"message {message.subject!r}" if message.subject else "its message"
         found = (" cases of the sender's company: " + ", ".join(
             f"{cid} ({title})" for cid, title in candidates) if candidates else
             " no case of the sender's company either")
         ValidationError.__init__(self, message.source, f"{what} matches no case by thread or "
                                  f"reference;{found}; rerun with --case CASE")
+        # `message` stays the text (as every ValidationError's); the Message is `mail`.
+        self.mail, self.candidates = message, candidates
 
 
 @dataclass
@@ -41,6 +46,37 @@ class Imported:
     new: bool                      # False: it was imported before and nothing changed
     linked_by: str                 # "case", "thread", "reference" or "before"
     warnings: list[str] = field(default_factory=list)
+    attachment_ids: list[int] = field(default_factory=list)   # message.attachments' files
+    original_id: int | None = None                            # the message kept as received
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHeaders:
+    """The headers that matter of an imported message, as the notebook keeps them."""
+    from_addr: str | None
+    to_addr: str | None
+    date: str | None               # ISO UTC
+    subject: str | None
+    message_id: str | None         # None: the message had none (it is known by a hash)
+    in_reply_to: str | None
+    refs: tuple[str, ...] = ()
+
+
+ORIGINAL_NOTE = ("The message as received (--keep-original): it cannot be masked, so a card "
+                 "number in it stays as it was.")
+
+
+def message_headers(store, interaction_id: int) -> MessageHeaders | None:
+    """The headers of the message a contact was imported from; None for any other contact."""
+    row = store.conn.execute(
+        "SELECT from_addr, to_addr, date, subject, message_id, in_reply_to, refs FROM messages "
+        "WHERE interaction_id = ? ORDER BY rowid LIMIT 1", (interaction_id,)).fetchone()
+    if row is None:
+        return None
+    from_addr, to_addr, date, subject, key, in_reply_to, refs = row
+    return MessageHeaders(from_addr, to_addr, date, subject,
+                          None if key.startswith("sha256:") else key, in_reply_to,
+                          tuple((refs or "").split()))
 
 
 def interaction_uid(key: str) -> str:
@@ -50,10 +86,17 @@ def interaction_uid(key: str) -> str:
     return next(digest[i:i + 16] for i in range(0, 48, 8) if not digest[i:i + 16].isdigit())
 
 
+def attachment_uid(key: str, part: int | str) -> str:
+    """An evidence file's uid from its message's key and its part ("original": the message
+    itself), so importing the message again finds the file it stored."""
+    return interaction_uid(f"{key}\x00part:{part}")
+
+
 def import_messages(store, messages: list[Message], *, case_id: int | None = None,
-                    me_emails: list[str] = ()) -> list[Imported]:
+                    me_emails: list[str] = (), keep_original: bool = False) -> list[Imported]:
     """Link and write every message in order (a reply can link to one imported just
-    before it). Every message is linked before any is written: NeedsCase writes nothing."""
+    before it). Every message is linked before any is written: NeedsCase writes nothing.
+    `keep_original`: each message's `raw` bytes are kept as an evidence file too."""
     mine = {a.strip().lower() for a in me_emails if a.strip()}
     plan: list[tuple[Message, int, str]] = []
     seen: dict[str, int] = {}
@@ -75,7 +118,7 @@ def import_messages(store, messages: list[Message], *, case_id: int | None = Non
     done = []
     for m, case, how in plan:
         try:
-            done.append(_write(store, m, case, how, mine))
+            done.append(_write(store, m, case, how, mine, keep_original))
         except ValidationError as exc:   # a date ahead of the clock, text over the limit
             raise ValidationError(m.source, str(exc)) from None
     return done
@@ -141,7 +184,8 @@ def _domain_candidates(store, m: Message) -> list[tuple[int, str]]:
         (domain, domain)).fetchall()
 
 
-def _write(store, m: Message, case_id: int, how: str, mine: set[str]) -> Imported:
+def _write(store, m: Message, case_id: int, how: str, mine: set[str],
+           keep_original: bool) -> Imported:
     uid = interaction_uid(m.key)
     row = store.conn.execute("SELECT id, case_id FROM interactions WHERE uid = ?",
                              (uid,)).fetchone()
@@ -150,13 +194,36 @@ def _write(store, m: Message, case_id: int, how: str, mine: set[str]) -> Importe
         interaction = store.log_interaction(
             case_id, m.kind, "info", uid=uid, started_at=m.date,
             direction="out" if m.from_addr and m.from_addr in mine else "in",
-            agent=None if m.from_addr in mine else m.from_name,
+            agent=None if m.from_addr in mine else m.agent,
             reference=_subject_reference(store, case_id, m.subject),
             transcript_ref=m.message_id, notes=_note(m), transcript_text=m.transcript())
         row = (interaction.id, case_id)
     new = _record(store, row[0], m)
-    return Imported(m, row[1], row[0], new or how != "before", how,
+    files = [(attachment_uid(m.key, a.part), a.data, a.name, a.type, "mail", None)
+             for a in m.attachments]
+    if keep_original:
+        files.append((attachment_uid(m.key, "original"), m.raw, m.raw_name or "message.eml",
+                      m.raw_type, "original", ORIGINAL_NOTE))
+    ids, added = _evidence(store, row[1], row[0], files)
+    done = Imported(m, row[1], row[0], new or added or how != "before", how,
                     [*m.guesses, *store.take_warnings()])
+    done.attachment_ids = ids[:len(m.attachments)]
+    done.original_id = ids[-1] if keep_original else None
+    return done
+
+
+def _evidence(store, case_id: int, interaction_id: int, files: list[tuple]
+              ) -> tuple[list[int], bool]:
+    """Each (uid, bytes, name, type, origin, note) as an evidence file of the case and the
+    contact: their ids, and whether any was new (one stored before is left as it is)."""
+    ids, added = [], False
+    for uid, data, name, kind, origin, note in files:
+        added = added or store.conn.execute(
+            "SELECT 1 FROM attachments WHERE uid = ?", (uid,)).fetchone() is None
+        ids.append(store.attach_bytes(case_id, data, name, type=kind,
+                                      interaction_id=interaction_id, note=note,
+                                      origin=origin, uid=uid).id)
+    return ids, added
 
 
 def _note(m: Message) -> str:
