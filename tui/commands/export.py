@@ -1,4 +1,5 @@
-"""`supportlog export`: the notebook as supportlog/1 JSON, the dossier, CSV or a calendar."""
+"""`supportlog export`: the notebook as supportlog/1 JSON, the dossier (Markdown or a printable
+HTML page), the evidence pack, CSV or a calendar."""
 
 from __future__ import annotations
 
@@ -8,17 +9,19 @@ from pathlib import Path
 import click
 
 from ..store.atomic import atomic_write
-from ..store.dossier import render_markdown, write_csv
+from ..store.dossier import write_csv
 from ..store.wording import plural
 from .output import EXIT_INPUT, Failure, clean
 
 
 @click.command()
 @click.argument("cases", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(("json", "md", "csv", "ics")),
+@click.option("--format", "fmt", type=click.Choice(("json", "md", "html", "pack", "csv", "ics")),
               default="json", show_default=True, help="json: supportlog/1 for import; md: the "
-              "dossier to hand to a bank or ombudsman; csv: the contacts, for spreadsheets; "
-              "ics: what falls due in 14 days, for a calendar (as `supportlog calendar`).")
+              "dossier to hand to a bank or ombudsman; html: the same as a page to print; "
+              "pack: one case as a zip (the dossier, transcripts, evidence files and a "
+              "MANIFEST.sha256), needs -o; csv: the contacts, for spreadsheets; ics: what "
+              "falls due in 14 days, for a calendar (as `supportlog calendar`).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True,
                                                 path_type=Path),
               help="Write to this file (created 0600) instead of standard output (-).")
@@ -29,6 +32,8 @@ def export(env, cases, fmt, output, force):
     if fmt == "ics":
         from .calendar import export_calendar
         return export_calendar(env, output, force, cases=cases)
+    if fmt == "pack":
+        return _export_pack(env, cases, output, force)
     store = env.store()
     ids = [store.resolve_case(c) for c in cases] if cases else None
     if output and str(output) != "-":
@@ -49,32 +54,53 @@ def _export(store, out, ids, fmt: str, env) -> int:
                                              (c.id for c in store.iter_cases(sort="id"))))
     if fmt == "csv":
         return write_csv(out, details)
-    clocks_of = _dossier_clocks(env)
-    n = 0
-    for n, detail in enumerate(details, 1):
-        out.write(("\n\n" if n > 1 else "") + render_markdown(detail, store.now(),
-                                                              clocks_of(detail)))
-    return n
+    from ..store.document import to_html, to_markdown
+    from ..store.dossier import dossier_blocks, html_title
+    from ..store.pack import case_transcripts
+    clocks_of = dossier_clocks(env)
+    now = store.now()
+    blocks, titles = [], []
+    for detail in details:
+        page = dossier_blocks(detail, now, clocks_of(detail),
+                              transcripts=case_transcripts(store, detail))
+        titles.append(html_title(detail))
+        if fmt == "md":
+            out.write(("\n\n" if len(titles) > 1 else "") + to_markdown(page))
+        else:
+            blocks += page
+    if fmt == "html":
+        # Several cases share one page, each starting at its own heading.
+        title = titles[0] if len(titles) == 1 else f"Case records: {plural(len(titles), 'case')}"
+        out.write(to_html(blocks, title))
+    return len(titles)
 
 
-def _dossier_clocks(env):
+def _export_pack(env, cases, output: Path | None, force: bool) -> None:
+    if len(cases) != 1:
+        raise Failure(f"--format pack takes exactly one case (got {len(cases)}): export "
+                      "each case to its own pack, as `export 12 --format pack -o case-12.zip`",
+                      EXIT_INPUT)
+    if output is None or str(output) == "-":
+        raise Failure("--format pack writes a zip file: give it a name with -o, as "
+                      f"`-o case-{clean(cases[0])}.zip` (it never goes to standard output)",
+                      EXIT_INPUT)
+    from ..store.pack import write_pack
+    store = env.store()
+    detail = store.get_detail(store.resolve_case(cases[0]))
+    clocks = dossier_clocks(env)(detail)
+    with atomic_write(output, binary=True, force=force, notebooks=[env.db_path]) as fh:
+        summary = write_pack(fh, store, detail, store.now(), clocks)
+    click.echo(f"exported case {detail.case.id} as {summary.folder}/ with the dossier, "
+               f"{plural(summary.transcripts, 'transcript')} and "
+               f"{plural(summary.evidence, 'evidence file')} to {clean(output)}", err=True)
+
+
+def dossier_clocks(env):
     """detail -> the clocks that applied to it as the dossier lists them (rules in force and
-    the company's policy windows, with their sources)."""
-    from ..advice import ConfigError
-    from ..advice.clocks import case_clocks, load_rules
-    try:
-        active = load_rules(env.config_path).active
-    except ConfigError as exc:
-        raise Failure(str(exc), EXIT_INPUT) from None
-    now = env.now()
-
-    def rows(detail) -> list[tuple[str, str, str, str, str]]:
-        return [(i.clock.name, f"{i.clock.period} from "
-                 + " or ".join(s.replace("_", " ") for s in i.clock.starts),
-                 i.last_day, i.state, i.clock.source.text
-                 + (f", read {i.clock.read_on}" if i.clock.read_on else ""))
-                for i in case_clocks(detail, active, now)]
-    return rows
+    the company's policy windows, with their sources); a bad rules file is one line."""
+    from ..advice.clocks import clock_rows, load_rules
+    active, now = load_rules(env.config_path).active, env.now()
+    return lambda detail: clock_rows(detail, active, now)
 
 
 COMMANDS = [export]

@@ -1,14 +1,18 @@
-"""The dossier: a case's record as Markdown a bank, regulator or ombudsman can read (as plain
-text or rendered), and the interactions as CSV for spreadsheets."""
+"""The dossier: a case's record a bank, regulator or ombudsman can read, written once as
+document blocks and rendered as Markdown or as a printable HTML page; and the interactions as
+CSV for spreadsheets."""
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable
 from urllib.parse import unquote, urlparse
 
 from . import userfiles
+from .document import (Block, Bullets, Code, Footer, Heading, Para, Pre, Quote, Raw, Span,
+                       Strong, Table, md_text, to_html, to_markdown)
 from .policies import UNIT_TEXT
 from .records import DEAD_END_OUTCOMES, PROGRESS_OUTCOMES, CaseDetail, Interaction
 from .validate import format_duration, from_iso, local_time
@@ -29,6 +33,33 @@ CSV_COLUMNS = ("case_id", "case_uid", "company", "case_title", "interaction_uid"
 MILESTONE_TEXT = {"formal_complaint": "my formal complaint",
                   "final_response": "their final response"}
 ASK_STATE = {"kept": "done", "broken": "not done"}
+HEADER_FIELDS = (("From", "from_addr"), ("To", "to_addr"), ("Date", "date"),
+                 ("Subject", "subject"), ("Message-ID", "message_id"),
+                 ("In-Reply-To", "in_reply_to"), ("References", "refs"))
+
+md = md_text  # user text for one Markdown line or table cell (the tests and letters use it)
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A contact's transcript text as the notebook keeps it, with its message headers
+    (tui.store.mail_import.MessageHeaders) when the contact came from mail."""
+
+    interaction_id: int
+    text: str
+    headers: object | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PackFile:
+    """A file written into an evidence pack: its path inside the pack's folder, and what it
+    holds (a contact's transcript, or the evidence files with these ids)."""
+
+    path: str
+    size: int
+    sha256: str
+    interaction_id: int | None = None
+    attachment_ids: tuple[int, ...] = ()
 
 
 def transcript_file(ref: str | None) -> Path | None:
@@ -54,49 +85,64 @@ def transcript_file(ref: str | None) -> Path | None:
         return None
 
 
-def file_proof(path: Path) -> str:
-    """What the dossier says of an evidence file: its size and SHA-256, or why there is
-    none (one unreadable file never fails the dossier)."""
+def proof_spans(path: Path) -> tuple[Span, ...]:
+    """What the dossier says of a file a transcript reference names: its size and SHA-256,
+    or why there is none (one unreadable file never fails the dossier)."""
     try:
         found = userfiles.digest(path)
     except userfiles.UnreadableFile as exc:
-        where = md(str(path))
+        where = str(path)
         if exc.kind == "missing":
-            return f"file not found at {where} (hash not taken)"
+            return (Raw("file not found at "), where, Raw(" (hash not taken)"))
         if exc.kind == "denied":
-            return f"cannot read {where} (permission denied; hash not taken)"
+            return (Raw("cannot read "), where, Raw(" (permission denied; hash not taken)"))
         if exc.kind == "failed":
-            return f"cannot read {where} ({md(exc.reason)}; hash not taken)"
-        return f"not read: {where} is {md(exc.reason)} (hash not taken)"
-    return f"local file, {found.size:,} bytes, SHA-256 `{found.sha256}`"
+            return (Raw("cannot read "), where, Raw(" ("), exc.reason,
+                    Raw("; hash not taken)"))
+        return (Raw("not read: "), where, Raw(" is "), exc.reason, Raw(" (hash not taken)"))
+    return (Raw(f"local file, {found.size:,} bytes, SHA-256 "), Code(found.sha256))
+
+
+def file_proof(path: Path) -> str:
+    """proof_spans as one line of Markdown."""
+    return to_markdown([Para(proof_spans(path))]).rstrip("\n")
 
 
 def seconds_between(start: str, end: str | None) -> int | None:
     return int((from_iso(end) - from_iso(start)).total_seconds()) if end else None
 
 
-def md(text: str | None) -> str:
-    """User text for a Markdown table cell: one line, pipes escaped, nothing interpreted."""
-    if not text:
-        return ""
-    one_line = " / ".join(part.strip() for part in str(text).splitlines() if part.strip())
-    out = []
-    for ch in one_line:
-        if ch in "\\`*_[]<>|~":  # what Markdown reads mid-line; plain text stays readable
-            out.append("\\" + ch)
-        elif not ch.isprintable():
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def render_markdown(detail: CaseDetail, generated_at: str,
-                    clocks: Iterable[tuple[str, str, str, str, str]] = ()) -> str:
-    """The dossier; `clocks` are the deadline clocks that applied, as plain rows (name,
-    period and start, last day, state, guidance line) worked out by the advice."""
+                    clocks: Iterable[tuple[str, str, str, str, str]] = (), *,
+                    transcripts: Iterable[Transcript] | None = None,
+                    files: Iterable[PackFile] | None = None) -> str:
+    """The dossier as Markdown; `clocks` are the deadline clocks that applied, as plain rows
+    (name, period and start, last day, state, guidance line) worked out by the advice."""
+    return to_markdown(dossier_blocks(detail, generated_at, clocks, transcripts=transcripts,
+                                      files=files))
+
+
+def html_title(detail: CaseDetail) -> str:
+    return f"Case record: {detail.case.title}"
+
+
+def render_html(detail: CaseDetail, generated_at: str,
+                clocks: Iterable[tuple[str, str, str, str, str]] = (), *,
+                transcripts: Iterable[Transcript] | None = None,
+                files: Iterable[PackFile] | None = None) -> str:
+    """The dossier as one self-contained page a person can print."""
+    return to_html(dossier_blocks(detail, generated_at, clocks, transcripts=transcripts,
+                                  files=files), html_title(detail))
+
+
+def dossier_blocks(detail: CaseDetail, generated_at: str,
+                   clocks: Iterable[tuple[str, str, str, str, str]] = (), *,
+                   transcripts: Iterable[Transcript] | None = None,
+                   files: Iterable[PackFile] | None = None) -> list[Block]:
+    """The dossier as blocks. `transcripts` are the contacts' texts the store read (the
+    appendix shows them in full); `files` what an evidence pack holds (listed with hashes)."""
     c = detail.case
-    lines = [f"# Case record: {md(c.title)}", ""]
+    blocks: list[Block] = [Heading((Raw("Case record: "), c.title), 1)]
     want = WANT_TEXT.get(c.want, c.want)
     amount = f" of {c.amount} {c.currency or ''}".rstrip() if c.amount else ""
     facts = [("Company", c.company), ("Third-party seller", c.seller),
@@ -107,77 +153,104 @@ def render_markdown(detail: CaseDetail, generated_at: str,
              ("Card statement", c.statement_on), ("Cancelled", c.cancelled_on),
              ("References", ", ".join(f"{r.kind} {r.value}" for r in detail.refs)),
              ("Record id", c.uid)]
-    lines += ["| | |", "|---|---|"]
-    lines += [f"| {label} | {md(value)} |" for label, value in facts if value]
+    blocks.append(Table(("", ""), tuple((Raw(label), value) for label, value in facts
+                                        if value)))
     if c.notes:
-        lines += ["", "## Summary", ""] + [f"> {md(line)}" for line in c.notes.splitlines()]
-    lines += _company_section(detail.company)
-    lines += ["", f"## Timeline ({plural(len(detail.interactions), 'contact')})", "",
-              "| # | When | Channel | Direction | Agent | Agent ID | Duration | Hold | Outcome "
-              "| Reference |", "|---|---|---|---|---|---|---|---|---|---|"]
-    for n, i in enumerate(detail.interactions, 1):
+        blocks += [Heading(Raw("Summary")), Quote(tuple(c.notes.splitlines()))]
+    blocks += _company_section(detail.company)
+    number = {i.id: n for n, i in enumerate(detail.interactions, 1)}
+    blocks += _timeline(detail.interactions)
+    blocks += _commitments(detail, generated_at, number)
+    clocks = list(clocks)
+    if clocks:
+        blocks += [Heading(Raw("Deadlines that applied")),
+                   Table(tuple(map(Raw, ("Clock", "Period", "Last day", "State", "Source"))),
+                         tuple((name, period, Raw(last), Raw(state), source)
+                               for name, period, last, state, source in clocks)),
+                   Para(Raw("Guidance, not legal advice: each clock's source is named "
+                            "beside it."))]
+    blocks += _transcripts_section(detail.interactions)
+    blocks += _evidence_section(detail, number)
+    blocks += [Heading(Raw("Totals")), Bullets(tuple(map(Raw, _totals(detail, generated_at))))]
+    files = list(files or ())
+    blocks += _files_section(detail, files, number)
+    blocks += _appendix(detail, list(transcripts or ()), files)
+    blocks.append(Footer(Raw(f"Generated by supportlog on {local_time(generated_at)}. Times "
+                             "are local time; durations in hours (h), minutes (m) and "
+                             "seconds (s).")))
+    return blocks
+
+
+def _timeline(interactions: tuple[Interaction, ...]) -> list[Block]:
+    rows = []
+    for n, i in enumerate(interactions, 1):
         length = seconds_between(i.started_at, i.ended_at)
-        lines.append(" | ".join([
-            f"| {n}", local_time(i.started_at), i.channel.replace("_", " "),
-            "I contacted them" if i.direction == "out" else "they contacted me", md(i.agent),
-            md(i.agent_id), format_duration(length) if length is not None else "",
-            format_duration(i.hold_seconds) if i.hold_seconds else "",
-            "; ".join(filter(None, (i.outcome or "in progress",
-                                    MILESTONE_TEXT.get(i.milestone)))),
-            md(i.reference)]) + " |")
-    noted = [(n, i) for n, i in enumerate(detail.interactions, 1) if i.notes]
+        rows.append((
+            Raw(str(n)), Raw(local_time(i.started_at)), Raw(i.channel.replace("_", " ")),
+            Raw("I contacted them" if i.direction == "out" else "they contacted me"),
+            i.agent or "", i.agent_id or "",
+            Raw(format_duration(length) if length is not None else ""),
+            Raw(format_duration(i.hold_seconds) if i.hold_seconds else ""),
+            Raw("; ".join(filter(None, (i.outcome or "in progress",
+                                        MILESTONE_TEXT.get(i.milestone))))),
+            i.reference or ""))
+    blocks: list[Block] = [
+        Heading(Raw(f"Timeline ({plural(len(interactions), 'contact')})")),
+        Table(tuple(map(Raw, ("#", "When", "Channel", "Direction", "Agent", "Agent ID",
+                              "Duration", "Hold", "Outcome", "Reference"))), tuple(rows))]
+    noted = [(n, i) for n, i in enumerate(interactions, 1) if i.notes]
     if noted:
-        lines += ["", "### What was said", ""]
-        for n, i in noted:
-            lines.append(f"- **#{n}, {local_time(i.started_at)}:** {md(i.notes)}")
-    by_id = {i.id: (n, i) for n, i in enumerate(detail.interactions, 1)}
+        blocks += [Heading(Raw("What was said"), 3),
+                   Bullets(tuple((Strong(f"#{n}, {local_time(i.started_at)}:"), Raw(" "),
+                                  i.notes) for n, i in noted))]
+    return blocks
+
+
+def _commitments(detail: CaseDetail, generated_at: str, number: dict[int, int]) -> list[Block]:
+    """The company's promises, and apart from them what they asked of me."""
+    by_id = {i.id: i for i in detail.interactions}
+    blocks: list[Block] = []
     for party, heading, column in (("company", "Promises", "Promise"),
                                    ("me", "What they asked of me", "They asked me to")):
         listed = [p for p in detail.promises if p.party == party]
         if not listed:
             continue
-        lines += ["", f"## {heading}", "", f"| {column} | Made | By | Due | Status |",
-                  "|---|---|---|---|---|"]
+        rows = []
         for p in listed:
             made, who = "", ""
             if p.interaction_id in by_id:
-                n, i = by_id[p.interaction_id]
-                made, who = f"#{n} {local_time(i.started_at)}", md(i.agent)
+                i = by_id[p.interaction_id]
+                made, who = f"#{number[i.id]} {local_time(i.started_at)}", i.agent or ""
             state = promise_state(p, generated_at)
-            lines.append(f"| {md(p.text)} | {made} | {who} | {local_time(p.due_at)} | "
-                         f"{ASK_STATE.get(state, state) if party == 'me' else state} |")
-    clocks = list(clocks)
-    if clocks:
-        lines += ["", "## Deadlines that applied", "",
-                  "| Clock | Period | Last day | State | Source |", "|---|---|---|---|---|"]
-        lines += [f"| {md(name)} | {md(period)} | {last} | {state} | {md(source)} |"
-                  for name, period, last, state, source in clocks]
-        lines += ["", "Guidance, not legal advice: each clock's source is named beside it."]
-    lines += _transcripts_section(detail.interactions)
-    lines += ["", "## Totals", ""] + [f"- {t}" for t in _totals(detail, generated_at)]
-    lines += ["", "---", f"Generated by supportlog on {local_time(generated_at)}. Times are local "
-              "time; durations in hours (h), minutes (m) and seconds (s).", ""]
-    return "\n".join(lines)
+            rows.append((p.text, Raw(made), who, Raw(local_time(p.due_at)),
+                         Raw(ASK_STATE.get(state, state) if party == "me" else state)))
+        blocks += [Heading(Raw(heading)),
+                   Table(tuple(map(Raw, (column, "Made", "By", "Due", "Status"))),
+                         tuple(rows))]
+    return blocks
 
 
-def _company_section(company) -> list[str]:
+def _company_section(company) -> list[Block]:
     """The company's routes and escalation contacts, and its policy windows with where each
     was read: what the reader needs to check them."""
     if company is None or not (company.routes or company.policies):
         return []
-    lines = ["", f"## {md(company.name)}: how to reach them", ""]
+    blocks: list[Block] = [Heading((company.name, Raw(": how to reach them")))]
     if company.routes:
-        lines += ["| Route | For | Value | Hours |", "|---|---|---|---|"]
+        rows = []
         for r in company.routes:
-            kind = r.kind.replace("_", " ") + (f" ({md(r.label)})" if r.label else "")
-            lines.append(f"| {kind} | {r.purpose} | {md(r.value)} | {md(r.hours)} |")
+            kind = (Raw(r.kind.replace("_", " ")),) + (
+                (Raw(" ("), r.label, Raw(")")) if r.label else ())
+            rows.append((kind, Raw(r.purpose), r.value, r.hours or ""))
+        blocks.append(Table(tuple(map(Raw, ("Route", "For", "Value", "Hours"))), tuple(rows)))
     if company.policies:
-        lines += ["", "### Their policy windows", "",
-                  "| Policy | Window | From | Source | Read on |", "|---|---|---|---|---|"]
-        for p in company.policies:
-            lines.append(f"| {md(p.name)} | {plural(p.days, *UNIT_TEXT[p.unit])} | "
-                         f"{p.starts.replace('_', ' ')} | {md(p.source)} | {p.read_on or ''} |")
-    return lines
+        blocks += [Heading(Raw("Their policy windows"), 3),
+                   Table(tuple(map(Raw, ("Policy", "Window", "From", "Source", "Read on"))),
+                         tuple((p.name, Raw(plural(p.days, *UNIT_TEXT[p.unit])),
+                                Raw(p.starts.replace("_", " ")), p.source or "",
+                                Raw(p.read_on or ""))
+                               for p in company.policies))]
+    return blocks
 
 
 def overdue(promise, at: str) -> bool:
@@ -192,21 +265,101 @@ def promise_state(promise, at: str) -> str:
     return promise.status
 
 
-def _transcripts_section(interactions: Iterable[Interaction]) -> list[str]:
+def _transcripts_section(interactions: Iterable[Interaction]) -> list[Block]:
+    """Where each contact's transcript was said to be, with a local file's hash."""
     rows = []
     for n, i in enumerate(interactions, 1):
         if not i.transcript_ref:
             continue
         path = transcript_file(i.transcript_ref)
-        if path:
-            proof = file_proof(path)
+        proof = proof_spans(path) if path else (
+            Raw("not a local file (link, message id or ticket)"),)
+        kept = (Raw("; transcript text kept in the notebook"),) if i.has_transcript else ()
+        rows.append((Raw(f"#{n} ({local_time(i.started_at)}, {i.channel}): "),
+                     i.transcript_ref, Raw(": "), *proof, *kept))
+    return [Heading(Raw("Transcripts")), Bullets(tuple(rows))] if rows else []
+
+
+def evidence_rows(detail: CaseDetail) -> list[tuple[str, int, str, str, str | None]]:
+    """The case's evidence files as (name, size, sha256, added_at, note), oldest first: what
+    the dossier and the letters' "evidence enclosed" list show."""
+    return [(a.name, a.size, a.sha256, a.added_at, a.note) for a in detail.attachments]
+
+
+def size_text(size: int) -> str:
+    return f"{size:,} bytes"
+
+
+def _evidence_section(detail: CaseDetail, number: dict[int, int]) -> list[Block]:
+    attachments = detail.attachments
+    if not attachments:
+        return []
+    rows = tuple((a.name, Raw(size_text(a.size)), Raw(local_time(a.added_at)),
+                  Raw(f"#{number[a.interaction_id]}" if a.interaction_id in number else ""),
+                  a.note or "", Code(a.sha256)) for a in attachments)
+    return [Heading(Raw(f"Evidence files ({plural(len(rows), 'file')})")),
+            Table(tuple(map(Raw, ("File", "Size", "Added", "Contact", "Note", "SHA-256"))),
+                  rows)]
+
+
+def _files_section(detail: CaseDetail, files: list[PackFile],
+                   number: dict[int, int]) -> list[Block]:
+    """What the pack holds beside this dossier, each with its hash (MANIFEST.sha256 lists the
+    same, for `sha256sum -c`)."""
+    if not files:
+        return []
+    names = {a.id: a.name for a in detail.attachments}
+    rows = []
+    for f in files:
+        if f.interaction_id is not None:
+            what: tuple[Span, ...] = (
+                Raw(f"transcript of contact #{number.get(f.interaction_id, '?')}"),)
         else:
-            proof = "not a local file (link, message id or ticket)"
-        rows.append(f"- #{n} ({local_time(i.started_at)}, {i.channel}): "
-                    f"{md(i.transcript_ref)}: {proof}")
-        if i.has_transcript:
-            rows[-1] += "; transcript text kept in the notebook"
-    return ["", "## Transcripts", ""] + rows if rows else []
+            what = (Raw("evidence: "), ", ".join(names.get(a, "?") for a in f.attachment_ids))
+        rows.append((f.path, what, Raw(size_text(f.size)), Code(f.sha256)))
+    return [Heading(Raw("Files in this pack")),
+            Para((Raw("Paths are relative to this folder; run "),
+                  Code("sha256sum -c MANIFEST.sha256"),
+                  Raw(" in it to check every file against its hash."))),
+            Table(tuple(map(Raw, ("File", "What", "Size", "SHA-256"))), tuple(rows))]
+
+
+def _appendix(detail: CaseDetail, transcripts: list[Transcript],
+              files: list[PackFile]) -> list[Block]:
+    """Each contact's transcript text in full, in timeline order, with its message headers."""
+    text_of = {t.interaction_id: t for t in transcripts}
+    in_pack = {f.interaction_id: f for f in files if f.interaction_id is not None}
+    blocks: list[Block] = []
+    for n, i in enumerate(detail.interactions, 1):
+        t = text_of.get(i.id)
+        if t is None:
+            continue
+        blocks.append(Heading(Raw(f"#{n}, {local_time(i.started_at)}, "
+                                  f"{i.channel.replace('_', ' ')}"), 3))
+        if i.id in in_pack:
+            f = in_pack[i.id]
+            blocks.append(Para((Raw("In this pack: "), f.path, Raw(", SHA-256 "),
+                                Code(f.sha256))))
+        headers = _header_rows(t.headers)
+        if headers:
+            blocks.append(Table((Raw("Header"), Raw("Value")), headers))
+        blocks.append(Pre(t.text))
+    if not blocks:
+        return []
+    return [Heading(Raw("Appendix: transcripts in full"))] + blocks
+
+
+def _header_rows(headers) -> tuple:
+    if headers is None:
+        return ()
+    rows = []
+    for label, field in HEADER_FIELDS:
+        value = getattr(headers, field, None)
+        if isinstance(value, (tuple, list)):
+            value = " ".join(value)
+        if value:
+            rows.append((Raw(label), str(value)))
+    return tuple(rows)
 
 
 def _totals(detail: CaseDetail, generated_at: str) -> list[str]:
