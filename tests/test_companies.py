@@ -263,8 +263,10 @@ def test_the_upgrade_matches_a_new_notebook(tmp_path):
         columns = {t: {r[1:4] for r in conn.execute(f"PRAGMA table_info({t})")}
                    for t in ("companies", "cases", "company_routes", "company_policies")}
         conn.close()
-        plain = {(t, n, " ".join(re.sub(r"--[^\n]*", "", sql or "").split()))
-                 for t, n, sql in names}   # comments aside
+        # Comments aside, and the ", col TYPE" that ALTER TABLE ADD COLUMN appends.
+        plain = {(t, n, re.sub(r" ([,)])", r"\1",
+                               " ".join(re.sub(r"--[^\n]*", "", sql or "").split())))
+                 for t, n, sql in names}
         return plain, columns
     assert shape(path) == shape(tmp_path / "new.db")
 
@@ -361,3 +363,94 @@ def test_the_dossier_lists_the_company_routes_and_policies(store):
     assert "| web | ombudsman | https://adr.example |  |" in text
     assert ("| return | 30 days | delivered | https://acme.example/r | 2026-11-25 |") in text
     assert "| Card statement | 2026-11-21 |" in text
+
+
+# -- your account number with them (issue 14 item 5: letters cite it) ------------------------------
+def test_the_account_is_set_shown_and_cleared(run):
+    out = run.ok("company", "add", "Acme", "--account", "  AC-2291 0093 ")
+    assert "  account: AC-2291 0093\n" in out
+    assert "account: AC-2291 0093" in run.ok("company", "show", "Acme")
+    assert shown(run)["account"] == "AC-2291 0093"
+    assert json.loads(run.ok("company", "list", "--json"))["companies"][0]["account"] == \
+        "AC-2291 0093"
+    run.ok("company", "edit", "Acme", "--notes", "ask for Sam")      # not given: kept
+    assert shown(run)["account"] == "AC-2291 0093"
+    run.ok("company", "edit", "Acme", "--account", "")
+    assert shown(run)["account"] is None
+    assert "account:" not in run.ok("company", "show", "Acme")
+
+
+def test_a_card_number_given_as_the_account_is_masked(run):
+    run.ok("company", "add", "Acme", "--account", "4111 1111 1111 1111")
+    assert "1111 1111 1111" not in shown(run)["account"]
+
+
+def test_the_account_round_trips_through_export_and_import(tmp_path):
+    a_db, b_db = tmp_path / "a.db", tmp_path / "b.db"
+    with Store(a_db, clock=lambda: NOW) as a:
+        _directory(a)
+        a.edit_company("Acme", CompanyChanges(account="AC-2291", set_account=True))
+        doc = _export(a)
+    assert doc["companies"][0]["account"] == "AC-2291"
+    (tmp_path / "acme.json").write_text(json.dumps(doc), encoding="utf-8")
+    from conftest import Cli
+    b = Cli(b_db)
+    b.ok("import", str(tmp_path / "acme.json"))
+    assert "account: AC-2291" in b.ok("company", "show", "Acme")
+    # the side changed later wins, as for every other field
+    with Store(b_db, clock=lambda: NOW) as store:
+        assert _export(store)["companies"] == doc["companies"]
+        doc["companies"][0].update(account="AC-7777", updated_at="2026-11-26T09:00:00Z")
+        assert store.import_records(doc)["companies_updated"] == 1
+        assert store.get_company("Acme").account == "AC-7777"
+        # a file from before accounts were kept says nothing about it: the account stays
+        old = {k: v for k, v in doc["companies"][0].items() if k != "account"}
+        store.import_records({"format": "supportlog/1", "companies": [old], "cases": []})
+        assert store.get_company("Acme").account == "AC-7777"
+
+
+def test_an_account_that_is_not_text_in_a_file_is_named(store):
+    company = {"uid": "co1", "name": "Acme", "account": 2291}
+    with pytest.raises(ValidationError) as err:
+        store.import_records({"format": "supportlog/1", "companies": [company], "cases": []})
+    assert "companies[0] (uid co1).account: expected" in str(err.value)
+
+
+def test_the_company_form_edits_the_account_and_keeps_it_when_untouched(db_path):
+    """The app's form: an Account field, filled with what is stored."""
+    import asyncio
+
+    from textual.widgets import Input
+    from ui_fixtures import SIZE, Clock, make_app, settle
+
+    from tui.screens.company_form import CompanyForm
+    with Store(db_path, clock=lambda: NOW) as s:
+        s.add_company("ShopCo", CompanyChanges(account="SC-1", set_account=True,
+                                               routes=[{"kind": "phone", "value": "555"}]))
+
+    async def edit(value: str | None) -> None:
+        app = make_app(db_path, Clock())
+        try:
+            async with app.run_test(size=SIZE) as pilot:
+                await settle(pilot)
+                app.push_screen(CompanyForm(app.store.get_company("ShopCo")))
+                await settle(pilot)
+                account = app.screen.query_one("#account", Input)
+                assert account.value == "SC-1"
+                if value is None:       # another field changed, the account left alone
+                    app.screen.query_one("#notes").text = "ask for Sam"
+                else:
+                    account.value = value
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+                assert not isinstance(app.screen, CompanyForm)
+        finally:
+            app.store.close()
+
+    asyncio.run(edit(None))
+    with Store(db_path) as s:
+        assert (s.get_company("ShopCo").account, s.get_company("ShopCo").notes) == (
+            "SC-1", "ask for Sam")
+    asyncio.run(edit(" SC-2 "))
+    with Store(db_path) as s:
+        assert s.get_company("ShopCo").account == "SC-2"

@@ -262,6 +262,14 @@ def as_version_4(doc: dict) -> dict:
     return doc
 
 
+def as_version_7(doc: dict) -> dict:
+    """What a fixture from before schema 7 exports once upgraded: its companies hold no
+    account number."""
+    for company in doc["companies"]:
+        company.setdefault("account", None)
+    return doc
+
+
 def as_version_5(doc: dict) -> dict:
     """What a fixture from before schema 5 exports once upgraded: a company's phone, chat_url,
     email and hours are its routes (these fixtures have none), and cases carry the statement
@@ -308,6 +316,8 @@ def test_fixture_notebooks_open_with_every_row(tmp_path):
             expected = as_version_4(expected)
         if int(fixture.stem.rsplit("v", 1)[1]) < 5:
             expected = as_version_5(expected)
+        if int(fixture.stem.rsplit("v", 1)[1]) < 7:
+            expected = as_version_7(expected)
         if "updated_at" in expected["companies"][0]:   # written since exports carry it
             expected = without_updated_at(expected)
         assert without_updated_at(json.loads(out.getvalue())) == expected

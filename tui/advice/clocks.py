@@ -119,6 +119,17 @@ def case_clocks(detail: records.CaseDetail, clocks: Iterable[Clock], now: dateti
                            warn_days=warn_days)
 
 
+def clock_rows(detail: records.CaseDetail, clocks: Iterable[Clock],
+               now: datetime) -> list[tuple[str, str, str, str, str]]:
+    """The clocks that applied to a case as the dossier and the letters list them: name,
+    period and start, last day, state, and the source with when it was read."""
+    return [(i.clock.name, f"{i.clock.period} from "
+             + " or ".join(s.replace("_", " ") for s in i.clock.starts),
+             i.last_day, i.state, i.clock.source.text
+             + (f", read {i.clock.read_on}" if i.clock.read_on else ""))
+            for i in case_clocks(detail, clocks, now)]
+
+
 def _state(kind: str, ends: datetime, days_left: int, now: datetime, warn: int) -> str:
     past = now >= ends
     if kind == "closes":

@@ -3,6 +3,7 @@ wording, default thresholds and weights) plus the user's overrides from config.t
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -11,7 +12,14 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from ..store.wording import plural
+
 DATA_FILE = "playbook.toml"
+LETTER_KINDS = ("complaint", "chargeback", "ombudsman", "follow-up")
+# What every letter text may use (letters.py fills each); a *_line text has its own too.
+LETTER_FIELDS = ("name", "company", "title", "about", "account", "refs", "wanted", "amount",
+                 "deadline", "days", "today", "contacts", "first", "last", "broken", "dates",
+                 "recipient", "issuer", "ombudsman", "case_id")
 
 
 class ConfigError(Exception):
@@ -56,6 +64,11 @@ def _guides() -> Mapping[str, ChannelGuide]:
     return _frozen({name: ChannelGuide(name, **g) for name, g in _packaged()["channels"].items()})
 
 
+def _letters_default() -> Mapping[str, Any]:
+    return _frozen({k: _frozen(v) if isinstance(v, dict) else v
+                    for k, v in _packaged()["letters"].items()})
+
+
 def _default(key: str, build=None):
     """A dataclass default read from the packaged file, so `Playbook()` is the full default
     playbook (the UI may build one without loading config)."""
@@ -77,6 +90,8 @@ class Playbook:
     default_order: tuple[str, ...] = _default(
         "suggest", lambda: tuple(_packaged()["suggest"]["default_order"]))
     brief: Mapping[str, Any] = _default("brief")
+    # The letters' wording: shared texts, and a table per kind (LETTER_KINDS).
+    letters: Mapping[str, Any] = _default("letters", _letters_default)
     tip_keys: tuple[str, ...] = _default(
         "tips", lambda: tuple(t["key"] for t in _packaged()["tips"]))
     config_path: Path | None = None     # where the overrides came from, if anywhere
@@ -93,6 +108,11 @@ class Playbook:
     def move(self, name: str, **values: Any) -> str:
         """A next-move template with its placeholders filled in."""
         return self.moves[name].format_map(values)
+
+    def letter(self, kind: str | None, text: str, /, **values: Any) -> str:
+        """A letter text (of `kind`'s table, or shared with kind None), filled in."""
+        table = self.letters[kind] if kind else self.letters
+        return table[text].format_map(values)
 
     def by(self, channel: str) -> str:
         """'by chat', 'in a letter'."""
@@ -129,7 +149,8 @@ def load_playbook(config_path: Path | str | None = None) -> Playbook:
     return replace(base, config_path=path, rules=_rules(path),
                    thresholds=_override(path, config, "thresholds", base.thresholds,
                                         _whole_number),
-                   weights=_override(path, config, "weights", base.weights, _weight))
+                   weights=_override(path, config, "weights", base.weights, _weight),
+                   letters=_letters(path, config, base.letters))
 
 
 def _rules(config_path: Path):
@@ -165,3 +186,63 @@ def _override(path: Path, config: dict, section: str, defaults: Mapping, valid) 
                                     f"{_EXPECTED[valid]}", key)
         merged[key] = value
     return _frozen(merged)
+
+
+def _letters(path: Path, config: dict, defaults: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The letters' texts with config's [letters] (and [letters.KIND]) over the defaults:
+    only names we know, texts for texts and whole days for `days`, and no placeholder a
+    letter does not fill."""
+    given = config.get("letters", {})
+    if not isinstance(given, dict):
+        raise ConfigError(path, "[letters] must be a table of texts", "letters")
+    merged = {k: dict(v) if isinstance(v, Mapping) else v for k, v in defaults.items()}
+    for key, value in given.items():
+        if isinstance(defaults.get(key), Mapping):
+            if not isinstance(value, dict):
+                raise ConfigError(path, f"[letters.{key}] must be a table of texts", key)
+            for name, text in value.items():
+                merged[key][name] = _letter_text(path, f"letters.{key}", name, text,
+                                                 defaults[key])
+        else:
+            merged[key] = _letter_text(path, "letters", key, value, defaults)
+    return _frozen({k: _frozen(v) if isinstance(v, dict) else v for k, v in merged.items()})
+
+
+def _letter_text(path: Path, section: str, name: str, value: Any, defaults: Mapping) -> Any:
+    if name not in defaults:
+        known = [k for k, v in defaults.items() if not isinstance(v, Mapping)]
+        raise ConfigError(path, f"unknown key {name!r} in [{section}]; known keys: "
+                                f"{', '.join(known)}", name)
+    default = defaults[name]
+    if isinstance(default, list):       # column headings: as many texts as the default
+        if not (isinstance(value, list) and len(value) == len(default)
+                and all(isinstance(v, str) for v in value)):
+            raise ConfigError(path, f"[{section}] {name} must be a list of "
+                                    f"{plural(len(default), 'text')}, like {name} = "
+                                    f"{default!r}", name)
+        return value
+    if isinstance(default, int):
+        if not _whole_number(value):
+            raise ConfigError(path, f"[{section}] {name} = {value!r} is not usable; it must "
+                                    f"be {_EXPECTED[_whole_number]}", name)
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(path, f"[{section}] {name} must be a text in quotes, like "
+                                f'{name} = "..."', name)
+    allowed = {*LETTER_FIELDS, *_placeholders(default)}
+    try:
+        used = _placeholders(value)
+    except ValueError as exc:
+        raise ConfigError(path, f"[{section}] {name}: {exc}; write a literal brace as {{{{ "
+                                "or }}", name) from None
+    unknown = sorted(used - allowed)
+    if unknown:
+        raise ConfigError(path, f"[{section}] {name} uses {{{unknown[0]}}}, which a letter "
+                                f"does not fill; it can use: "
+                                f"{', '.join('{' + f + '}' for f in sorted(allowed))}", name)
+    return value
+
+
+def _placeholders(text: str) -> set[str]:
+    """The {names} a text fills in (ValueError on a stray brace)."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field is not None}

@@ -8,6 +8,9 @@ module that holds it and its short help, so a command imports only its own modul
 COMMANDS: dict[str, tuple[str, str]] = {
     "advice": ("advice", "What needs you: the next move on the most urgent stalled cases, "
                "with the reasons."),
+    "attach": ("attach", "Keep files with a case as evidence (a receipt, a photo, a PDF): "
+               "copied into the notebook's evidence folder; the same file twice is stored "
+               "once."),
     "backup": ("files", "Write a consistent copy of the notebook (0600), safe while the app "
                "is running."),
     "calendar": ("calendar", "Write what falls due as an iCalendar (.ics) file, to import "
@@ -15,16 +18,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "company": ("companies", "The company directory: routes (phone, chat, e-mail...), "
                 "escalation contacts, policies."),
     "demo": ("files", "Open the app on a demo notebook (its own file, never yours)."),
-    "doctor": ("files", "Check the notebook: the file, its WAL, integrity, schema version, "
-               "permissions, paths."),
+    "detach": ("attach", "Remove an evidence file from its case (the stored copy goes when "
+               "nothing else uses it)."),
+    "doctor": ("doctor", "Check the notebook: the file, its WAL, integrity, schema version, "
+               "permissions, evidence files, paths."),
     "due": ("due", "What falls due: promises, asks, deadlines and snoozes, overdue first, "
             "in date order."),
     "edit": ("cases", "Change a case's fields; only the options given change."),
+    "evidence": ("attach", "List a case's evidence files: name, size, when added, contact, "
+                 "note and hash."),
     "export": ("export", "Export the notebook, or the given cases."),
     "import": ("files", "Import a supportlog/1 JSON file: all or nothing, merged by uid field "
                "by field (the side changed later wins); twice changes nothing."),
     "import-mail": ("mail", "Import e-mail and chat transcripts (.eml, .mbox, Maildir, .txt, "
                     ".html) as contacts."),
+    "letter": ("letter", "Draft the letter the next rung calls for: a complaint, a chargeback "
+               "request, an ombudsman referral or a follow-up."),
     "list": ("listing", "List cases, most recent activity first (or by attention)."),
     "log": ("contacts", "Log a contact with a company against CASE and print its id (and "
             "what they asked of you, with its label)."),

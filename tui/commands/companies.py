@@ -60,6 +60,8 @@ def directory_options(command):
                      help=f"When they were read: {formats.DAY} (default: today, with a source)."),
         click.option("--policy-note", metavar="TEXT", help="A note on the policies given."),
         click.option("--notes", help="Replace the company's notes."),
+        click.option("--account", metavar="NUMBER", help="Your account or customer number "
+                     "with them (letters cite it); '' clears it."),
         click.option("--json", "as_json", is_flag=True,
                      help="Print the company as `company show --json` does.")]
     for option in reversed(options):
@@ -106,7 +108,8 @@ def _changes(env, kw: dict, *, name: str | None = None,
         raise Failure("--policy-source, --policy-read-on and --policy-note describe the "
                       "--policy options given with them; add a --policy", EXIT_INPUT)
     return CompanyChanges(
-        name=name, notes=kw["notes"], set_notes=kw["notes"] is not None, routes=routes,
+        name=name, notes=kw["notes"], set_notes=kw["notes"] is not None,
+        account=kw["account"], set_account=kw["account"] is not None, routes=routes,
         remove=list(remove_routes), policies=policies, policy_source=kw["policy_source"],
         policy_read_on=read_on, remove_policies=list(remove_policies),
         hours=None if any("hours" in r for r in routes) else kw["hours"])
@@ -115,7 +118,8 @@ def _changes(env, kw: dict, *, name: str | None = None,
 def company_json(company: Company, counts: tuple[int, int] = (0, 0)) -> dict:
     """A company as every `company` command prints it with --json."""
     return {"id": company.id, "uid": company.uid, "name": company.name,
-            "notes": company.notes, "cases": counts[0], "active": counts[1],
+            "notes": company.notes, "account": company.account, "cases": counts[0],
+            "active": counts[1],
             "routes": [{"id": r.id, "uid": r.uid, "kind": r.kind, "purpose": r.purpose,
                         "label": r.label, "value": r.value, "hours": r.hours, "note": r.note}
                        for r in company.routes],
@@ -132,6 +136,8 @@ def _shown(store, company: Company, as_json: bool) -> None:
         echo_json(company_json(company, counts))
         return
     click.echo(click.style(clean(company.name), bold=True) + f"  (uid {company.uid})")
+    if company.account:
+        click.echo(f"  account: {clean(company.account)}")
     click.echo(f"  cases: {counts[0]} ({counts[1]} open or waiting)")
     support = [r for r in company.routes if r.purpose == "support"]
     above = [r for r in company.routes if r.purpose != "support"]

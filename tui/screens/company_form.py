@@ -1,5 +1,6 @@
-"""The form that adds or edits a company: its name, routes (one line each: kind, purpose,
-label, value, hours), policy windows as people write them, and notes; errors on their line."""
+"""The form that adds or edits a company: its name, your account number with them, routes
+(one line each: kind, purpose, label, value, hours), policy windows as people write them, and
+notes; errors on their line."""
 
 from __future__ import annotations
 
@@ -99,6 +100,8 @@ class CompanyForm(FormScreen):
     def fields(self) -> ComposeResult:
         c = self.company
         yield field("name", "Name", Input(c.name if c else self.typed_name))
+        yield field("account", "Account", Input(c.account or "" if c else "",
+                                                placeholder="your account or customer number"))
         yield Static(Content.assemble(("Routes", "bold"), ("  kind · purpose · label · "
                                                            "value · hours", "dim")),
                      classes="form-section")
@@ -161,7 +164,8 @@ class CompanyForm(FormScreen):
         name = self.value("name")
         if name is None:
             raise ValidationError("name", "give the company's name")
-        changes = CompanyChanges(notes=self.value("notes"), set_notes=True)
+        changes = CompanyChanges(notes=self.value("notes"), set_notes=True,
+                                 account=self.value("account"), set_account=True)
         self._route_changes(changes)
         self._policy_changes(changes)
         store = self.app.store

@@ -13,7 +13,7 @@ from .policies import parse_policy
 from .records import (CLOCK_STARTS, POLICY_UNITS, ROUTE_KINDS, ROUTE_PURPOSES, Company, Policy,
                       Route)
 
-COMPANY_COLUMNS = "id, uid, name, notes, advice_rev"
+COMPANY_COLUMNS = "id, uid, name, notes, advice_rev, account"
 ROUTE_FIELDS = ("kind", "purpose", "label", "value", "hours", "note", "position")
 POLICY_FIELDS = ("name", "days", "unit", "starts", "note", "source", "read_on")
 ROUTE_COLUMNS = "id, uid, company_id, kind, value, purpose, label, hours, note, position"
@@ -28,6 +28,13 @@ POLICY_INSERT = (f"INSERT INTO company_policies (uid, company_id, {', '.join(POL
 # A company's first support route of a kind: what Company.phone and the others read.
 FIRST_SUPPORT = ("WHERE company_id = ? AND kind = ? AND purpose = 'support' "
                  "ORDER BY position, id LIMIT 1")
+
+
+def clean_account(value: Any) -> str | None:
+    """Your account number with a company: one line, blank is none."""
+    text = v.text("account", value)
+    text = " ".join(text.split()) if text else None
+    return text or None
 
 
 def clean_route(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,6 +89,8 @@ class CompanyChanges:
 
     name: str | None = None
     notes: str | None = None
+    account: str | None = None      # your account or customer number with them
+    set_account: bool = False       # account given (None or blank clears it)
     routes: list[dict] = field(default_factory=list)
     remove: list[str] = field(default_factory=list)
     policies: list[str | dict] = field(default_factory=list)
@@ -127,8 +136,9 @@ class CompanyOps:
         if hours and not legacy_routes(details):  # no route to hang them on: kept in the notes
             notes = f"{notes}\nHours: {hours}" if notes else f"Hours: {hours}"
         cur = self.conn.execute(
-            "INSERT INTO companies (uid, name, notes, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)", (details.get("uid") or new_uid(), name, notes, now, now))
+            "INSERT INTO companies (uid, name, notes, account, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (details.get("uid") or new_uid(), name, notes,
+                                          clean_account(details.get("account")), now, now))
         company_id = cur.lastrowid
         routes = [*legacy_routes(details), *details.get("routes", ())]
         policies = list(details.get("policies", ()))
@@ -236,6 +246,8 @@ class CompanyOps:
                                               "another")
         if ch.set_notes or ch.notes is not None:
             sets["notes"] = v.text("notes", ch.notes)
+        if ch.set_account or ch.account is not None:
+            sets["account"] = clean_account(ch.account)
         # A change to a route or policy is a change to the company's record too.
         if sets or ch.remove or ch.routes or ch.hours is not None or ch.remove_policies \
                 or ch.policies:

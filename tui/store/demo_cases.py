@@ -54,6 +54,7 @@ C = Contact
 AMAZON, ISP, BANK, AIRLINE = "Amazon", "Northwind Fibre", "Harbour Bank", "Skylark Airways"
 CLOUD, CARRIER, FURNITURE, SELLER = ("Nimbus Cloud", "Kestrel Mobile", "Oakden Furniture",
                                      "BrightHome Goods")
+ENERGY = "Ridgeline Energy"
 
 COMPANIES = {
     AMAZON: {
@@ -118,6 +119,19 @@ COMPANIES = {
         "email": "via Amazon's seller contact form (Your Orders > seller name > Ask a question)",
         "hours": "replies within 2 business days",
         "notes": "Third-party seller on Amazon, ships from its own warehouse."},
+    ENERGY: {
+        "phone": "+44 20 7946 0321", "email": "help@ridgeline.example",
+        "hours": "Mon-Fri 8-20, Sat 9-13", "account": "RE-4471-0093",
+        "notes": "Billing disputes: ask them to put collection on hold while they look into "
+                 "it. A complaint gets a final response within 8 weeks; then the Energy "
+                 "Ombudsman can take it.",
+        "routes": ({"kind": "email", "purpose": "complaints",
+                    "value": "complaints@ridgeline.example"},
+                   {"kind": "web", "purpose": "ombudsman", "label": "Energy Ombudsman",
+                    "value": "https://ombudsman.example/energy"}),
+        "policies": ({"name": "complaint response", "days": 8, "unit": "weeks",
+                      "starts": "opened", "source": "Ridgeline Energy complaints code, "
+                      "https://ridgeline.example/complaints"},)},
 }
 
 CASES = (
@@ -373,4 +387,23 @@ CASES = (
         C(4.8, "seller", "promised", 4, "Sent photos of the box contents. The seller will ship "
           "the missing crossbar and screws separately.",
           promise="Ship the missing crossbar and screws", due=5),)),
+    # -- Ridgeline Energy ------------------------------------------------------------------
+    # broken_promise: one promise broken, the next overdue; the complaint letter's case.
+    DemoCase(ENERGY, "Back-billed for 14 months after their meter fault", "billing", "refund",
+             40.2, refs=(("ticket", "RE-TK-55120"),), amount="412.37", currency="GBP",
+             contacts=(
+        C(40.0, "phone", "promised", 26, "A bill for 412.37 came for 14 months of estimated "
+          "use after their engineer replaced the faulty meter. Kieran agreed the estimates "
+          "were their error and said the back-bill would be withdrawn.", hold=14,
+          agent="Kieran", agent_id="RE-2291", reference="RE-55120",
+          promise="Withdraw the back-bill and send a corrected statement", due=-26,
+          promise_status="broken"),
+        C(25.0, "letter", "no_progress", 2, "No corrected statement; a payment reminder for "
+          "the full 412.37 came instead.", direction="in"),
+        C(21.3, "chat", "promised", 17, "Priya saw Kieran's note, apologised and put "
+          "collection on hold while billing recalculates from the actual readings.",
+          agent="Priya", reference="RE-CH-88301",
+          promise="A recalculated bill from the actual meter readings", due=-7),
+        C(4.4, "phone", "no_progress", 34, "Billing has no record of a recalculation and "
+          "said the reminder stands; no collection hold on the account either.", hold=23))),
 )

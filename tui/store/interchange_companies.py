@@ -12,13 +12,13 @@ from typing import Any
 
 from . import validate as v
 from .companies import (FIRST_SUPPORT, LEGACY_ROUTES, POLICY_FIELDS, POLICY_INSERT, ROUTE_FIELDS,
-                        ROUTE_INSERT, clean_policy, clean_route, next_position)
+                        ROUTE_INSERT, clean_account, clean_policy, clean_route, next_position)
 from .db import new_uid
 from .interchange_check import Rec, _once, _stamp, kind_of, name_key, short
 from .merge import merge_fields
 
 LEGACY = (*LEGACY_ROUTES, "hours")
-COMPANY_MERGED = ("name", "notes")
+COMPANY_MERGED = ("name", "notes", "account")
 ROUTE_TEXTS = ("kind", "purpose", "label", "value", "hours", "note")
 POLICY_TEXTS = ("name", "unit", "starts", "note", "source", "read_on")
 ROUTE_SQL = f"SELECT id, updated_at, company_id, {', '.join(ROUTE_FIELDS)} FROM company_routes"
@@ -29,8 +29,8 @@ POLICY_SQL = (f"SELECT id, updated_at, company_id, {', '.join(POLICY_FIELDS)} "
 
 # -- export ------------------------------------------------------------------------------------
 def company_record(conn, company_id: int) -> dict:
-    uid, name, notes, updated_at = conn.execute(
-        "SELECT uid, name, notes, updated_at FROM companies WHERE id = ?",
+    uid, name, notes, account, updated_at = conn.execute(
+        "SELECT uid, name, notes, account, updated_at FROM companies WHERE id = ?",
         (company_id,)).fetchone()
     routes = [dict(zip(("uid", *ROUTE_FIELDS, "updated_at"), r)) for r in conn.execute(
         f"SELECT uid, {', '.join(ROUTE_FIELDS)}, updated_at FROM company_routes "
@@ -38,15 +38,15 @@ def company_record(conn, company_id: int) -> dict:
     policies = [dict(zip(("uid", *POLICY_FIELDS, "updated_at"), r)) for r in conn.execute(
         f"SELECT uid, {', '.join(POLICY_FIELDS)}, updated_at FROM company_policies "
         "WHERE company_id = ? ORDER BY name COLLATE NOCASE, id", (company_id,))]
-    return {"uid": uid, "name": name, "notes": notes, "routes": routes, "policies": policies,
-            "updated_at": updated_at}
+    return {"uid": uid, "name": name, "notes": notes, "account": account, "routes": routes,
+            "policies": policies, "updated_at": updated_at}
 
 
 # -- check -------------------------------------------------------------------------------------
 def check_company(rec: Rec, raw: Any, seen: dict) -> dict:
     """One company record with its routes and policies, checked and normalised."""
     raw = rec.obj(raw)
-    given = rec.texts(raw, ("name", "notes", *LEGACY))
+    given = rec.texts(raw, ("name", "notes", "account", *LEGACY))
     name = rec.run(v.text, "name", given["name"], True).strip()
     uid = rec.uid(raw)
     _once(seen["company"], uid, rec, "uid")
@@ -80,6 +80,7 @@ def check_company(rec: Rec, raw: Any, seen: dict) -> dict:
               "each policy of a company needs its own name")
         policies.append({"uid": policy_uid, **clean, **_stamp(p, item), "rec": p})
     return {"uid": uid, "name": name, "notes": rec.run(v.text, "notes", given["notes"]),
+            "account": rec.run(clean_account, given["account"]),
             "legacy": {k: rec.run(v.text, k, given[k]) for k in LEGACY},
             "routes": routes, "policies": policies, **_stamp(rec, raw), "rec": rec}
 
@@ -105,8 +106,9 @@ class CompanyMerge:
         if added:
             at = rec["updated_at"] or imp.written or imp.now
             company_id = conn.execute(
-                "INSERT INTO companies (uid, name, notes, created_at, updated_at) VALUES "
-                "(?, ?, ?, ?, ?)", (rec["uid"], rec["name"], rec["notes"], imp.now, at)).lastrowid
+                "INSERT INTO companies (uid, name, notes, account, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", (rec["uid"], rec["name"], rec["notes"],
+                                              rec["account"], imp.now, at)).lastrowid
             imp.counts["companies_added"] += 1
         else:
             row = by_uid or conn.execute(f"SELECT id, updated_at, {cols} FROM companies "
