@@ -79,7 +79,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         self.readers = ReaderPool(store.path, self.clock, ready=1)
         self.advisor = advisor or Advisor()
         self.ranked: list[AdviceRow] | None = None   # Ranked.rows of the latest ranking
-        self.last_deleted: dict | None = None
+        self._last_deleted: dict | None = None
         # Set once the home screen's first rows are on the terminal (see post_display_hook).
         self.first_rows = asyncio.Event()
         self.first_rows_added = False
@@ -111,7 +111,24 @@ class SupportlogApp(FitsTerminal, App[None]):
             self.first_rows.set()
 
     def on_unmount(self) -> None:
+        self.last_deleted = None    # the undo goes with the app: so do its evidence files
         self.readers.close()
+
+    @property
+    def last_deleted(self) -> dict | None:
+        """The case deleted last, for ctrl+z; its evidence files stay until it is dropped."""
+        return self._last_deleted
+
+    @last_deleted.setter
+    def last_deleted(self, record: dict | None) -> None:
+        """None drops the undo and sweeps the files no row refers to; a new record over an
+        old one sweeps nothing, as its own files are unreferenced by then too."""
+        dropped, self._last_deleted = self._last_deleted, record
+        if dropped is not None and record is None and not self.store.read_only:
+            try:
+                self.store.sweep_evidence()
+            except (StoreError, OSError) as exc:
+                self.say(f"Could not tidy the evidence folder: {exc}", severity="warning")
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_loaded and not self.store.read_only:

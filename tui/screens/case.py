@@ -62,6 +62,13 @@ class CaseScreen(FollowingScreen):
         Binding("d", "delete", "Delete", show=False),
         Binding("t", "transcript", "Transcript", show=False,
                 tooltip="Open the highlighted contact's transcript"),
+        # The footer is full at every size: these are listed in F1 help and the palette.
+        Binding("f", "evidence", "Evidence", show=False,
+                tooltip="Evidence files: receipts, photos, mail parts"),
+        Binding("m", "import_mail", "Import mail", show=False,
+                tooltip="Import e-mail or a chat transcript"),
+        Binding("w", "letter", "Letter", show=False,
+                tooltip="Write a letter for the next rung"),
         Binding("backspace", "back", "Back", show=False),
     ]
 
@@ -280,13 +287,28 @@ class CaseScreen(FollowingScreen):
         self.app.say("Brief copied to the clipboard.")
 
     def action_transcript(self) -> None:
+        from .transcript import TranscriptViewer, classify
         interaction = self._interaction()
-        if interaction is None or not (interaction.transcript_ref or interaction.has_transcript):
+        ref = interaction.transcript_ref if interaction else None
+        if interaction is None or not (ref or interaction.has_transcript):
             self.app.say("This contact has no transcript reference.")
-        elif interaction.transcript_ref:
-            self.app.open_transcript(interaction.transcript_ref)
+        elif interaction.has_transcript and (not ref or classify(ref)[0] == "text"):
+            # Imported mail keeps its Message-ID as the reference: the text is here.
+            self.app.push_screen(TranscriptViewer(interaction_id=interaction.id))
         else:
-            self.app.push_screen(_interaction_screen(interaction))
+            self.app.open_transcript(ref)
+
+    def action_evidence(self) -> None:
+        from .evidence import EvidenceScreen
+        self.app.push_screen(EvidenceScreen(self.case_id))
+
+    def action_import_mail(self) -> None:
+        from .mail_pick import MailImportScreen
+        self.app.push_screen(MailImportScreen(self.case_id))
+
+    def action_letter(self) -> None:
+        from .letter import LetterKindPicker
+        self.app.push_screen(LetterKindPicker(self.case_id))
 
     @on(DataTable.RowSelected, "#timeline")
     def _open_interaction(self, event: DataTable.RowSelected) -> None:
@@ -316,6 +338,7 @@ class CaseScreen(FollowingScreen):
     def _confirmed_delete(self, yes: bool | None) -> None:
         if not yes:
             return
+        self.app.last_deleted = None    # the previous undo goes first, and its files with it
         record = self.app.write(lambda s: s.delete_case(self.case_id), case_id=self.case_id)
         if record is None:
             return

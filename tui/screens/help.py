@@ -15,11 +15,14 @@ from ..widgets.text import lit
 
 def _screens():
     from .case import CaseScreen
+    from .evidence import EvidenceScreen
     from .home import HomeScreen
     from .interaction import InteractionScreen
+    from .letter import LetterScreen
     from .live import LiveScreen
     return (("Home", HomeScreen), ("Case", CaseScreen), ("Live contact", LiveScreen),
-            ("Contact", InteractionScreen))
+            ("Contact", InteractionScreen), ("Evidence files", EvidenceScreen),
+            ("Letter", LetterScreen))
 
 
 EXTRA_KEYS = {

@@ -11,8 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from ..store import NotFound
+from ..store.mail_import import message_headers
 from ..store.validate import format_duration
 from ..widgets.text import duration, labelled, lit, when
+from .transcript import transcript_content
 
 
 class InteractionScreen(Screen):
@@ -21,6 +23,7 @@ class InteractionScreen(Screen):
         Binding("o", "open_ref", "Open transcript"),
         Binding("e", "edit", "Edit"),
         Binding("d", "delete", "Delete"),
+        Binding("m", "import_mail", "Import mail", tooltip="Import mail into this contact's case"),
     ]
 
     def __init__(self, interaction_id: int) -> None:
@@ -49,13 +52,15 @@ class InteractionScreen(Screen):
                 i = store.get_interaction(self.interaction_id)
             except NotFound:
                 return None
-            return i, store.get_case(i.case_id), store.transcript(i.id)
+            text = store.transcript(i.id)
+            return (i, store.get_case(i.case_id), text,
+                    message_headers(store, i.id) if text else None)
         found = await self.app.read(fetch)
         if found is None:
             if self.is_current:
                 self.dismiss()
             return
-        i, case, transcript = found
+        i, case, transcript, headers = found
         self.interaction = i
         self.query_one("#interaction-title", Static).update(Content.assemble(
             (f"{i.channel.replace('_', ' ')} contact, {when(i.started_at)}  ", "bold"),
@@ -73,7 +78,7 @@ class InteractionScreen(Screen):
             lit(i.notes) if i.notes else Content.styled("No notes.", "dim"))
         panel = self.query_one("#interaction-transcript", Static)
         panel.display = bool(transcript)
-        panel.update(lit(transcript or ""))
+        panel.update(transcript_content(transcript or "", headers))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -86,6 +91,11 @@ class InteractionScreen(Screen):
         if self.interaction is not None:
             from .contact_form import ContactForm
             self.app.push_screen(ContactForm(self.interaction.case_id, self.interaction))
+
+    def action_import_mail(self) -> None:
+        if self.interaction is not None:
+            from .mail_pick import MailImportScreen
+            self.app.push_screen(MailImportScreen(self.interaction.case_id))
 
     def action_delete(self) -> None:
         from .dialogs import ConfirmScreen

@@ -79,7 +79,13 @@ class ActionsProvider(Provider):
                       ("Copy brief", "Copy this case's brief to the clipboard",
                        case_screen.action_copy_brief),
                       ("Resolve case", "Mark this case resolved",
-                       partial(case_screen.action_status, "resolved"))]
+                       partial(case_screen.action_status, "resolved")),
+                      ("Evidence files", "This case's receipts, photos and attachments",
+                       case_screen.action_evidence),
+                      ("Import mail", "Import e-mail or a chat transcript into this case",
+                       case_screen.action_import_mail),
+                      ("Write a letter", "A complaint, chargeback, ombudsman or follow-up "
+                       "letter from this case", case_screen.action_letter)]
         home = app.screen_stack[0] if app.screen_stack else None
         if isinstance(home, HomeScreen):
             found.append(("Search", "Full-text search over the whole notebook",

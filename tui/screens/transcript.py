@@ -1,6 +1,7 @@
 """Transcript references: a local file opens in a viewer here (plain text; .eml parsed with
 the stdlib `email` package: headers and the text body); an http(s) or mailto link goes to
-the system opener with a list argv (never a shell); anything else is shown, not run."""
+the system opener with a list argv (never a shell); anything else is shown, not run.
+A contact's imported transcript is shown with its message headers above the decoded text."""
 
 from __future__ import annotations
 
@@ -21,12 +22,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from ..store import userfiles
-from ..widgets.text import PlainTextArea, lit
+from ..store import NotFound, userfiles
+from ..store.mail_import import message_headers
+from ..widgets.text import PlainTextArea, labelled, lit, when
 
 MAX_BYTES = 5_000_000          # a viewer, not an editor: show the first 5 MB
 EML_HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")
 LINK_SCHEMES = ("http", "https", "mailto")
+# The lines an imported message's stored text starts with (mail.Message.transcript).
+STORED_HEADER_LABELS = ("From", "To", "Date", "Subject")
 
 
 def classify(ref: str) -> tuple[str, str]:
@@ -139,27 +143,94 @@ def _strip_html(html: str) -> str:
     return "".join(parser.parts)
 
 
+def header_pairs(headers) -> list[tuple[str, str]]:
+    """A message's headers as the transcript view shows them: the date in local time."""
+    return [("From", headers.from_addr), ("To", headers.to_addr),
+            ("Date", when(headers.date) if headers.date else None),
+            ("Subject", headers.subject),
+            ("Message-ID", f"<{headers.message_id.strip('<>')}>" if headers.message_id else None)]
+
+
+def body_text(text: str, headers) -> str:
+    """The decoded text without the header lines stored ahead of it, when the headers are
+    shown apart (the stored Date is UTC; the one shown is local)."""
+    if headers is None:
+        return text
+    head, sep, rest = text.partition("\n\n")
+    lines = head.split("\n")
+    if sep and all(line.partition(": ")[0] in STORED_HEADER_LABELS for line in lines):
+        return rest
+    return text
+
+
+def transcript_content(text: str, headers) -> Content:
+    """A contact's transcript for a panel: the headers (literal), a blank line, the text."""
+    if headers is None:
+        return lit(text)
+    return Content.assemble(labelled(header_pairs(headers)), "\n\n",
+                            lit(body_text(text, headers)))
+
+
+def contact_transcript(store, interaction_id: int):
+    """(heading, MessageHeaders or None, text) of a contact's imported transcript; None when
+    the contact is gone or holds none."""
+    try:
+        i = store.get_interaction(interaction_id)
+        case = store.get_case(i.case_id)
+    except NotFound:
+        return None
+    text = store.transcript(interaction_id)
+    if text is None:
+        return None
+    headers = message_headers(store, interaction_id)
+    heading = f"{i.channel.replace('_', ' ')} contact, {when(i.started_at)}: {case.title}"
+    return heading, headers, body_text(text, headers)
+
+
 class TranscriptViewer(Screen):
-    """A read-only view of a transcript file, or of imported transcript text."""
+    """A read-only view of a transcript file, or of a contact's imported transcript (its
+    message headers above the text)."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.pop_screen",
                                                                       "Back", show=False)]
 
-    def __init__(self, path: Path | None = None, *, title: str = "", text: str | None = None):
+    def __init__(self, path: Path | None = None, *, title: str = "", text: str | None = None,
+                 interaction_id: int | None = None):
         super().__init__()
         self.path, self.title_text, self.text = path, title, text
+        self.interaction_id = interaction_id
 
     def compose(self) -> ComposeResult:
         yield Static(lit(self.title_text or str(self.path or "Transcript"), "bold"),
                      id="viewer-title")
+        yield Static(id="viewer-headers", classes="panel")
         yield PlainTextArea(self.text or "", read_only=True, soft_wrap=True, id="viewer-text",
                             show_line_numbers=False)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
-        if self.path is not None and self.text is None:
+        self.query_one("#viewer-headers").display = False
+        if self.interaction_id is not None:
+            self.load_contact()
+        elif self.path is not None and self.text is None:
             self.load()
+
+    @work(exclusive=True, group="viewer")
+    async def load_contact(self) -> None:
+        found = await self.app.read(lambda s: contact_transcript(s, self.interaction_id))
+        if found is None:
+            self.query_one("#viewer-title", Static).update(
+                Content.styled("This contact holds no transcript.", "bold $warning"))
+            return
+        heading, headers, text = found
+        self.query_one("#viewer-title", Static).update(lit(heading, "bold"))
+        panel = self.query_one("#viewer-headers", Static)
+        panel.border_title = "Message"
+        panel.display = headers is not None
+        if headers is not None:
+            panel.update(labelled(header_pairs(headers)))
+        self.query_one(TextArea).text = text
 
     @work(exclusive=True, group="viewer")
     async def load(self) -> None:
