@@ -27,6 +27,7 @@ sys.path.insert(0, str(HERE))
 import run_advice  # noqa: E402
 import run_import  # noqa: E402
 import run_probes as probes  # noqa: E402
+import run_stats  # noqa: E402
 from generate import generate  # noqa: E402
 from generate_words import RARE_WORDS  # noqa: E402
 
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         bench_logging(store, results)
         bench_advice(store, results)
     bench_ui_start(db, results)
+    run_stats.bench_rows(db, results)   # issue 15: stats CLI CPU, the stats screen
     run_advice.bench_rows(db, results, now=args.now or datetime.now(timezone.utc).strftime(
         "%Y-%m-%dT%H:%M:%SZ"))   # generate()'s data is relative to this hour
     bench_memory(db, small, results)

@@ -77,6 +77,42 @@ app.run(headless=True, size=(120, 40))
 store.close()
 """
 
+# The stats screen, opened as soon as the home screen shows its first rows (as `s` pressed
+# then would): ready at the end of the first frame that shows a chart. It reports the time
+# from the process start and from the push, so a slow app start and a slow stats screen can
+# be told apart.
+STATS_SCREEN = r"""
+import json, os, time
+t0 = float(os.environ["BENCH_T0"])
+from tui.app import SupportlogApp
+from tui.store import Store
+from tui.widgets.bar_chart import BarChart
+
+pushed = done = None
+
+class Probe(SupportlogApp):
+    def open_stats(self):
+        global pushed
+        pushed = time.time()
+        self.action_stats()
+
+    def post_display_hook(self):
+        global done
+        SupportlogApp.post_display_hook(self)
+        if self.first_rows_added and not pushed:
+            self.call_later(self.open_stats)
+        elif (pushed and not done and type(self.screen).__name__ == "StatsScreen"
+              and self.screen.query(BarChart)):
+            done = time.time()
+            os.write(1, (json.dumps({"ready_s": done - t0, "push_to_chart_ms":
+                                     (done - pushed) * 1000}) + "\n").encode())
+            self.exit()
+
+store = Store(os.environ["BENCH_DB"], create=False)
+Probe(store).run(headless=True, size=(120, 40))
+store.close()
+"""
+
 # Every open case's advice, first in a fresh process, as `supportlog advice` and the app's start
 # meet it: nothing in memory yet (the timed rows in run.py repeat it warm). Issue 12's engine
 # ranks from its cache in the notebook (tui.advice.ranking); today's assesses (assess_all).

@@ -46,7 +46,7 @@ def _title(text: str, total: int) -> str:
 
 
 class StatsScreen(Screen):
-    """Charts of the whole history; the figures come from grouped SQL in a worker."""
+    """Charts of the whole history; the figures are the kept counters, read in a worker."""
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
                 Binding("r", "reload", "Reload")]

@@ -26,7 +26,9 @@ from typing import Iterable
 
 from . import timeline
 from .companies import ROUTE_INSERT, legacy_route_rows
+from .db import split_sql
 from .errors import StoreError
+from .schema_v7 import FILL_FIGURES
 
 # Row layouts: each iterable yields tuples in this column order. Ids are given explicitly so
 # the rows can point at each other without asking SQLite for every new id.
@@ -54,6 +56,8 @@ BULK_CACHE_KIB = 512 * 1024
 # The insert triggers of schema.sql whose work is done below in one statement each.
 LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai",
                    "interactions_digest_ai", "interactions_channels_ai", "promises_progress_ai")
+# The stats figures, filled once from the loaded rows (schema_v7.FILL_FIGURES).
+FIGURES_LIFTED = ("cases_figures_ai", "interactions_figures_ai", "promises_figures_ai")
 # A new notebook has no kept assessments to invalidate; an import keeps these triggers.
 ADVICE_LIFTED = ("interactions_advice_ai", "promises_advice_ai", "status_events_advice_ai",
                  "case_refs_advice_ai")
@@ -140,9 +144,11 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
             if conn.execute("SELECT EXISTS(SELECT 1 FROM cases) OR EXISTS(SELECT 1 FROM "
                             "companies)").fetchone()[0]:
                 raise StoreError(f"{store.path} is not empty; bulk loading fills a new notebook")
-            triggers = lift(conn, (*LIFTED_TRIGGERS, *ADVICE_LIFTED))
+            triggers = lift(conn, (*LIFTED_TRIGGERS, *ADVICE_LIFTED, *FIGURES_LIFTED))
             for table, sql, rows in steps:
                 counts[table] = conn.executemany(sql, rows).rowcount
+            for statement in split_sql(FILL_FIGURES):
+                conn.execute(statement)
             for sql in (INDEX_CASES_SQL, INDEX_INTERACTIONS_SQL, COUNTERS_SQL, DIGEST_SQL,
                         CHANNELS_SQL):
                 conn.execute(sql.format(where=""))

@@ -78,7 +78,7 @@ class Connection:
                     raise StoreError(f"cannot create {path}: the folder {parent} does not "
                                      "exist; create it first or pass --db with another path")
                 private_folder(parent)
-            opening.create(path, _split_sql(schema.schema_sql()))
+            opening.create(path, split_sql(schema.schema_sql()))
             st = opening.check_file(path)
         real = Path(os.path.realpath(path))  # SQLite keeps the -wal beside the link's target
         opening.check_wal(path, real)
@@ -179,7 +179,7 @@ class Connection:
             with self.write():
                 version = self.conn.execute("PRAGMA user_version").fetchone()[0]
                 if version == 0:
-                    for statement in _split_sql(schema.schema_sql()):
+                    for statement in split_sql(schema.schema_sql()):
                         self.conn.execute(statement)
                     return
                 if version >= target:
@@ -188,7 +188,7 @@ class Connection:
                     stamp = to_iso(self.clock()).replace(":", "").replace("-", "")
                     self._upgrade_backup = self.backup(unique_path(self.path.with_name(
                         f"{self.path.name}.v{version}-{stamp}.bak")))
-                for statement in _split_sql(schema.UPGRADES[version]):
+                for statement in split_sql(schema.UPGRADES[version]):
                     self.conn.execute(statement)
                 if version in schema.FINISH:
                     schema.FINISH[version](self.conn, self.now())
@@ -301,7 +301,7 @@ def _enable_wal(conn: sqlite3.Connection, busy_ms: int) -> None:
             delay = min(delay * 2, 0.1)
 
 
-def _split_sql(script: str) -> list[str]:
+def split_sql(script: str) -> list[str]:
     """Split a script into statements; sqlite3.complete_statement understands triggers."""
     statements, buf = [], []
     for line in script.splitlines():

@@ -269,7 +269,8 @@ GROUP BY c.company_id, i.channel;
     # 6: messages, the headers of imported mail beside the contact each became.
     5: TO_V6,
     # 7: attachments, the evidence files kept with a case (their bytes in the evidence
-    # folder beside the notebook, by SHA-256), and companies.account.
+    # folder beside the notebook, by SHA-256), companies.account, and the stats figures
+    # (company_figures, channel_figures) kept by triggers and filled from the data.
     6: TO_V7,
 }
 

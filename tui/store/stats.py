@@ -1,16 +1,12 @@
-"""Statistics over the whole history, per company and per channel (aggregates in SQL)."""
+"""Statistics over the whole history, per company and per channel: read from the figures the
+schema's triggers keep (company_figures, channel_figures, company_channels), never by
+reading the contacts themselves."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .records import PROGRESS_OUTCOMES
-
-# A contact that made progress; a promised one only with its promise recorded.
-_PROGRESS = ("(i.outcome IN ("
-             + ", ".join(f"'{o}'" for o in sorted(PROGRESS_OUTCOMES - {"promised"}))
-             + ") OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p "
-             "WHERE p.interaction_id = i.id)))")
+MS_PER_DAY = 86_400_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,56 +42,41 @@ class StatRow:
 
 
 class StatsOps:
-    """Mixed into Store. Each call is a few grouped aggregate queries, no per-row Python."""
+    """Mixed into Store. Each call reads a row per company or per company and channel."""
 
     def company_stats(self, company: str | None = None) -> list[StatRow]:
-        where, args = ("WHERE co.name = ?", [company]) if company else ("", [])
-        contacts = {r[0]: r[1:] for r in self.conn.execute(
-            f"SELECT co.name, count(i.id), coalesce(sum({_PROGRESS}), 0), "
-            "coalesce(sum(i.hold_seconds), 0), coalesce(max(i.hold_seconds), 0) "
-            "FROM companies co JOIN cases c ON c.company_id = co.id "
-            f"JOIN interactions i ON i.case_id = c.id {where} GROUP BY co.id", args)}
-        cases = {r[0]: r[1:] for r in self.conn.execute(
-            "SELECT co.name, count(c.id), coalesce(sum(c.status = 'resolved'), 0), "
-            "avg(CASE WHEN c.status = 'resolved' THEN julianday(c.closed_at) - "
-            "julianday(c.opened_at) END), "
-            "avg(CASE WHEN c.status = 'resolved' THEN c.contacts END) "
-            f"FROM companies co JOIN cases c ON c.company_id = co.id {where} GROUP BY co.id",
-            args)}
-        promises = self._promise_counts(
-            "SELECT co.name, p.status, count(*) FROM promises p JOIN cases c ON c.id = p.case_id "
-            "AND p.party = 'company' "  # what they asked of you is not their promise
-            f"JOIN companies co ON co.id = c.company_id {where} GROUP BY co.id, p.status", args)
+        where, args = ("AND co.name = ?", [company]) if company else ("", [])
         rows = []
-        for name, (n_cases, resolved, days, per_resolved) in cases.items():
-            n, progress, hold, hold_max = contacts.get(name, (0, 0, 0, 0))
-            kept, broken, pending = promises.get(name, (0, 0, 0))
-            rows.append(StatRow(name, n, progress, hold, hold_max, n_cases, resolved, days,
-                                per_resolved, kept, broken, pending))
+        for (name, n, progress, hold, hold_max, cases, resolved, timed, ms, resolved_contacts,
+             kept, broken, pending) in self.conn.execute(
+                "SELECT co.name, coalesce(ch.contacts, 0), coalesce(ch.progress, 0), "
+                "coalesce(ch.hold_total, 0), coalesce(ch.hold_max, 0), f.cases, f.resolved, "
+                "f.timed, f.resolution_ms, f.resolved_contacts, f.kept, f.broken, f.pending "
+                "FROM company_figures f JOIN companies co ON co.id = f.company_id "
+                "LEFT JOIN (SELECT cf.company_id, sum(cf.contacts) AS contacts, "
+                "total(cc.progress) AS progress, sum(cf.hold_total) AS hold_total, "
+                "max(cf.hold_max) AS hold_max FROM channel_figures cf "
+                "LEFT JOIN company_channels cc USING (company_id, channel) "
+                "GROUP BY cf.company_id) ch ON ch.company_id = f.company_id "
+                f"WHERE f.cases > 0 {where}", args):
+            rows.append(StatRow(name, n, int(progress), hold, hold_max, cases, resolved,
+                                ms / MS_PER_DAY / timed if timed else None,
+                                resolved_contacts / resolved if resolved else None,
+                                kept, broken, pending))
         return sorted(rows, key=lambda r: (-r.contacts, r.name.lower()))
 
     def channel_stats_all(self, company: str | None = None) -> list[StatRow]:
         join, where, args = "", "", []
         if company:
-            join = "JOIN cases c ON c.id = i.case_id JOIN companies co ON co.id = c.company_id"
-            where, args = "WHERE co.name = ?", [company]
-        rows = self.conn.execute(
-            f"SELECT i.channel, count(*), coalesce(sum({_PROGRESS}), 0), "
-            "coalesce(sum(i.hold_seconds), 0), coalesce(max(i.hold_seconds), 0), "
-            f"count(DISTINCT i.case_id) FROM interactions i {join} {where} GROUP BY i.channel",
-            args).fetchall()
-        promises = self._promise_counts(
-            "SELECT i.channel, p.status, count(*) FROM promises p JOIN interactions i "
-            f"ON i.id = p.interaction_id AND p.party = 'company' {join} {where} "
-            "GROUP BY i.channel, p.status", args)
-        out = [StatRow(ch, n, prog, hold, hold_max, n_cases, 0, None, None,
-                       *promises.get(ch, (0, 0, 0)))
-               for ch, n, prog, hold, hold_max, n_cases in rows]
+            join = "JOIN companies co ON co.id = cf.company_id"
+            where, args = "AND co.name = ?", [company]
+        out = [StatRow(channel, n, int(progress), hold, hold_max, cases, 0, None, None,
+                       kept, broken, pending)
+               for channel, n, progress, hold, hold_max, cases, kept, broken, pending
+               in self.conn.execute(
+                   "SELECT cf.channel, sum(cf.contacts), total(cc.progress), "
+                   "sum(cf.hold_total), max(cf.hold_max), sum(cf.cases), sum(cf.kept), "
+                   "sum(cf.broken), sum(cf.pending) FROM channel_figures cf "
+                   f"LEFT JOIN company_channels cc USING (company_id, channel) {join} "
+                   f"WHERE cf.contacts > 0 {where} GROUP BY cf.channel", args)]
         return sorted(out, key=lambda r: (-r.contacts, r.name))
-
-    def _promise_counts(self, sql: str, args: list) -> dict[str, tuple[int, int, int]]:
-        counts: dict[str, dict[str, int]] = {}
-        for name, status, n in self.conn.execute(sql, args):
-            counts.setdefault(name, {})[status] = n
-        return {k: (v.get("kept", 0), v.get("broken", 0), v.get("pending", 0))
-                for k, v in counts.items()}
