@@ -211,3 +211,17 @@ def test_no_stalled_row_no_stall(two):
     assert store.any_stalled()
     store.set_status(a, "abandoned")
     assert not store.any_stalled()
+
+
+def test_a_new_source_is_kept_when_no_row_is_stale(two):
+    """The kept rows fresh, then the playbook's files change bytes but not values (a comment
+    in config.toml): saving no rows with the new source keeps it, so the next command finds
+    the rows fresh without the playbook (it used to fail on `IN ()` and never keep it)."""
+    store, a, b, _ = two
+    save_both(store, a, b)
+    assert store.save_advice([], FP, "old-source")
+    assert store.advice_fresh(NOW_ISO, "old-source")
+    assert not store.advice_fresh(NOW_ISO, "new-source")
+    assert store.save_advice([], FP, "new-source")
+    assert store.advice_fresh(NOW_ISO, "new-source")
+    assert store.count_advice() == 2

@@ -61,6 +61,8 @@ def _row(values: tuple) -> AdviceRow:
 
 def _active_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
     """Which of these cases are open or waiting: every active id read at once for many."""
+    if not ids:     # `IN ()` under INDEXED BY has no query plan: SQLite refuses it
+        return set()
     if len(ids) > MAX_IDS:
         return {r[0] for r in conn.execute(f"SELECT id {_ACTIVE}")}
     return {r[0] for r in conn.execute(
