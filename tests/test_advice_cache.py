@@ -213,6 +213,25 @@ def test_no_stalled_row_no_stall(two):
     assert not store.any_stalled()
 
 
+def test_saving_over_a_kept_row_replaces_every_column_and_its_words(two):
+    """A stale row saved again (the clock passed its changes_at) is overwritten in place:
+    every column is the new one and its kept `advice --json` words go with the old row."""
+    store, a, b, _ = two
+    store.advice_stale(NOW_ISO, FP)
+    r = rev(store, a)
+    assert store.save_advice([row(a, changes_at="2026-11-26T00:00:00Z", rev=r), row(b, rev=r)],
+                             FP)
+    assert store.save_worded({a: '{"id": 1}', b: '{"id": 2}'}, store.advice_mark())
+    assert store.advice_stale("2026-11-26T00:00:00Z", FP) == [a]
+    new = AdviceRow(a, 7.5, True, True, "yours", "supervisor", "dead_ends", "new headline",
+                    "new move", "them", None, "2026-12-09T00:00:00Z", "2026-11-21T10:00:00Z",
+                    None, r)
+    assert store.save_advice([new], FP)
+    assert [x for x in store.ranked_advice(now=NOW_ISO) if x.case_id == a] == [new]
+    assert store.worded_for([a, b]) == {b: '{"id": 2}'}
+    assert store.count_advice() == 2
+
+
 def test_a_new_source_is_kept_when_no_row_is_stale(two):
     """The kept rows fresh, then the playbook's files change bytes but not values (a comment
     in config.toml): saving no rows with the new source keeps it, so the next command finds

@@ -288,3 +288,16 @@ def test_a_bad_rules_file_falls_back_like_a_bad_config(tmp_path, monkeypatch):
     playbook = advisor.playbook
     assert advisor.problem and "rules.toml" in advisor.problem
     Pass(NOW, playbook)     # the rules come with the playbook: nothing more is read
+
+
+@pytest.mark.parametrize("iso", ["2026-12-01T12:00:00Z", "2024-02-28T23:59:59Z",
+                                 "2025-12-31T00:00:00Z", "2026-03-29T01:30:00Z"])
+@pytest.mark.parametrize("seconds", [0, 1, 86400, 14 * 86400, 366 * 86400, -86400, 86401,
+                                     14 * 86400.0, 1.5])
+def test_plus_is_datetime_arithmetic(iso, seconds):
+    """Whole days move the date alone (UTC has no shifts); every other offset, and the
+    month, year and leap-day edges, give what datetime arithmetic gives."""
+    from datetime import datetime
+    from tui.advice.words import plus
+    want = (datetime.fromisoformat(iso[:19]) + timedelta(seconds=seconds)).isoformat() + "Z"
+    assert plus(iso, seconds) == want

@@ -41,7 +41,7 @@ class Pass:
     __slots__ = ("now", "iso", "playbook", "t", "w", "quiet_cutoff", "wait_cutoff",
                  "hold_since", "min_hold", "min_total_hold",
                  "companies", "today", "tomorrow", "best", "wt", "_stats", "_stats_cache",
-                 "clocks")
+                 "clocks", "_emails")
 
     def __init__(self, now: datetime, playbook: Playbook,
                  companies: Mapping[int, Company] | None = None,
@@ -67,6 +67,7 @@ class Pass:
         self._stats = stats
         self._stats_cache: dict[int, ChannelStats] = {}
         self.best: dict[tuple, str] = {}    # (company, last channel, seller allowed) -> channel
+        self._emails: dict[int, bool] = {}  # company id -> whether it has a support email
         w = self.w
         self.wt = {rule: (w[rule], w[f"{rule}_step"], w[f"{rule}_max"]) for rule in RULE_NAMES}
         # The rules pack and the user's rules.toml, read with the playbook.
@@ -92,6 +93,15 @@ class Pass:
                 cache[company_id] = source.get(company_id, {})
         return cache[company_id]
 
+    def has_email(self, company: Company | None) -> bool:
+        """Whether the company has a support email route, looked up once per company."""
+        if company is None:
+            return False
+        found = self._emails.get(company.id)
+        if found is None:
+            found = self._emails[company.id] = bool(company.email)
+        return found
+
     def know_stats(self, stats: Mapping[int, ChannelStats]) -> None:
         """Companies' channel stats read ahead, many at once (the ranking's pages)."""
         self._stats_cache.update(stats)
@@ -115,7 +125,7 @@ class Decision:
 
     __slots__ = ("facts", "turn", "rung", "hits", "lead", "climb", "target", "door",
                  "channel", "why", "score", "snoozed", "changes_at", "asks", "promised",
-                 "unkept", "company", "door_at", "door_clock")
+                 "unkept", "company", "door_at", "door_clock", "resolved")
 
     def __init__(self, facts: CaseFacts):
         self.facts = facts
@@ -169,9 +179,10 @@ def decide(f: CaseFacts, p: Pass) -> Decision:
     active = f.status in ACTIVE_STATUSES
     d.snoozed = bool(f.snoozed_until) and f.snoozed_until > iso
     d.rung = current_rung(f)
+    resolved = d.resolved = resolved_last(f)
     if not active or d.snoozed:
         d.turn = "nobody"
-    elif asks or (f.contacts == 0 and f.live_at is None) or (resolved_last(f) and not promised):
+    elif asks or (f.contacts == 0 and f.live_at is None) or (resolved and not promised):
         d.turn = "yours"
     else:
         d.turn = "theirs"
@@ -182,9 +193,10 @@ def decide(f: CaseFacts, p: Pass) -> Decision:
     if active:
         _rules(d, p, soon)
         hits = d.hits
-        if hits:
-            if len(hits) > 1:
-                hits.sort(key=_score, reverse=True)     # stable: ties keep RULE_NAMES order
+        if len(hits) == 1:
+            d.lead = hits[0]
+        elif hits:
+            hits.sort(key=_score, reverse=True)     # stable: ties keep RULE_NAMES order
             # A window that has already closed is news, not the next move, unless it is all.
             leads = [h for h in hits if not (h.rule == "deadline" and h.kind == "closed")]
             lead = d.lead = min(leads, key=lambda h: LEAD_RANK[h.rule]) if leads else hits[0]
@@ -293,7 +305,7 @@ def _rules(d: Decision, p: Pass, soon: list[str]) -> None:
                        total - p.min_total_hold)
             hits.append(Hit("long_hold", p, over // 60, items=tuple(recent)))
     # many_contacts: not when the last contact resolved it (close_it says that).
-    if f.contacts >= t["many_contacts"] and not resolved_last(f):
+    if f.contacts >= t["many_contacts"] and not d.resolved:
         hits.append(Hit("many_contacts", p, f.contacts - t["many_contacts"]))
     # wrong_door: a third-party seller's case taken to the wrong party.
     door = _right_door(f, t["wrong_door_contacts"]) if f.seller else None
@@ -301,7 +313,7 @@ def _rules(d: Decision, p: Pass, soon: list[str]) -> None:
         d.door = door
         hits.append(Hit("wrong_door", p, f.contacts - t["wrong_door_contacts"], kind=door))
     # close_it: resolved on the last contact, nothing owed either way.
-    if resolved_last(f) and not d.promised and not d.asks and f.live_at is None:
+    if d.resolved and not d.promised and not d.asks and f.live_at is None:
         hits.append(Hit("close_it", p, 0))
     # ombudsman: a formal complaint unanswered for the period, or a final response.
     if f.final_at:
@@ -383,7 +395,7 @@ def _party_and_channel(d: Decision, p: Pass) -> None:
         d.channel = None        # what they asked for says how to send it; closing needs none
         return
     if d.climb == "formal_complaint":
-        d.channel = "email" if d.company is not None and d.company.email else "letter"
+        d.channel = "email" if p.has_email(d.company) else "letter"
         return
     allow_seller = has_seller and d.door != "marketplace"
     failing = None

@@ -188,8 +188,10 @@ def attention_order(rows: list[AdviceRow], now: str,
     by score (then the longest untouched, then id), then the others due within the horizon
     by due, then the rest, the most recently active first."""
     edge = to_iso(from_iso(now) + timedelta(days=horizon_days))
-    stalled = sorted((r for r in rows if r.stalled),
-                     key=lambda r: (-r.score, r.last_activity_at, r.case_id))
+    # Stable sorts, least significant key first (reverse=True keeps ties in order too).
+    stalled = sorted((r for r in rows if r.stalled), key=attrgetter("case_id"))
+    stalled.sort(key=attrgetter("last_activity_at"))
+    stalled.sort(key=attrgetter("score"), reverse=True)
     rest = sorted((r for r in rows if not r.stalled), key=attrgetter("case_id"))
     rest.sort(key=attrgetter("last_activity_at"), reverse=True)
     soon = sorted((r for r in rest if r.due and r.due <= edge), key=attrgetter("due"))

@@ -12,6 +12,8 @@ from ..store.wording import plural  # noqa: F401 - the one plural helper, used h
 # dates before, on and after): a stored time's local date is then two string comparisons.
 _DAYS: dict[str, tuple] = {}
 _MIDNIGHTS: dict[date, tuple[str, bool]] = {}
+_SHIFTED: dict[tuple[str, float], str] = {}  # (UTC date, whole days) -> the date that many later
+DAY_SECONDS = 86400
 _zone: tuple | None = None
 
 
@@ -95,6 +97,15 @@ def day(iso: str | None) -> str:
 
 def plus(iso: str, seconds: float) -> str:
     """A stored UTC time (YYYY-MM-DDTHH:MM:SSZ) `seconds` later, in the same form."""
+    days, rest = divmod(seconds, DAY_SECONDS)
+    if not rest and len(iso) == 20 and iso[10] == "T" and iso[19] == "Z":
+        # Whole days keep the time of day (UTC has no shifts): only the date moves.
+        key = (iso[:10], days)
+        moved = _SHIFTED.get(key)
+        if moved is None:
+            moved = _SHIFTED[key] = (date.fromisoformat(iso[:10])
+                                     + timedelta(days=days)).isoformat()
+        return moved + iso[10:]
     return (datetime.fromisoformat(iso[:19]) + timedelta(seconds=seconds)).isoformat() + "Z"
 
 

@@ -32,8 +32,11 @@ _COLUMNS = ("case_id", "score", "stalled", "snoozed", "turn", "rung", "rule", "h
 _SELECT = ", ".join(f"a.{c}" for c in _COLUMNS)
 # A row's column values in order (dataclasses.astuple deep-copies every value).
 _values = attrgetter(*_COLUMNS)
-_SAVE_SQL = (f"INSERT OR REPLACE INTO case_advice ({', '.join(_COLUMNS)}) "
-             f"VALUES ({', '.join('?' * len(_COLUMNS))})")
+# An upsert, not INSERT OR REPLACE: a replace deletes and re-inserts (both indexes twice),
+# and a pass from nothing has no row to replace. The row's words go first (save_advice).
+_SAVE_SQL = (f"INSERT INTO case_advice ({', '.join(_COLUMNS)}) "
+             f"VALUES ({', '.join('?' * len(_COLUMNS))}) ON CONFLICT (case_id) DO UPDATE SET "
+             + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:]))
 _ACTIVE = "FROM cases INDEXED BY cases_active WHERE status IN ('open', 'waiting')"
 _STALE_SQL = (f"SELECT c.id {_ACTIVE.replace('FROM cases', 'FROM cases c')} AND NOT EXISTS "
               "(SELECT 1 FROM case_advice a WHERE a.case_id = c.id) "
