@@ -9,7 +9,7 @@ import stat
 import pytest
 
 from tui.store import Store, StoreError, schema
-from tui.store.db import _split_sql
+from tui.store.db import split_sql
 from conftest import NOW
 
 
@@ -24,7 +24,7 @@ def test_created_from_schema_sql(db_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 7
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    expected = {s.split()[2] for s in _split_sql(schema.schema_sql()) if s.startswith("CREATE")
+    expected = {s.split()[2] for s in split_sql(schema.schema_sql()) if s.startswith("CREATE")
                 and "VIRTUAL" not in s} | {"search_index"}
     assert expected <= names
 
