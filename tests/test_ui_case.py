@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Select, TextArea
 from ui_fixtures import (  # noqa: F401
+    open_case,
     SIZE,
     app_factory,
     clock,
@@ -22,14 +23,6 @@ from tui.screens.contact_form import ContactForm
 from tui.screens.interaction import InteractionScreen
 from tui.screens.transcript import TranscriptViewer
 from tui.store import Store
-
-
-async def open_case(app, pilot, case_id: int) -> CaseScreen:
-    await settle(pilot)
-    app.open_case(case_id)
-    await settle(pilot)
-    assert isinstance(app.screen, CaseScreen)
-    return app.screen
 
 
 async def press(app, pilot, key: str):

@@ -10,7 +10,6 @@ from urllib.parse import unquote, urlparse
 
 from textual.widgets import Checkbox, Input, OptionList, TextArea
 
-from tui.screens.case import CaseScreen
 from tui.screens.evidence import AttachForm, EvidenceScreen
 from tui.screens.interaction import InteractionScreen
 from tui.screens.letter import KINDS, LetterKindPicker, LetterScreen, called_for
@@ -20,18 +19,10 @@ from tui.store import Store
 from tui.store.mail import read_messages
 from tui.store.mail_import import import_messages
 from ui_fixtures import SIZE, app_factory, clock, debug_errors, messages, plain, seeded  # noqa: F401
-from ui_fixtures import settle, table_text, ui
+from ui_fixtures import open_case, settle, table_text, ui
 
 MAIL = Path(__file__).parent / "fixtures" / "mail"
 ZOE = MAIL / "chat-transcript-zoe.eml"
-
-
-async def open_case(app, pilot, case_id: int) -> CaseScreen:
-    await settle(pilot)
-    app.open_case(case_id)
-    await settle(pilot)
-    assert isinstance(app.screen, CaseScreen)
-    return app.screen
 
 
 async def press(pilot, *keys: str):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual.widgets import Select
 from ui_fixtures import (  # noqa: F401
+    open_case,
     SIZE,
     app_factory,
     clock,
@@ -19,7 +20,6 @@ from ui_fixtures import (  # noqa: F401
 )
 
 from tui.advice import ranking
-from tui.screens.case import CaseScreen
 from tui.store import Store
 
 
@@ -41,14 +41,6 @@ def seed_cases(db_path, clock) -> dict[str, int]:
         s.log_interaction(shop.id, "email", "info", started_at="2026-11-10T10:00:00Z",
                           duration="5m")
         return {"bank": bank.id, "telco": telco.id, "shop": shop.id}
-
-
-async def open_case(app, pilot, case_id: int) -> CaseScreen:
-    await settle(pilot)
-    app.open_case(case_id)
-    await settle(pilot)
-    assert isinstance(app.screen, CaseScreen)
-    return app.screen
 
 
 def keys(table) -> list[int]:

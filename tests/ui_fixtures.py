@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from textual.worker import WorkerState
+from textual.worker import WorkerCancelled, WorkerState
 
 from tui.app import SupportlogApp
 from tui.store import Store
@@ -82,11 +82,24 @@ async def settle(pilot) -> None:
         await pilot.pause()
         if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
             idle = 0
-            await pilot.app.workers.wait_for_complete()
+            try:
+                await pilot.app.workers.wait_for_complete()
+            except WorkerCancelled:     # replaced by a newer one (exclusive): done with it
+                pass
         else:
             idle += 1
             if idle == 2:
                 return
+
+
+async def open_case(app, pilot, case_id: int):
+    """The case screen of `case_id`, opened from wherever the app is, with its data in."""
+    from tui.screens.case import CaseScreen
+    await settle(pilot)
+    app.open_case(case_id)
+    await settle(pilot)
+    assert isinstance(app.screen, CaseScreen)
+    return app.screen
 
 
 def messages(app) -> list[str]:
