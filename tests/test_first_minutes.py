@@ -158,6 +158,29 @@ def test_version_and_help_import_no_command_and_no_store(tmp_path, args):
     assert not {m for m in loaded if m.startswith(("tui.commands.", "tui.store"))}, loaded
 
 
+# What only some commands use: evidence hashing, a big import's worker, MIME types, and the
+# platform's folders (a notebook named by --db needs none of them).
+NOT_FOR_READING = ("hashlib", "multiprocessing", "mimetypes", "platformdirs")
+
+
+@pytest.mark.parametrize("args", [["list", "--limit", "1"], ["show", "1"], ["list"]])
+def test_list_and_show_import_no_textual_no_advice_and_nothing_for_writing(
+        tmp_path, run, db_path, args):
+    run.ok("new", "--company", "Acme", "--title", "Router keeps dropping")
+    run.ok("log", "1", "--channel", "phone", "--outcome", "transferred")
+    loaded = modules_after(tmp_path, "--db", str(db_path), "--now", NOW_ISO, *args)
+    assert "tui.store.store" in loaded  # the probe really opened the notebook
+    assert not {m for m in loaded if m.split(".")[0] in ("textual", "rich")}
+    assert not {m for m in loaded if m == "tui.advice" or m.startswith("tui.advice.")}
+    assert not loaded & set(NOT_FOR_READING), sorted(loaded & set(NOT_FOR_READING))
+
+
+def test_version_imports_neither_the_store_nor_sqlite_nor_pathlib(tmp_path):
+    loaded = modules_after(tmp_path, "--version")
+    assert not loaded & {"sqlite3", "pathlib", "tui.store"}, sorted(
+        loaded & {"sqlite3", "pathlib", "tui.store"})
+
+
 def test_advice_still_loads_the_advice(tmp_path, run, db_path):
     run.ok("new", "--company", "Acme", "--title", "t")
     assert "tui.advice" in modules_after(tmp_path, "--db", str(db_path), "--now", NOW_ISO,

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import importlib
 import os
-import sqlite3
 import sys
 from datetime import datetime, timezone
 from functools import cached_property
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .commands import COMMANDS
+
+if TYPE_CHECKING:  # pathlib comes with the store: --version and --help do without it
+    from pathlib import Path
 
 NO_TERMINAL = ("the app needs a terminal; run a subcommand (supportlog --help) or start "
                "supportlog from a terminal")
@@ -105,7 +107,9 @@ def _one_line(exc: Exception, ctx: click.Context):
         return Failure(str(exc), EXIT_INPUT)
     if isinstance(exc, StoreError):
         return Failure(str(exc), EXIT_FILE)
-    if isinstance(exc, sqlite3.Error):
+    # Looked up for the same reason: an error can be SQLite's only once SQLite is loaded.
+    sqlite3 = sys.modules.get("sqlite3")
+    if sqlite3 is not None and isinstance(exc, sqlite3.Error):
         path = ctx.obj.db_path if isinstance(ctx.obj, Env) else "the notebook"
         return Failure(str(translate(exc, path)), EXIT_FILE)
     if isinstance(exc, OSError):

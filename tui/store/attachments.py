@@ -17,8 +17,6 @@ process meanwhile would leave the restored rows without their files (`doctor` sa
 
 from __future__ import annotations
 
-import hashlib
-import mimetypes
 import os
 import re
 import stat
@@ -73,6 +71,7 @@ def file_size(n: int) -> str:
 
 def guess_type(name: str) -> str:
     """The MIME type the name says (mimetypes), else application/octet-stream."""
+    import mimetypes  # here, as hashlib below: opening a notebook reads no evidence
     return mimetypes.guess_type(name, strict=False)[0] or DEFAULT_TYPE
 
 
@@ -86,9 +85,14 @@ def clean_name(name: str | None) -> str:
     return base[:MAX_NAME]
 
 
+def _sha256(data: bytes = b""):
+    import hashlib
+    return hashlib.sha256(data)
+
+
 def hash_file(path: Path) -> str:
     """SHA-256 of one of our own evidence files (or OSError)."""
-    hasher = hashlib.sha256()
+    hasher = _sha256()
     with open(path, "rb") as fh:
         while block := fh.read(_BLOCK):
             hasher.update(block)
@@ -197,7 +201,7 @@ class AttachmentOps:
         if origin not in ORIGINS:
             raise ValidationError("origin", f"unknown value {origin!r}; use one of: "
                                             f"{', '.join(ORIGINS)}")
-        sha = hashlib.sha256(data).hexdigest()
+        sha = _sha256(data).hexdigest()
         with self.write():
             self._check_owner(case_id, interaction_id)
             if uid is None:
@@ -363,7 +367,7 @@ class AttachmentOps:
             except FileNotFoundError:
                 missing.append(sha)
                 continue
-            if hashlib.sha256(data).hexdigest() != sha:
+            if _sha256(data).hexdigest() != sha:
                 missing.append(sha)   # corrupt here: a copy of it would be no evidence
                 continue
             private_folder(target)

@@ -11,7 +11,6 @@ comes back as the same error.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import IO, Any, Iterable, Iterator
 
@@ -53,6 +52,7 @@ def checked_file(fh: IO[bytes], name: str, *, worker: bool | None = None) -> Ite
     fd = _fileno(fh)
     if worker is None:
         worker = fd is not None and os.fstat(fd).st_size >= WORKER_MIN_BYTES
+    import multiprocessing  # here: only an import loads it, not every opening of the notebook
     if not worker or fd is None or "fork" not in multiprocessing.get_all_start_methods():
         return checked(read_document(fh, name))
     return _from_worker(fd, name)
@@ -108,6 +108,7 @@ def _from_worker(fd: int, name: str) -> Iterator[Part]:
     # The worker reads a copy of the descriptor (a forked process's standard input is
     # closed for it), which shares the file's offset: this process reads the file again
     # only after the worker is gone.
+    import multiprocessing
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     copy = os.dup(fd)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP = "supportlog"
 
 
 def data_dir() -> Path:
+    import platformdirs  # here, not at import: a notebook named by --db never needs it
     return platformdirs.user_data_path(APP, appauthor=False)
 
 
@@ -19,6 +18,7 @@ def default_db_path() -> Path:
 
 
 def config_path() -> Path:
+    import platformdirs
     return platformdirs.user_config_path(APP, appauthor=False) / "config.toml"
 
 

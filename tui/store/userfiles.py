@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import codecs
 import errno
-import hashlib
 import os
 import stat
 import threading
@@ -69,6 +68,7 @@ def named_path(ref: str) -> Path:
 
 def digest(path: Path | str) -> Digest:
     """Size and SHA-256 of an evidence file (at most HASH_BYTES), or UnreadableFile."""
+    import hashlib  # here: opening a notebook hashes nothing
     hasher = hashlib.sha256()
     size = _bounded(path, HASH_BYTES, hasher.update, cut_ok=False)
     return Digest(size, hasher.hexdigest())

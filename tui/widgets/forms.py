@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -66,6 +66,20 @@ def select(options: Iterable[str], value: str | None = None, blank: bool = False
                   prompt=prompt)
 
 
+def give_typed_key(form: Widget, event: events.Key) -> bool:
+    """A printable key typed while `form` was opening goes to its field with focus: one
+    typed just after the key that opened it was already on its way to the screen below,
+    one typed while it composed reached the form before any field had focus. A text field
+    takes and stops its own printable keys, so one seen here has gone astray."""
+    target = form.focused if isinstance(form, FormScreen) else None
+    if not event.is_printable or not isinstance(target, (Input, TextArea)):
+        return False
+    event.stop()
+    event.prevent_default()
+    target.post_message(events.Key(event.key, event.character))
+    return True
+
+
 class FormScreen(ModalScreen):
     """A modal form. Subclasses compose `fields()` and implement `save()` (raise
     ValidationError for bad input); the screen is dismissed with what `save()` returns."""
@@ -97,6 +111,9 @@ class FormScreen(ModalScreen):
         first = self.query("#form-fields Input, #form-fields Select, #form-fields TextArea")
         if first:
             first.first().focus()
+
+    def on_key(self, event: events.Key) -> None:
+        give_typed_key(self, event)
 
     def fields(self) -> ComposeResult:
         yield from ()
