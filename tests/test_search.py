@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ui_fixtures import SIZE, app_factory, clock, debug_errors, settle, ui  # noqa: F401
+
 from tui.store import MARK_END, MARK_START
 
 
@@ -225,3 +227,229 @@ def test_search_reads_on_its_own_connection_when_the_helper_cannot(filled, monke
 def test_search_as_you_type_prefixes_words_of_three_letters(typed, searched):
     from tui.screens.home import as_you_type
     assert as_you_type(typed) == searched
+
+
+# -- as you type: the quick ranking, snippets on demand, prefixes listed once ------------------
+def test_typed_search_ranks_the_newest_matches_and_enter_ranks_them_all(store, monkeypatch):
+    from tui.store import queries
+    monkeypatch.setattr(queries, "QUICK_CAP", 2)
+    case = store.create_case("Bank", "statement")
+    best = store.log_interaction(case.id, "email", "info", notes="walrus walrus walrus walrus",
+                                 started_at="2026-10-01T09:00:00Z")   # the best, written first
+    newer = [store.log_interaction(case.id, "email", "info", notes=f"walrus note {n}").id
+             for n in range(4)]
+    quick = store.search("walrus", quick=True)
+    assert {h.interaction_id for h in quick} == set(newer[-2:])   # the two newest, ranked
+    assert store.search("walrus")[0].interaction_id == best.id    # the full ranking finds it
+    assert len(store.search("walrus")) == 5
+
+
+def test_typed_search_keeps_filters_and_rows_matched_past_the_text_it_ranks_on(store,
+                                                                               monkeypatch):
+    from tui.store import quick_rank
+    monkeypatch.setattr(quick_rank, "QUICK_TEXT", 20)
+    a = store.create_case("Bank", "statement")
+    b = store.create_case("Shop", "parcel")
+    near = store.log_interaction(a.id, "email", "info", notes="walrus at the start").id
+    far = store.log_interaction(a.id, "email", "info", notes="x " * 40 + "walrus").id
+    other = store.log_interaction(b.id, "email", "info", notes="walrus elsewhere").id
+    hits = store.search("walrus", quick=True, company="Bank")
+    assert [h.interaction_id for h in hits] == [near, far]   # found past the cut: ranked last
+    assert other in {h.interaction_id for h in store.search("walrus", quick=True)}
+
+
+def test_snippets_for_the_first_hits_and_the_rest_on_demand(store):
+    case = store.create_case("Bank", "statement")
+    for n in range(6):
+        store.log_interaction(case.id, "email", "info", notes=f"the walrus said {n}")
+    whole = store.search("walrus")
+    some = store.search("walrus", snippets=2)
+    assert [h.interaction_id for h in some] == [h.interaction_id for h in whole]
+    assert [h.snippet for h in some[:2]] == [h.snippet for h in whole[:2]]
+    assert all(MARK_START in h.snippet for h in whole) and all(h.snippet == "" for h in some[2:])
+    assert [(h.case_title, h.company, h.when) for h in some] == \
+        [(h.case_title, h.company, h.when) for h in whole]
+    rest = store.search_snippets("walrus", [h.interaction_id for h in some[2:]])
+    assert rest == {h.interaction_id: h.snippet for h in whole[2:]}
+    assert store.search_snippets("", [1]) == {}
+
+
+def test_a_longer_prefix_is_filtered_from_the_shorter_listing(store, monkeypatch):
+    from tui.store.prefix import PrefixWords
+    case = store.create_case("Bank", "statement")
+    store.log_interaction(case.id, "email", "info",
+                          notes="refund refunded referral reference promise promised")
+    fresh = {p: store._prefix_words(p) for p in ("refu", "refer", "refx", "promis")}
+    store.log_interaction(case.id, "email", "info", notes="unrelated")   # forgets the listings
+    looked_up = []
+    real = PrefixWords._lookup
+    monkeypatch.setattr(PrefixWords, "_lookup",
+                        lambda self, low: looked_up.append(low) or real(self, low))
+    assert store._prefix_words("ref") and store._prefix_words("prom")
+    assert {p: store._prefix_words(p) for p in fresh} == fresh   # the same terms ...
+    assert looked_up == ["ref", "prom"]                          # ... with no lookup of theirs
+
+
+@pytest.mark.parametrize("quick", [True, False])
+def test_a_search_writing_scratch_tables_keeps_the_prefix_listing(store, quick):
+    case = store.create_case("Bank", "statement")
+    store.log_interaction(case.id, "email", "info", notes="walrus " * 400)  # a long row's snippet
+    words = store._prefix_words("walr")
+    assert store.search("walr*", quick=quick)
+    assert store._prefix_words("walr") is words    # the scratch writes are no notebook change
+
+
+# -- as you type, in the app ------------------------------------------------------------------
+class Gate:
+    """Holds the real search of chosen queries in its worker thread until released."""
+
+    def __init__(self, monkeypatch, held):
+        import threading
+
+        from tui.store import Store
+        self.started, self.release = threading.Event(), threading.Event()
+        real = Store.search
+
+        def search(store, query, **kwargs):
+            if held(query, kwargs):
+                self.started.set()
+                self.release.wait(10)
+            return real(store, query, **kwargs)
+        monkeypatch.setattr(Store, "search", search)
+
+    async def wait_started(self, pilot) -> None:
+        for _ in range(200):
+            if self.started.is_set():
+                return
+            await pilot.pause(0.02)
+        raise AssertionError("the held search never started")
+
+
+def _notebook(db_path, clock, notes):
+    from tui.store import Store
+    with Store(db_path, clock=clock) as s:
+        case = s.create_case("Bank", "statement", opened_at="2026-11-01T09:00:00Z")
+        return [s.log_interaction(case.id, "email", "info", notes=text,
+                                  started_at=f"2026-11-02T09:{n % 60:02d}:00Z").id
+                for n, text in enumerate(notes)]
+
+
+def _shown(app) -> list[int]:
+    table = app.screen.query_one("#hits")
+    return [int(table.coordinate_to_cell_key((i, 0)).row_key.value.split(":")[1])
+            for i in range(table.row_count)]
+
+
+async def _until(pilot, condition) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never got there")
+
+
+@ui
+async def test_typing_shows_hits_with_snippets_for_the_rows_in_view(app_factory, db_path,
+                                                                    clock):
+    from tui.widgets.text import SNIPPET_STYLE
+    _notebook(db_path, clock, [f"the walrus said {n}" for n in range(45)])
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"walr")
+        await settle(pilot)
+        screen, table = app.screen, app.screen.query_one("#hits")
+        assert screen._hits[0] == "walr*" and not screen._hits_full   # typed: the quick ranking
+        assert table.row_count == 45
+
+        def marked(row: int) -> bool:
+            return any(s.style == SNIPPET_STYLE for s in table.get_row_at(row)[4].spans)
+        in_view = table.size.height - table.header_height
+        assert 10 < in_view < 45
+        assert all(marked(r) for r in range(in_view)) and not marked(44)
+        table.focus()
+        await pilot.press("end")                     # the last rows come into view
+        await settle(pilot)
+        assert marked(44) and table.cursor_row == 44
+
+
+@ui
+async def test_enter_ranks_fully_and_shows_a_hit_past_the_typing_cap(app_factory, db_path,
+                                                                     clock, monkeypatch):
+    from tui.store import queries
+    monkeypatch.setattr(queries, "QUICK_CAP", 2)
+    best, *newer = _notebook(db_path, clock, ["walrus walrus walrus walrus"]
+                             + [f"walrus note {n}" for n in range(4)])
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"walrus")
+        await settle(pilot)
+        assert set(_shown(app)) == set(newer[-2:])      # typed: the newest matches only
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _shown(app)[0] == best and len(_shown(app)) == 5
+        assert app.screen._hits_full and app.focused is app.screen.query_one("#hits")
+
+
+@ui
+async def test_an_older_keystroke_never_replaces_a_newer_ones_hits(app_factory, db_path,
+                                                                   clock, monkeypatch):
+    walrein, walrus = _notebook(db_path, clock, ["a walrein", "a walrus"])
+    gate = Gate(monkeypatch, lambda query, kwargs: query == "walr*")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"walr")
+        await gate.wait_started(pilot)          # "walr*" is being read, and held there
+        await pilot.press("u")
+        await _until(pilot, lambda: app.screen._hits[0] == "walru*")
+        assert _shown(app) == [walrus]
+        gate.release.set()                      # the older keystroke's answer arrives late
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert app.screen._hits[0] == "walru*" and _shown(app) == [walrus]
+
+
+@ui
+async def test_the_full_ranking_of_an_older_query_never_replaces_newer_hits(app_factory,
+                                                                            db_path, clock,
+                                                                            monkeypatch):
+    walrus, walruses = _notebook(db_path, clock, ["a walrus", "two walruses"])
+    gate = Gate(monkeypatch, lambda query, kwargs: not kwargs.get("quick")
+                and query == "walru*")
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"walru")
+        await _until(pilot, lambda: app.screen._hits[0] == "walru*")
+        await pilot.press("enter")              # the full ranking of "walru*", held
+        await gate.wait_started(pilot)
+        await pilot.press("slash", "end", *"ses")   # back in the box: "walruses"
+        await _until(pilot, lambda: app.screen._hits[0] == "walruses*")
+        gate.release.set()
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert app.screen._hits[0] == "walruses*" and _shown(app) == [walruses]
+
+
+@ui
+async def test_a_page_of_an_older_query_is_never_added_to_newer_hits(app_factory, db_path,
+                                                                    clock, monkeypatch):
+    ids = _notebook(db_path, clock, [f"narwhal {n}" for n in range(130)] + ["narwhal zebra"])
+    gate = Gate(monkeypatch, lambda query, kwargs: kwargs.get("offset"))
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"narwhal")
+        await _until(pilot, lambda: app.screen._hits[0] == "narwhal*")
+        await pilot.press("enter")
+        await _until(pilot, lambda: app.screen._hits_full)
+        await pilot.press("end")                   # every hit left: that read is held
+        await gate.wait_started(pilot)
+        await pilot.press("slash", "end", *" zebra")
+        await _until(pilot, lambda: app.screen._hits[0] == "narwhal zebra*")
+        gate.release.set()
+        await settle(pilot)
+        await pilot.pause(0.1)
+        assert _shown(app) == [ids[-1]]

@@ -11,6 +11,7 @@ from . import validate as v
 from .cases import CASE_COLUMNS, case_from_row
 from .errors import ValidationError
 from .prefix import PrefixWords
+from .quick_rank import QUICK_CAP, QuickRank
 from .records import CHANNELS, STATUSES, Case, Page, SearchHit
 from .vocab import SORT_NAMES, STATUS_FILTERS  # noqa: F401 - listings name them here too
 
@@ -27,8 +28,9 @@ SORTS = {
 }
 SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see search)
 
-# bm25 weights per column: case_id (unindexed), title, refs, people, body.
-RANK = "bm25(search_index, 0, 10.0, 6.0, 4.0, 1.0)"
+# bm25 weights per indexed column (title, refs, people, body; case_id is unindexed).
+WEIGHTS = (10.0, 6.0, 4.0, 1.0)
+RANK = "bm25(search_index, 0, " + ", ".join(f"{w:g}" for w in WEIGHTS) + ")"
 # A row's text read from the index's own content table (columns c1-c4: title, refs, people,
 # body), not through search_index: there every column read copies the whole value again.
 TEXT_COLUMNS = ("c1", "c2", "c3", "c4")
@@ -154,16 +156,27 @@ class QueryOps:
         return counts
 
     def search(self, query: str | None, *, limit: int | None = 50, offset: int = 0,
-               status: str | None = None, company: str | None = None) -> list[SearchHit]:
+               status: str | None = None, company: str | None = None, quick: bool = False,
+               snippets: int | None = None) -> list[SearchHit]:
         """Ranked hits (bm25) over cases and interactions; blank query = most recent cases.
 
         A word found in hundreds of thousands of rows would make bm25 and snippet() run on
         every match (0.7 s at 1M contacts), so each kind is ranked among its SEARCH_CAP most
         recent matches (filters applied while collecting them); snippets are built for the
         final page only. Words rarer than the cap rank exactly. `offset` pages through the
-        ranked hits; `limit` None takes every one left (the cap bounds them)."""
+        ranked hits; `limit` None takes every one left (the cap bounds them).
+
+        `quick` ranks among far fewer matches, in a scratch table (quick_rank.py): for a
+        query being typed. `snippets` N builds snippets for the first N hits only (the rest
+        get "", for search_snippets once they are shown); a blank query's hits have theirs."""
+        try:
+            return self._search(query, limit, offset, status, company, quick, snippets)
+        finally:
+            self._settle()
+
+    def _search(self, query, limit, offset, status, company, quick, snippets):
         if limit is None:
-            limit = 2 * SEARCH_CAP
+            limit = 2 * (QUICK_CAP if quick else SEARCH_CAP)
         match = fts_query(query, self._prefix_words)
         if match is None:
             page = self.list_cases(status=status, company=company, limit=offset + limit)
@@ -173,6 +186,41 @@ class QueryOps:
         where, args = self._filters(status, company, None)
         joined = ("JOIN cases c ON c.id = f.case_id" + "".join(f" AND {w}" for w in where)
                   if where else "")
+        if quick:
+            page = self._quick_ranked(match, joined, args)[offset:offset + limit]
+        else:
+            page = self._fully_ranked(match, joined, args, offset + limit)[offset:offset + limit]
+        row_ids = [row_id for row_id, _ in page]
+        hits = self._hits(match, row_ids, row_ids[:snippets])
+        return [SearchHit(*hits[row_id], rank) for row_id, rank in page if row_id in hits]
+
+    def search_snippets(self, query: str | None, row_ids: list[int]) -> dict[int, str]:
+        """Search row id (an interaction's id, or minus a case's) -> its snippet for the
+        query, for hits that search() left without one."""
+        match = fts_query(query, self._prefix_words)
+        if match is None or not row_ids:
+            return {}
+        try:
+            return {row_id: fields[-1] for row_id, fields in self._snipped(match, row_ids).items()}
+        finally:
+            self._settle()
+
+    def _quick_ranked(self, match: str, joined: str, args: list) -> list[tuple[int, float]]:
+        """The QUICK_CAP newest matches of each kind, ranked among themselves."""
+        row_ids = []
+        for op, order in ((">", "DESC"), ("<", "ASC")):
+            row_ids += [row_id for (row_id,) in self.conn.execute(
+                f"SELECT f.rowid FROM search_index f {joined} WHERE search_index MATCH ? "
+                f"AND f.rowid {op} 0 ORDER BY f.rowid {order} LIMIT {QUICK_CAP}",
+                (*args, match))]
+        quick = getattr(self, "_quick", None)
+        if quick is None:
+            quick = self._quick = QuickRank(self.conn, WEIGHTS)
+        return quick.rank(match, row_ids)
+
+    def _fully_ranked(self, match: str, joined: str, args: list,
+                      top: int) -> list[tuple[int, float]]:
+        """(row id, rank) of the `top` best among each kind's SEARCH_CAP newest matches."""
         # Each kind's SEARCH_CAP newest matches ranked, and the best of them kept; ties in
         # rank go by row, so pages at any offset neither repeat nor skip a hit.
         contacts, cases = (
@@ -180,7 +228,7 @@ class QueryOps:
             f"{joined} WHERE search_index MATCH ? AND f.rowid {op} 0 "
             f"ORDER BY f.rowid {order} LIMIT {SEARCH_CAP}) ORDER BY rank, id LIMIT ?"
             for op, order in ((">", "DESC"), ("<", "ASC")))
-        params = (*args, match, offset + limit)
+        params = (*args, match, top)
         helper = self.helper()
         beside = _beside().submit(lambda: helper.execute(cases, params).fetchall()) if helper \
             else None
@@ -189,11 +237,25 @@ class QueryOps:
         finally:
             theirs = _outcome(beside)   # waited for even on an error: the store may close
         best += theirs if theirs is not None else self.conn.execute(cases, params).fetchall()
-        page = sorted(best, key=lambda row: (row[1], row[0]))[offset:offset + limit]
-        hits = self._hits(match, [row_id for row_id, _ in page])
-        return [SearchHit(*hits[row_id], rank) for row_id, rank in page if row_id in hits]
+        return sorted(best, key=lambda row: (row[1], row[0]))
 
-    def _hits(self, match: str, row_ids: list[int]) -> dict[int, tuple]:
+    def _hits(self, match: str, row_ids: list[int], snipped: list[int]) -> dict[int, tuple]:
+        """Search row id -> SearchHit fields but the rank, with the snippet for the rows in
+        `snipped` and "" for the others (read by id, without the MATCH)."""
+        out = self._snipped(match, snipped)
+        rest = [i for i in row_ids if i not in out]
+        if rest:
+            marks = ", ".join("?" * len(rest))
+            out.update((row[0], (*row[1:], "")) for row in self.conn.execute(
+                "SELECT s.id, c.id, c.title, co.name, c.status, "
+                "CASE WHEN s.id > 0 THEN s.id END, "
+                "CASE WHEN s.id > 0 THEN (SELECT started_at FROM interactions "
+                "WHERE id = s.id) ELSE c.last_activity_at END "
+                "FROM search_index_content s JOIN cases c ON c.id = s.c0 "
+                f"JOIN companies co ON co.id = c.company_id WHERE s.id IN ({marks})", rest))
+        return out
+
+    def _snipped(self, match: str, row_ids: list[int]) -> dict[int, tuple]:
         """Search row id -> SearchHit fields but the rank, with the snippet. A page's rows of
         each kind lie among that kind's newest matches: one scan of that stretch of the
         index builds their snippets (looking each up by rowid repeated the MATCH for each:
@@ -231,6 +293,10 @@ class QueryOps:
         if long is None:
             long = self._long = snippets.LongSnippets(self.conn)
         return long.snippet(match, [c or "" for c in columns], MARK_START, MARK_END)
+
+    def _settle(self) -> None:
+        if (words := getattr(self, "_prefix", None)) is not None:
+            words.settle()
 
     def _prefix_words(self, prefix: str) -> list[str] | None:
         words = getattr(self, "_prefix", None)
