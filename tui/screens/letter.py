@@ -193,3 +193,63 @@ class LetterScreen(Screen):
             ConfirmScreen(Content.assemble(lit(str(path), "bold"), " already exists. "
                                            "Replace it with this letter?"), yes="Replace"),
             lambda yes: self.action_save(force=True) if yes else None)
+
+
+def dossier_page(store, case_id: int, now, config: Path):
+    """(file name, the dossier as a printable page) for a case, or the ConfigError that
+    stopped it (the clocks come from the rules in config)."""
+    from ..advice.clocks import clock_rows, load_rules
+    from ..advice.playbook import ConfigError
+    from ..store.dossier import render_html
+    from ..store.pack import case_transcripts
+    try:
+        rules = load_rules(config).active
+    except ConfigError as exc:
+        return exc
+    detail = store.get_detail(case_id)
+    return f"case-{case_id}-dossier.html", render_html(
+        detail, store.now(), clock_rows(detail, rules, now),
+        transcripts=case_transcripts(store, detail))
+
+
+async def deliver_dossier(app, case_id: int) -> None:
+    """The dossier to the person: a download in the browser when served (App.deliver_text),
+    else a new file 0600 in the Downloads folder, never over an existing one."""
+    import asyncio
+    import io
+    import os
+
+    from ..advice.playbook import ConfigError
+    from ..store.atomic import atomic_write
+    from ..store.paths import config_path
+    now, config = app.now(), config_path()
+    found = await app.read(lambda s: dossier_page(s, case_id, now, config))
+    if isinstance(found, ConfigError):
+        app.say(f"Cannot write the dossier: {found}", severity="error")
+        return
+    name, page = found
+    if app.is_web:
+        app.deliver_text(io.StringIO(page), save_filename=name, mime_type="text/html")
+        app.say(f"Downloading the dossier as {name}.", timeout=6)
+        return
+    from platformdirs import user_downloads_path
+    folder, stem = user_downloads_path(), name.removesuffix(".html")
+    target, n = folder / name, 1
+    while os.path.lexists(target):      # a new name that still ends .html, never over one
+        n += 1
+        target = folder / f"{stem}-{n}.html"
+
+    def save() -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(target, notebooks=[app.store.path]) as fh:
+            fh.write(page)
+    try:
+        await asyncio.to_thread(save)
+    except StoreError as exc:
+        app.say(f"Cannot save the dossier: {exc}", severity="error")
+        return
+    except OSError as exc:
+        app.say(f"Cannot save the dossier to {target}: {exc.strerror or exc}", severity="error")
+        return
+    app.say(f"Saved the dossier to {target} (a page to print; only you can read it).",
+            timeout=10)

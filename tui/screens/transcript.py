@@ -72,7 +72,9 @@ def open_reference(app, ref: str | None) -> None:
     if kind == "file":
         app.push_screen(TranscriptViewer(Path(target)))
     elif kind == "link":
-        opener = app.url_opener or system_open
+        # Served in a browser, the link opens in the person's browser, not on the server.
+        opener = app.url_opener or (
+            (lambda url: app.open_url(url) or True) if app.is_web else system_open)
         try:
             opened = opener(target)
         except OSError as exc:
