@@ -70,7 +70,7 @@ async def test_resolve_and_reopen(app_factory, seeded, db_path):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         await open_case(app, pilot, seeded.quiet)
-        await pilot.press("r")
+        await pilot.press("r", "enter")              # the note is optional: Enter resolves
         await settle(pilot)
         assert case_in(db_path, seeded.quiet).case.status == "resolved"
         assert "resolved" in plain(app.screen.query_one("#case-title"))

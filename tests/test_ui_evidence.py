@@ -327,9 +327,8 @@ async def test_a_deleted_cases_files_go_when_its_undo_is_dropped(app_factory, se
                 await open_case(app, pilot, case_id)
                 await press(pilot, "d")
                 await press(pilot, "y")
-        assert not path_one.exists()            # its undo was replaced by the second's
-        assert path_two.is_file()
-    assert not path_two.exists()                # the app exited: that undo went with it
+        assert path_one.is_file() and path_two.is_file()   # both undos are on the stack
+    assert not path_one.exists() and not path_two.exists()   # they went with the app
 
 
 @ui

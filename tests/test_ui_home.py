@@ -28,8 +28,8 @@ async def test_empty_notebook_welcomes_and_offers_a_first_case(app_factory):
         await settle(pilot)
         welcome = app.screen.query_one("#welcome")
         assert welcome.display and app.screen.query_one("#lists").current == "welcome"
-        text = plain(welcome)
-        assert "supportlog demo" in text and "first case" in text
+        text = plain(app.screen.query_one("#welcome-text"))
+        assert "load the demo" in text and "first case" in text and "shell" not in text
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, CaseForm)

@@ -72,7 +72,8 @@ async def test_the_case_screen_leads_with_your_move_and_lists_the_ask_apart(
         await pilot.press("k")                   # done: the key that marks a promise kept
         await settle(pilot)
         assert "done" in table_text(screen.query_one("#asks"))
-        assert "Ask marked done (k again puts it back to pending)." in messages(app)
+        assert (f"Ask marked done on #{ids['bank']} — u undoes (k again puts it back to "
+                "pending)") in messages(app)
         with Store(db_path) as s:
             asked = [p for p in s.get_detail(ids["bank"]).promises if p.party == "me"]
             assert [(p.status, p.settled_at) for p in asked] == [("kept",

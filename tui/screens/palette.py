@@ -10,6 +10,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from ..widgets.text import lit
+from .welcome import load_demo
 from .home import as_you_type
 
 JUMP_LIMIT = 12
@@ -62,10 +63,8 @@ class ActionsProvider(Provider):
              partial(self._push, "companies")),
             ("Agenda", "What falls due: overdue, then the next 14 days",
              partial(self._push, "agenda")),
-            ("Demo notebook", "How to explore supportlog with example data",
-             lambda: app.say("Quit (ctrl+q) and run `supportlog demo`: it opens a notebook "
-                             "filled with examples, in its own file, never yours.",
-                             timeout=12)),
+            ("Load the demo", "Open a notebook of made-up cases (its own file, never yours)",
+             partial(load_demo, app)),
         ]
         # The case on screen, or under the screens above it (e.g. a form).
         case_screen = next((s for s in reversed(app.screen_stack)
@@ -93,9 +92,9 @@ class ActionsProvider(Provider):
             for tab in ("attention", "open", "waiting", "resolved", "all"):
                 found.append((f"Show {tab}", f"The {tab} list on the home screen",
                               partial(self._home, home, partial(home.action_tab, tab))))
-        if app.last_deleted:
-            found.append(("Undo delete", "Bring back the case deleted last",
-                          app.action_undo_delete))
+        last = app.undo_stack.peek()
+        if last is not None:
+            found.append(("Undo", f"Take back: {last.label}", app.action_undo))
         return found
 
     def _push(self, which: str) -> None:

@@ -46,7 +46,14 @@ def _title(text: str, total: int) -> str:
 
 
 class StatsScreen(Screen):
-    """Charts of the whole history; the figures are the kept counters, read in a worker."""
+    """Charts of the whole history; the figures are the kept counters, read in a worker.
+    Each colour means one thing: green made progress (or kept), red broken, grey pending,
+    the warning colour time on hold, the primary colour days to resolution."""
+
+    DEFAULT_CSS = """
+    StatsScreen BarChart.hold > .bar-chart--part-0 { color: $warning; }
+    StatsScreen BarChart.days > .bar-chart--part-0 { color: $primary; }
+    """
 
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
                 Binding("r", "reload", "Reload")]
@@ -82,11 +89,11 @@ class StatsScreen(Screen):
             BarChart(_title("Contacts that made progress, by company", n), progress_bars(top),
                      scale=1.0, id="chart-company-progress"),
             BarChart("Time on hold per contact, by channel", hold_bars(channels),
-                     id="chart-channel-hold"),
+                     id="chart-channel-hold", classes="hold"),
             BarChart(_title("Time on hold per contact, by company", n), hold_bars(top),
-                     id="chart-company-hold"),
+                     id="chart-company-hold", classes="hold"),
             BarChart(_title("Days to resolution (resolved cases), by company", n),
-                     resolution_bars(top), id="chart-resolution"),
+                     resolution_bars(top), id="chart-resolution", classes="days"),
             BarChart(_title("Promises, by company", n), promise_bars(top),
                      legend="green: kept   red: broken   grey: pending",
                      id="chart-promises"),
