@@ -52,29 +52,39 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class ChannelPicker(ModalScreen[str | None]):
-    """Pick a channel; the playbook's guide and the company's route for it show below."""
+    """Pick a channel; the playbook's guide and the company's routes for it show below.
+    With `recommended` (the advice's next move, whose sentence is `advice`), that channel
+    is highlighted and marked; else the `current` one is."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, case_id: int, *, current: str | None = None,
-                 title: str = "Which channel?") -> None:
+                 title: str = "Which channel?", recommended: str | None = None,
+                 advice: str | None = None) -> None:
         super().__init__()
         self.case_id, self.current, self.title_text = case_id, current, title
+        self.recommended = recommended if recommended in CHANNELS else None
+        self.advice = advice
         self.company: Company | None = None
 
     def compose(self) -> ComposeResult:
         label = getattr(self.app.playbook, "label", lambda c: c.replace("_", " "))
         with Vertical(classes="dialog wide"):
             yield Static(Content.styled(self.title_text, "bold"))
-            yield OptionList(*(Option(label(c), id=c) for c in CHANNELS), id="channels",
-                             markup=False)
+            if self.advice:
+                yield Static(Content.assemble(("Advice: ", "bold $accent"), lit(self.advice)),
+                             id="channel-advice")
+            yield OptionList(*(Option(Content.assemble(
+                label(c), ("  recommended", "bold $success") if c == self.recommended else ""),
+                id=c) for c in CHANNELS), id="channels", markup=False)
             yield Static(id="channel-guide")
             yield Static(Content.styled("Enter starts · Esc cancels", "dim"))
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        if self.current in CHANNELS:
-            options.highlighted = CHANNELS.index(self.current)
+        first = self.recommended or self.current
+        if first in CHANNELS:
+            options.highlighted = CHANNELS.index(first)
         elif options.highlighted is None:
             options.highlighted = 0
         options.focus()
@@ -103,6 +113,8 @@ class ChannelPicker(ModalScreen[str | None]):
             parts.append(Content.assemble(("Route: ", "bold"), lit(route)))
         if guide:
             parts.append(lit(guide, "italic"))
+        if channel == self.recommended:
+            parts.append(Content.styled("(the channel the advice recommends)", "dim"))
         if channel == self.current:
             parts.append(Content.styled("(the channel you were on)", "dim"))
         self.query_one("#channel-guide", Static).update(Content("\n").join(parts))
@@ -116,10 +128,12 @@ class ChannelPicker(ModalScreen[str | None]):
 
 
 def _route(company: Company | None, channel: str) -> str | None:
+    """The company's routes for `channel` from its directory entry (the team or line to ask
+    for included), in one line."""
     if company is None:
         return None
-    return {"phone": company.phone, "copilot": company.phone, "chat": company.chat_url,
-            "email": company.email}.get(channel)
+    from ..advice.brief import routes_line
+    return routes_line(company, channel) or None
 
 
 DUE_PLACEHOLDER = "YYYY-MM-DD, friday, in 10 working days"

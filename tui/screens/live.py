@@ -22,7 +22,8 @@ from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, clock_text, lit
 
 SAVE_DEBOUNCE = 0.6
-FIELDS = ("agent", "agent_id", "reference")
+FIELDS = ("agent", "agent_id", "reference", "transcript_ref")
+PROGRESS_SHOWN = 60  # seconds the top bar says "progress noted" after F3
 
 
 class LiveScreen(Screen):
@@ -33,6 +34,7 @@ class LiveScreen(Screen):
         Binding("f3", "progress", "Progress noted", priority=True),
         Binding("f5", "restart", "Press restart", priority=True),
         Binding("f9", "finish", "End contact", priority=True),
+        Binding("f1", "app.help", "Help"),  # before copy brief: at 80 columns it stays in sight
         Binding("ctrl+y", "copy_brief", "Copy brief", priority=True),
         Binding("escape", "finish", "End", show=False),
     ]
@@ -51,6 +53,7 @@ class LiveScreen(Screen):
         self.hold_note = ""         # how a hold left running was resumed
         self.autosaved_at: datetime | None = None
         self.progress_at = self.started
+        self.progress_noted: datetime | None = None   # the last F3, for the top bar
         self._save_timer = None
         self._stall_shown = ""
 
@@ -74,6 +77,7 @@ class LiveScreen(Screen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="live-top"):
             yield Static(id="live-what")
+            yield Static(id="live-progress")
             yield Static(id="live-hold")
             yield Static(id="live-clock")
         yield Static(id="live-banner", classes="stall-banner")
@@ -85,6 +89,8 @@ class LiveScreen(Screen):
                 yield field("agent_id", "Agent ID", Input())
                 yield field("reference", "Reference they gave", Input(
                     placeholder="ticket or case number (counts as progress)"))
+                yield field("transcript_ref", "Transcript reference", Input(
+                    placeholder="chat or e-mail ID, a file or a link"))
                 yield field("notes", "Notes", PlainTextArea(soft_wrap=True))
                 yield Static("", id="err-form", classes="field-error")
             with VerticalScroll(id="live-side", can_focus=False):
@@ -152,6 +158,7 @@ class LiveScreen(Screen):
                                        "bold reverse $warning"))
         else:
             hold.update(Content.styled(f"hold {format_duration(self.hold_total)}  F2 ", "dim"))
+        self._show_progress(now)
         note = self.query_one("#live-note", Static)
         note.update(Content.styled(self.hold_note, "italic"))
         note.display = bool(self.hold_note)
@@ -159,6 +166,16 @@ class LiveScreen(Screen):
         if self.hold_since and (self.autosaved_at is None or (
                 now - self.autosaved_at).total_seconds() >= live_hold.AUTOSAVE_SECONDS):
             self.save()   # a running hold is saved as it grows, for a resume after a crash
+
+    def _show_progress(self, now: datetime) -> None:
+        """How long since progress was last noted (F3, a reference, the start); just after
+        F3, that it was."""
+        since = (now - self.progress_at).total_seconds()
+        shown = self.query_one("#live-progress", Static)
+        if self.progress_noted and (now - self.progress_noted).total_seconds() < PROGRESS_SHOWN:
+            shown.update(Content.styled("✓ progress noted", "bold $success"))
+        else:
+            shown.update(Content.styled(f"progress {int(since // 60)}m ago  F3", "dim"))
 
     def _check_stall(self, now: datetime) -> None:
         limits = self.app.playbook.thresholds
@@ -245,7 +262,7 @@ class LiveScreen(Screen):
         self.tick()
 
     def action_progress(self) -> None:
-        self.progress_at = self.app.now()
+        self.progress_at = self.progress_noted = self.app.now()
         self.app.say("Progress noted: the no-progress clock starts again.", timeout=3)
         self.tick()
 
@@ -282,16 +299,28 @@ class LiveScreen(Screen):
 
     def action_restart(self) -> None:
         """Press restart: this contact ends as `restarted`; the next one starts on the
-        channel picked (the same one is highlighted), with fresh agent fields."""
-        from .dialogs import ChannelPicker
+        channel picked, with fresh agent fields. The advice, which counts this dead end
+        too, proposes the channel and the route."""
         try:
             self._finish("restarted")
         except (ValidationError, StoreError) as exc:
             self.app.say(f"Could not end the contact: {exc}", severity="error")
             return
-        self.app.push_screen(ChannelPicker(self.contact.case_id, current=self.contact.channel,
-                                           title="Press restart: the next contact, on which "
-                                                 "channel?"), self._next_contact)
+        self._propose_next()
+
+    @work(exclusive=True, group="live-restart")
+    async def _propose_next(self) -> None:
+        from .dialogs import ChannelPicker
+        move = None
+        try:
+            view = await self.app.load_case(self.contact.case_id)
+            move = view.assessment.next_move if view and view.assessment else None
+        finally:    # a failed read still leaves the choice of the next channel
+            self.app.push_screen(ChannelPicker(
+                self.contact.case_id, current=self.contact.channel,
+                recommended=move.channel if move else None, advice=move.text if move else None,
+                title="Press restart: the next contact, on which channel?"),
+                self._next_contact)
 
     def _next_contact(self, channel: str | None) -> None:
         if not channel:
