@@ -113,6 +113,90 @@ Probe(store).run(headless=True, size=(120, 40))
 store.close()
 """
 
+# A bare Textual modal: pushed once the bare app has painted, ready at the end of the first
+# frame that shows it with its field focused (what a form's probe waits for too).
+BARE_MODAL = r"""
+import json, os, time
+from textual.app import App
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input
+
+class Modal(ModalScreen):
+    def compose(self):
+        yield Input(id="field")
+
+    def on_mount(self):
+        self.query_one(Input).focus()
+
+pushed = None
+
+class Bare(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("case")
+        table.add_row("a row")
+
+    def post_display_hook(self):
+        global pushed
+        if pushed is None:
+            pushed = time.time()
+            self.push_screen(Modal())
+        elif isinstance(self.screen, Modal) and self.screen.focused is not None:
+            os.write(1, (json.dumps({"push_to_form_ms": (time.time() - pushed) * 1000})
+                         + "\n").encode())
+            self.exit()
+
+Bare().run(headless=True, size=(120, 40))
+"""
+
+# supportlog's forms on the notebook in BENCH_DB, BENCH_FORM naming which: `new` (n on the
+# home screen), `log` (l on the home screen's first case) or `case-log` (l on that case's
+# screen). Opened once the screen below has painted, ready as BARE_MODAL is.
+FORM_OPEN = r"""
+import json, os, time
+from tui.app import SupportlogApp
+from tui.store import Store
+
+form = os.environ["BENCH_FORM"]
+pushed = below = None
+frames = 0
+
+class Probe(SupportlogApp):
+    def open_form(self):
+        global pushed
+        pushed = time.time()
+        if form == "new":
+            self.new_case()
+        else:
+            self.log_contact(below)
+
+    def post_display_hook(self):
+        global below, frames
+        SupportlogApp.post_display_hook(self)
+        name = type(self.screen).__name__
+        if below is None and self.first_rows_added:
+            below = self.store.list_cases(limit=1).items[0].id
+            if form == "case-log":
+                self.call_later(self.open_case, below)
+            else:
+                self.call_later(self.open_form)
+        elif form == "case-log" and pushed is None and name == "CaseScreen":
+            frames += 1
+            if frames == 3:      # its first frames: the case read in, not still loading
+                self.call_later(self.open_form)
+        elif pushed and name in ("CaseForm", "ContactForm") and self.screen.focused:
+            os.write(1, (json.dumps({"push_to_form_ms": (time.time() - pushed) * 1000})
+                         + "\n").encode())
+            self.exit()
+
+store = Store(os.environ["BENCH_DB"], create=False)
+Probe(store).run(headless=True, size=(120, 40))
+store.close()
+"""
+
 # Every open case's advice, first in a fresh process, as `supportlog advice` and the app's start
 # meet it: nothing in memory yet (the timed rows in run.py repeat it warm). Issue 12's engine
 # ranks from its cache in the notebook (tui.advice.ranking); today's assesses (assess_all).
@@ -160,9 +244,11 @@ print(json.dumps({"cases": seen, "pages": pages, "maxrss_kib": peak_kib(),
 """
 
 
-def run_probe(script: str, db: str | None = None, timeout: float = 120) -> dict:
-    """Run one probe script in a fresh interpreter; its JSON line, or an error."""
-    env = {**os.environ, "BENCH_T0": repr(time.time())}
+def run_probe(script: str, db: str | None = None, timeout: float = 120, **env_vars: str
+              ) -> dict:
+    """Run one probe script in a fresh interpreter (with env_vars); its JSON line, or an
+    error."""
+    env = {**os.environ, **env_vars, "BENCH_T0": repr(time.time())}
     if db:
         env["BENCH_DB"] = str(db)
     try:

@@ -4,8 +4,13 @@ evidence files, and a letter ready to save. Update after a deliberate change wit
 
 from __future__ import annotations
 
+import pytest
+
 from test_ui_snapshots import prepared
 from ui_fixtures import app_factory, clock, debug_errors, seeded  # noqa: F401
+from ui_fixtures import steady_home  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("steady_home")
 
 SMALL = (80, 24)
 

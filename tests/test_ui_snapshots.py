@@ -3,8 +3,13 @@ Update after a deliberate change with `pytest tests/test_ui_snapshots.py --snaps
 
 from __future__ import annotations
 
+import pytest
+
 from ui_fixtures import SNAPSHOT_SIZE as SIZE  # noqa: F401
 from ui_fixtures import app_factory, clock, debug_errors, seeded, settle  # noqa: F401
+from ui_fixtures import steady_home  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("steady_home")
 
 
 def prepared(*then):

@@ -144,3 +144,11 @@ def app_factory(db_path, clock):
     yield factory
     for app in apps:
         app.store.close()
+
+
+@pytest.fixture
+def steady_home(monkeypatch):
+    """Snapshots: the home screen's agenda line comes with the first ranking, not on a timer
+    that may or may not have fired by the time the picture is taken."""
+    from tui.screens import home
+    monkeypatch.setattr(home, "AGENDA_AFTER_START", 0)

@@ -11,6 +11,7 @@ import asyncio
 import json
 import os
 import sqlite3
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
@@ -22,17 +23,21 @@ from textual.reactive import var
 
 from .advisor import Advisor
 from .clean_text import for_terminal
+from .screens.following import NotebookWatch
 from .screens.too_small import FitsTerminal
 from .store import CaseDetail, NotFound, Store, StoreError
 from .store.readers import ReaderPool
 from .store.db import translate
 from .store.validate import now_utc
+from .undo_stack import UndoStack
 
 if TYPE_CHECKING:  # the advice layer is imported after the first paint (see Advisor)
     from .advice import Assessment, Brief
     from .store.facts import AdviceRow
 
 T = TypeVar("T")
+# How often the notebook is checked for another process's writes (see NotebookWatch).
+WATCH_SECONDS = 1.0
 STALLED_META = "stalled_ids"
 THEME_META = "theme"
 
@@ -59,7 +64,7 @@ class SupportlogApp(FitsTerminal, App[None]):
     MIN_SIZE = (80, 20)
     BINDINGS = [
         Binding("f1", "help", "Help"),
-        Binding("ctrl+z", "undo_delete", "Undo delete", show=False),
+        Binding("ctrl+z", "undo", "Undo", show=False),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
     ]
 
@@ -77,9 +82,10 @@ class SupportlogApp(FitsTerminal, App[None]):
         self.clock: Callable[[], datetime] = clock or store.clock or now_utc
         # One at hand for the home screen's counts (its first page is read on this thread).
         self.readers = ReaderPool(store.path, self.clock, ready=1)
+        self.notebook_watch = NotebookWatch(store.conn)   # after the reader's opening
         self.advisor = advisor or Advisor()
         self.ranked: list[AdviceRow] | None = None   # Ranked.rows of the latest ranking
-        self._last_deleted: dict | None = None
+        self.undo_stack = UndoStack()   # what u undoes (tui/undo_actions.py)
         # Set once the home screen's first rows are on the terminal (see post_display_hook).
         self.first_rows = asyncio.Event()
         self.first_rows_added = False
@@ -103,6 +109,14 @@ class SupportlogApp(FitsTerminal, App[None]):
         self._theme_loaded = True
         # The home screen paints its first page first; then the heavier startup checks.
         self.call_after_refresh(self.startup_checks)
+        self.set_interval(WATCH_SECONDS, self.check_notebook)
+
+    def check_notebook(self) -> None:
+        """Another process wrote (the CLI, a second app): reload as after a write here."""
+        if self.notebook_watch.main is not self.store.conn:   # another notebook opened
+            self.notebook_watch = NotebookWatch(self.store.conn)
+        elif self.notebook_watch.changed():
+            self.notebook_changed()
 
     def post_display_hook(self) -> None:
         """After each frame is written: the first one after the home screen added its
@@ -110,25 +124,24 @@ class SupportlogApp(FitsTerminal, App[None]):
         if self.first_rows_added and not self.first_rows.is_set():
             self.first_rows.set()
 
+    def on_key(self, event) -> None:
+        # Keys typed right after `n` or `l` were already queued for the screen below the
+        # form; they bubble up here and belong to the form (no form loaded: none open).
+        forms = sys.modules.get(f"{__package__}.widgets.forms")
+        if forms is not None:
+            forms.give_typed_key(self.screen, event)
+
     def on_unmount(self) -> None:
-        self.last_deleted = None    # the undo goes with the app: so do its evidence files
+        from .undo_actions import drop_all
+        drop_all(self)    # the undo goes with the app: so do a deleted case's evidence files
         self.readers.close()
 
     @property
     def last_deleted(self) -> dict | None:
-        """The case deleted last, for ctrl+z; its evidence files stay until it is dropped."""
-        return self._last_deleted
-
-    @last_deleted.setter
-    def last_deleted(self, record: dict | None) -> None:
-        """None drops the undo and sweeps the files no row refers to; a new record over an
-        old one sweeps nothing, as its own files are unreferenced by then too."""
-        dropped, self._last_deleted = self._last_deleted, record
-        if dropped is not None and record is None and not self.store.read_only:
-            try:
-                self.store.sweep_evidence()
-            except (StoreError, OSError) as exc:
-                self.say(f"Could not tidy the evidence folder: {exc}", severity="warning")
+        """The newest deleted case the undo stack holds; while any is held, its evidence
+        files stay (the sweep waits for the last to leave the stack)."""
+        entry = self.undo_stack.newest("delete")
+        return entry.record["case"] if entry else None
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_loaded and not self.store.read_only:
@@ -140,7 +153,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         one line for the user, and the calling worker stops quietly (no traceback)."""
         def run() -> T:
             with self.readers.borrow() as store:
-                return fn(store)
+                return self.notebook_watch.run(store.conn, lambda: fn(store))
         try:
             return await asyncio.to_thread(run)
         except Exception as exc:  # noqa: BLE001 - a bug must not take the notebook down
@@ -251,8 +264,11 @@ class SupportlogApp(FitsTerminal, App[None]):
                               for i in new[:5] if i in cases)
             more = f" and {len(new) - 5} more" if len(new) > 5 else ""
             noun = "case has" if len(new) == 1 else "cases have"
-            self.say(f"{len(new)} {noun} stalled since the last start: {names}{more}",
-                     title="Needs attention", severity="warning", timeout=12)
+            # Under 100 columns the names would cover the list: the count, for a moment.
+            wide = self.size.width >= 100
+            self.say(f"{len(new)} {noun} stalled since the last start"
+                     + (f": {names}{more}" if wide else ""),
+                     title="Needs attention", severity="warning", timeout=12 if wide else 6)
         if not self.store.read_only and current != sorted(previous):
             self.write(lambda s: s.meta_set(STALLED_META, json.dumps(current)), quiet=True)
 
@@ -304,22 +320,9 @@ class SupportlogApp(FitsTerminal, App[None]):
     def action_new_case(self) -> None:
         self.new_case()
 
-    def action_undo_delete(self) -> None:
-        deleted = self.last_deleted
-        if not deleted:
-            self.say("Nothing to undo.")
-            return
-        case_id = self.write(lambda s: s.restore_case(deleted), quiet=True)
-        if case_id is None:
-            return
-        self.last_deleted = None
-        self.notebook_changed(case_id)
-        title, old = deleted["title"], deleted["id"]
-        if case_id == old:
-            self.say(f"Restored case {case_id}, “{title}”, with everything in it.")
-        else:
-            self.say(f"Restored “{title}” as case {case_id}: its number {old} was given to "
-                     "a case created after the delete.", severity="warning", timeout=15)
+    def action_undo(self) -> None:
+        from .undo_actions import undo_last
+        undo_last(self)
 
     def action_stats(self) -> None:
         from .screens.stats import StatsScreen
@@ -341,11 +344,14 @@ def run_app(db_path: Path, now: datetime | None = None) -> None:
     """Open the notebook first (file errors reach the CLI as StoreError), then the UI."""
     clock = (lambda: now) if now else None
     store = Store(db_path, create=True, clock=clock)
+    app = None
     try:
         app = SupportlogApp(store, clock=clock)
         app.run()
     finally:
         store.close()
+        if app is not None and app.store is not store:   # "Load the demo" moved it there
+            app.store.close()
     if app.return_code:     # the app stopped on an error: so must the command
         raise SystemExit(app.return_code)
 

@@ -43,6 +43,7 @@ class CaseScreen(FollowingScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
+        Binding("f1", "app.help", "Help"),  # here, not last: at 80 columns it stays in sight
         Binding("l", "log", "Log", tooltip="Log a contact after the fact"),
         Binding("c", "contact", "Contact", tooltip="Start a live contact (or resume one)"),
         Binding("p", "promise", "Promise",
@@ -60,6 +61,8 @@ class CaseScreen(FollowingScreen):
         Binding("z", "snooze", "Snooze", show=False,
                 tooltip="Quiet the findings until a date (they said: wait)"),
         Binding("d", "delete", "Delete", show=False),
+        Binding("u", "app.undo", "Undo", show=False,
+                tooltip="Undo the last status change, promise mark or delete"),
         Binding("t", "transcript", "Transcript", show=False,
                 tooltip="Open the highlighted contact's transcript"),
         # The footer is full at every size: these are listed in F1 help and the palette.
@@ -69,6 +72,8 @@ class CaseScreen(FollowingScreen):
                 tooltip="Import e-mail or a chat transcript"),
         Binding("w", "letter", "Letter", show=False,
                 tooltip="Write a letter for the next rung"),
+        Binding("x", "dossier", "Dossier", show=False,
+                tooltip="Download the dossier, a page to print (in a terminal: to Downloads)"),
         Binding("backspace", "back", "Back", show=False),
     ]
 
@@ -138,8 +143,8 @@ class CaseScreen(FollowingScreen):
 
     def _fill_timeline(self, interactions: tuple[Interaction, ...]) -> None:
         now = self.app.now()
-        table = self.query_one("#timeline", DataTable)
-        keep = table.cursor_row
+        table = self.query_one("#timeline", FitTable)
+        keep, place = table.cursor_row, _place(table)
         table.clear()
         for i in interactions:
             outcome = i.outcome or "● live"
@@ -158,7 +163,7 @@ class CaseScreen(FollowingScreen):
         if target and target in table.rows:
             table.move_cursor(row=table.get_row_index(target))
             self.focus_interaction = None
-        elif table.row_count:
+        elif not _back_to(table, place) and table.row_count:
             table.move_cursor(row=min(max(keep, 0), table.row_count - 1) if keep >= 0
                               else table.row_count - 1)
 
@@ -176,8 +181,8 @@ class CaseScreen(FollowingScreen):
 
     def _fill_ledger(self, table_id: str, detail: CaseDetail, promises: list, words: dict,
                      styles: dict) -> None:
-        table = self.query_one(table_id, DataTable)
-        keep = table.cursor_row
+        table = self.query_one(table_id, FitTable)
+        keep, place = table.cursor_row, _place(table)
         table.clear()
         made_in = {i.id: i for i in detail.interactions}
         for p in promises:
@@ -189,7 +194,7 @@ class CaseScreen(FollowingScreen):
             table.add_row(cell(day(p.due_at)), cell(p.text, limit=120),
                           cell(words.get(p.status, p.status), styles.get(p.status, "")),
                           cell(made, limit=30), key=str(p.id))
-        if table.row_count and keep >= 0:
+        if not _back_to(table, place) and table.row_count and keep >= 0:
             table.move_cursor(row=min(keep, table.row_count - 1))
 
     # -- helpers -------------------------------------------------------------------------
@@ -244,32 +249,24 @@ class CaseScreen(FollowingScreen):
         if pid is None:
             self.app.say("No promise selected: p adds one.")
             return
-
-        def mark(store) -> str:
-            # The same key again takes the mark back; the stored status, not the one shown,
-            # decides, so two quick presses cannot both mark.
-            same = store.get_promise(pid).status == status
-            return store.set_promise_status(pid, "pending" if same else status).status
-
-        marked = self.app.write(mark, case_id=self.case_id)
-        key = status[0]
-        what, words = ("Ask", ASK_STATUS) if table == "#asks" else ("Promise", {})
-        if marked == "pending":
-            self.app.say(f"{what} back to pending ({key} marks it "
-                         f"{words.get(status, status)} again).")
-        elif marked:
-            self.app.say(f"{what} marked {words.get(marked, marked)} ({key} again puts it "
-                         "back to pending).")
+        from ..undo_actions import mark_promise
+        mark_promise(self.app, self.case_id, pid, status)   # the same key again: pending
 
     def action_status(self, status: str) -> None:
         if self.detail and self.detail.case.status == status:
             self.app.say(f"The case is already {status}.")
             return
-        if self.app.write(lambda s: s.set_status(self.case_id, status), case_id=self.case_id):
-            verb = {"resolved": "Resolved", "abandoned": "Abandoned", "open": "Reopened"}
-            hint = "" if status == "open" else " (o reopens)"
-            self.app.say(f"{verb[status]}: {self.detail.case.title if self.detail else ''}"
-                         f"{hint}")
+        from ..undo_actions import set_status
+        if status != "resolved":
+            set_status(self.app, self.case_id, status)
+            return
+        from .resolve import ResolveDialog
+
+        def resolve(note: str | None) -> None:   # None: cancelled; "" resolves without a note
+            if note is not None:
+                set_status(self.app, self.case_id, status, note or None)
+        title = self.detail.case.title if self.detail else ""
+        self.app.push_screen(ResolveDialog(self.case_id, title), resolve)
 
     def action_company(self) -> None:
         from .companies import CompaniesScreen
@@ -310,6 +307,11 @@ class CaseScreen(FollowingScreen):
         from .letter import LetterKindPicker
         self.app.push_screen(LetterKindPicker(self.case_id))
 
+    @work(exclusive=True, group="dossier")
+    async def action_dossier(self) -> None:
+        from .letter import deliver_dossier
+        await deliver_dossier(self.app, self.case_id)
+
     @on(DataTable.RowSelected, "#timeline")
     def _open_interaction(self, event: DataTable.RowSelected) -> None:
         interaction = self._interaction()
@@ -336,16 +338,25 @@ class CaseScreen(FollowingScreen):
         self.app.push_screen(ConfirmScreen(question, yes="Delete"), self._confirmed_delete)
 
     def _confirmed_delete(self, yes: bool | None) -> None:
-        if not yes:
-            return
-        self.app.last_deleted = None    # the previous undo goes first, and its files with it
-        record = self.app.write(lambda s: s.delete_case(self.case_id), case_id=self.case_id)
-        if record is None:
-            return
-        self.app.last_deleted = record
-        self.dismiss()
-        self.app.say(f"Deleted “{record.get('title')}”. Press ctrl+z (or u on the home "
-                     "screen) to undo.", timeout=12)
+        from ..undo_actions import delete_case
+        if yes and delete_case(self.app, self.case_id) is not None:
+            self.dismiss()
+
+
+def _place(table: FitTable) -> tuple[str | None, float]:
+    """The highlighted row's key and the scroll, to put back once the table is refilled."""
+    return table.highlighted_key, table.scroll_y
+
+
+def _back_to(table: FitTable, place: tuple[str | None, float]) -> bool:
+    """The cursor back on the row it was on (a reload after a write, here or elsewhere),
+    at the same scroll; False when that row is gone."""
+    key, scroll = place
+    if key is None or key not in table.rows:
+        return False
+    table.move_cursor(row=table.get_row_index(key), animate=False)
+    table.call_after_refresh(table.scroll_to, y=scroll, animate=False)
+    return True
 
 
 def _interaction_screen(interaction: Interaction):

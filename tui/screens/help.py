@@ -29,7 +29,7 @@ EXTRA_KEYS = {
     "Home": [("enter", "Open the highlighted case"), ("j / k", "Down / up"),
              ("1 … 5", "Attention, open, waiting, resolved, all"),
              ("end / G", "The end of the list (home / g: the top)"),
-             ("ctrl+z", "Undo the last delete")],
+             ("ctrl+z", "Undo, as u does (on every screen)")],
     "Case": [("enter", "Open the highlighted contact (a live one resumes)"),
              ("tab", "Move between the timeline and the promises"),
              ("k / b again", "Put a kept or broken promise back to pending")],
@@ -68,7 +68,8 @@ class HelpScreen(Screen):
         """Two columns: the home and case screens; then the rest."""
         sections: dict[str, list[tuple[str, str]]] = {
             name: [(self.app.get_key_display(b), b.tooltip or b.description)
-                   for b in _bindings(screen) if b.description and not b.key.isdigit()]
+                   for b in _bindings(screen)
+                   if b.description and not b.key.isdigit() and b.key != "f1"]
             for name, screen in _screens()}
         for name, rows in EXTRA_KEYS.items():
             sections.setdefault(name, []).extend(rows)

@@ -16,49 +16,24 @@ from ..store.records import CHANNELS
 from ..widgets.case_table import CaseTable, HitTable, PagedTable
 from ..widgets.case_views import CasePreview
 from ..widgets.suggest import company_suggester
-from ..widgets.text import lit
+from ..widgets.text import STATUS_STYLES, lit
 from .home_rows import TABS, RowSource
+from .welcome import Welcome
+from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 
-SEARCH_DEBOUNCE = 0.2
-HIT_PAGE = 50  # search hits fetched at a time
 PREVIEW_DEBOUNCE = 0.08
-
-WELCOME = Content.assemble(
-    ("Welcome to supportlog\n\n", "bold $accent"),
-    "A notebook for dealing with customer service. Log every contact with a company — "
-    "phone, chat, e-mail, seller — against a case: who you spoke to, what they promised, "
-    "where the transcript is.\n\n"
-    "When a case stalls (dead-end calls, broken promises, long holds, silence) supportlog "
-    "says why and what to try next: often, press restart — end it and try another agent "
-    "or channel.\n\n",
-    ("Press ", ""), ("n", "bold reverse"), (" to open your first case.\n", ""),
-    ("Or run ", ""), ("supportlog demo", "bold"),
-    (" in a shell to explore a notebook filled with examples.\n", ""),
-    ("F1 shows every key and the playbook's tips.", "dim"))
-
-
-AS_YOU_TYPE_MIN = 3  # shorter words are searched as typed: "a*" would cover thousands of words
-
-
-def as_you_type(query: str) -> str:
-    """The word being typed is a prefix ("tele" finds "telephone") once it has three
-    characters; a trailing space ends it."""
-    words = query.split()
-    if (words and not query[-1].isspace() and not query.endswith("*") and query[-1].isalnum()
-            and len(words[-1]) >= AS_YOU_TYPE_MIN):
-        return query + "*"
-    return query
-
+PREVIEW_RIGHT = 140  # columns from which the preview sits beside the list
+PREVIEW_BELOW = 100  # from which it sits below it (narrower: hidden until `p`)
 
 AGENDA_AFTER_START = 1.5  # seconds after the first ranking before the agenda line is read
 
 
-class HomeScreen(Screen):
+class HomeScreen(HitSearch, Screen):
     """The attention list, the status tabs, the filters, search and the preview."""
 
     BINDINGS = [
         Binding("slash", "search", "Search"),
-        Binding("o", "open", "Open"),
+        Binding("o", "open", "Open", show=False),  # Enter opens too; the footer is full at 80
         Binding("n", "new_case", "New case"),
         Binding("l", "log_contact", "Log", tooltip="Log a contact on the highlighted case"),
         Binding("c", "contact_now", "Contact",
@@ -67,8 +42,11 @@ class HomeScreen(Screen):
         Binding("s", "app.stats", "Stats"),
         Binding("a", "agenda", "Agenda", tooltip="What falls due: overdue and the next 14 days"),
         Binding("escape", "close_search", "Close search", show=False),
-        Binding("u", "app.undo_delete", "Undo delete", show=False),
+        Binding("u", "app.undo", "Undo", show=False,
+                tooltip="Undo the last status change, promise mark or delete"),
         Binding("r", "reload", "Reload", show=False),
+        Binding("p", "toggle_preview", "Preview", show=False,
+                tooltip="Show or hide the preview of the highlighted case"),
         Binding("q", "app.quit", "Quit"),
         *(Binding(str(n), f"tab('{tab}')", tab.title(), show=False)
           for n, tab in enumerate(TABS, 1)),
@@ -85,9 +63,9 @@ class HomeScreen(Screen):
         self.total: int | None = None   # cases in the notebook, once counted
         self._stale = False
         self._agenda_waits = True     # the first agenda line waits for the ranked list
-        self._restore_key: str | None = None
-        self._hits: tuple[str, str | None, int] = ("", None, 0)  # words, company, loaded
-        self._hits_to_end = False
+        # reload(keep=True): the cursor's row, the rows loaded and the scroll, to put back.
+        self._place: list | None = None
+        self.preview_wanted: bool | None = None   # `p` pressed: shown or hidden at any width
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -104,17 +82,53 @@ class HomeScreen(Screen):
             with ContentSwitcher(initial="cases", id="lists"):
                 yield CaseTable(id="cases")
                 yield HitTable(id="hits")
-                yield Static(WELCOME, id="welcome")
+                yield Welcome(id="welcome")
             yield CasePreview(id="preview")
+        yield Static(id="home-reason")
         yield Footer()
 
     def on_mount(self) -> None:
         self.watch(self.app, "data_version", self._data_changed, init=False)
         self.watch(self.app, "advice_version", self._advice_changed, init=False)
         self.watch(self.app, "stalled", self._stalled_changed, init=False)
+        self.watch(self.query_one("#hits"), "scroll_y", self.fill_snippets, init=False)
         self.update_counts()
         self.reload(first=True)
         self.query_one("#cases").focus()
+        self.fit_layout()
+
+    # -- layout --------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.fit_layout()
+        self.call_after_refresh(self.fill_snippets)   # rows a taller table brings into view
+
+    def fit_layout(self) -> None:
+        """The preview beside the list from PREVIEW_RIGHT columns, below it from
+        PREVIEW_BELOW, hidden under that (`p` shows or hides it at any width); when it is
+        hidden, the highlighted case's full reason sits under the list."""
+        width = self.size.width or self.app.size.width
+        shown = self.preview_wanted if self.preview_wanted is not None else (
+            width >= PREVIEW_BELOW)
+        place = "right" if width >= PREVIEW_RIGHT else "below"
+        for where in ("right", "below"):
+            self.set_class(shown and place == where, f"-preview-{where}")
+        self.set_class(not shown, "-preview-off")
+
+    def action_toggle_preview(self) -> None:
+        self.preview_wanted = self.has_class("-preview-off")
+        self.fit_layout()
+
+    def _show_reason(self, key: str | None) -> None:
+        """The highlighted case's score, status and full reason, for when no preview shows."""
+        row = self.query_one("#cases", CaseTable).case_rows.get(key or "")
+        reason = self.query_one("#home-reason", Static)
+        if row is None:
+            reason.update("")
+            return
+        score = f"{row.score:.1f}  " if row.score else ""
+        reason.update(Content.assemble(
+            (score, "bold"), lit(row.case.status, STATUS_STYLES.get(row.case.status, "")),
+            "  ", lit(row.why, row.why_style or "bold"), ("  · p: preview", "dim")))
 
     # -- data ----------------------------------------------------------------------------
     def _data_changed(self) -> None:
@@ -125,6 +139,8 @@ class HomeScreen(Screen):
         self.update_agenda()
         if self.tab != "attention":   # the ranking that follows every write reloads it
             self.reload(keep=True)
+        if (table := self._current_table()) is not None:
+            self._preview_highlighted(table)   # the highlighted case may be the one changed
 
     def _stalled_changed(self) -> None:
         """The other tabs show the stalled cases' scores and moves; the attention tab
@@ -159,7 +175,13 @@ class HomeScreen(Screen):
         while the screen is first laid out it waits 90 ms for the GIL and costs a second
         layout; every later page comes from a worker."""
         table = self.query_one("#cases", CaseTable)
-        self._restore_key = table.highlighted_key if keep else None
+        # A reload while the last one is still putting the place back keeps what it saw
+        # (a copy: what that one left to do after the next refresh is not for this one).
+        if not keep:
+            self._place = None
+        else:
+            self._place = list(self._place or (table.highlighted_key, table.row_count,
+                                               table.scroll_y))
         if tail is None:   # a reload after a change stays at the end if it was there
             tail = keep and table.tail
         self.source = RowSource(self.tab, company=self.company, channel=self.channel,
@@ -176,7 +198,7 @@ class HomeScreen(Screen):
         else:
             self.load_page()
         if self.searching:
-            self.run_search(self.query_one("#search", Input).value, debounce=False)
+            self.search_again()
 
     def load_page(self) -> None:
         """The next page of the current source. One page at a time per source: a source
@@ -189,7 +211,9 @@ class HomeScreen(Screen):
     @work(group="page")
     async def _fetch_page(self, source: RowSource) -> None:
         try:
-            rows = await self.app.read(lambda store: source.next_page(store))
+            want = self._place[1] if self._place else 0    # the cursor's row among them
+            rows = await self.app.read(lambda store: source.next_page(store, want) if want
+                                       else source.next_page(store))
         finally:
             if self._paging is source:
                 self._paging = None
@@ -202,9 +226,12 @@ class HomeScreen(Screen):
         table.exhausted = source.done
         table.add_cases(rows)
         self.app.first_rows_added = True
-        if self._restore_key and self._restore_key in table.rows:
-            table.move_cursor(row=table.get_row_index(self._restore_key))
-            self._restore_key = None
+        if (place := self._place) is not None:
+            if place[0] in table.rows:
+                table.move_cursor(row=table.get_row_index(place[0]), animate=False)
+                table.call_after_refresh(self._put_back, place)
+            else:
+                self._place = None      # that row is gone from this list
         if not table.row_count and source.done:
             ranking = source.tab == "attention" and self.app.stalled is None
             self.query_one(CasePreview).clear(
@@ -212,19 +239,22 @@ class HomeScreen(Screen):
                 "Ranking what needs attention…" if ranking else   # a cache not made yet
                 "No cases here. Try another tab or filter.")
 
+    def _put_back(self, place: list) -> None:
+        if self._place is place:
+            self._place = None
+            self.query_one("#cases", CaseTable).scroll_to(y=place[2], animate=False)
+
     @on(PagedTable.NeedMore)
     def _more(self, event: PagedTable.NeedMore) -> None:
         if isinstance(event.table, HitTable):
-            if not self._hits_to_end:   # that worker is reading every page already
-                self.more_hits()
+            self.hits_need_more()
         else:
             self.load_page()
 
     @on(PagedTable.JumpToEnd)
     def _to_end(self, event: PagedTable.JumpToEnd) -> None:
         if isinstance(event.table, HitTable):
-            self._hits_to_end = True    # from now: no page-at-a-time worker to cancel it
-            self.more_hits(to_end=True)
+            self.hits_to_end()
         else:
             self.reload(tail=True)     # the last page, without the ones before it
 
@@ -232,37 +262,19 @@ class HomeScreen(Screen):
     def _to_start(self, event: PagedTable.JumpToStart) -> None:
         self.reload(tail=False)
 
-    @work(exclusive=True, group="more-hits")  # never cancels a search being typed
-    async def more_hits(self, to_end: bool = False) -> None:
-        """The next page of the current search's ranked hits, as the cursor nears the end;
-        `to_end`, every hit left in one read (ranking is capped, so a few thousand at most:
-        page by page, each page ranked them all again)."""
-        table = self.query_one("#hits", HitTable)
-        words, company, loaded = self._hits
-        try:
-            hits = await self.app.read(lambda s: s.search(
-                words, limit=None if to_end else HIT_PAGE, offset=loaded, company=company))
-        finally:
-            if to_end:
-                self._hits_to_end = False
-        if self._hits[:2] != (words, company):
-            return  # the query changed meanwhile
-        self._hits = (words, company, loaded + len(hits))
-        table.show_hits(hits, more=True, exhausted=to_end or len(hits) < HIT_PAGE)
-        if to_end and table.row_count:
-            table.move_cursor(row=table.row_count - 1)
-
     @work(exclusive=True, group="counts")
     async def update_counts(self) -> None:
         counts = await self.app.read(lambda s: s.status_counts())
         self.total = total = sum(counts.values())
         stalled = self.app.stalled
+        # What needs you first and the file last: a narrow terminal cuts the end.
         bar = Content.assemble(
-            ("supportlog", "bold $accent"), "  ", lit(self.app.store.path.name, "dim"), "   ",
+            ("supportlog", "bold $accent"), "   ",
+            *(((f"{len(stalled)} need attention", "bold $warning"), "   ") if stalled else
+              (("checking what needs attention…", "dim"), "   ") if stalled is None else ()),
             *(Content.assemble((f"{n} ", "bold"), f"{status}   ")
               for status, n in counts.items()),
-            *(((f"{len(stalled)} need attention", "bold $warning"),) if stalled else
-              (("checking what needs attention…", "dim"),) if stalled is None else ()))
+            lit(self.app.store.path.name, "dim"))
         self.query_one("#topbar", Static).update(bar)
         tabs = self.query_one(Tabs)
         labels = {"attention": len(stalled) if stalled is not None else None,
@@ -271,7 +283,10 @@ class HomeScreen(Screen):
         for tab, n in labels.items():
             tabs.query_one(f"#tab-{tab}", Tab).label = (tab.title() if n is None
                                                         else f"{tab.title()} {n}")
+        # As wide as the labels with their full counts; the filters get what is left.
+        tabs.styles.width = sum(len(str(t.label)) + 2 for t in tabs.query(Tab)) + 1
         switcher = self.query_one(ContentSwitcher)
+        self.set_class(total == 0 and not self.searching, "-empty")   # the welcome, alone
         if total == 0 and not self.searching:
             switcher.current = "welcome"
             self.query_one(CasePreview).clear("Your notebook is empty.")
@@ -305,6 +320,10 @@ class HomeScreen(Screen):
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         key = event.row_key.value
+        if event.data_table.id == "cases":
+            self._show_reason(key)
+        else:
+            self.fill_snippets()
         if key:
             self.load_preview(int(key.split(":")[0]))
 
@@ -314,7 +333,8 @@ class HomeScreen(Screen):
 
     @work(exclusive=True, group="preview")
     async def load_preview(self, case_id: int) -> None:
-        await asyncio.sleep(PREVIEW_DEBOUNCE)  # a held arrow key should not load every row
+        # A held arrow key should not load every row, nor every key typed into the search.
+        await asyncio.sleep(PREVIEW_DEBOUNCE + self.typing_pause())
         view = await self.app.load_case(case_id)
         preview = self.query_one(CasePreview)
         if view is None:
@@ -425,6 +445,7 @@ class HomeScreen(Screen):
                 self.query_one("#cases").focus()
             return
         self.searching = False
+        self.drop_search()
         search = self.query_one("#search", Input)
         search.value = ""
         search.add_class("hidden")
@@ -440,21 +461,4 @@ class HomeScreen(Screen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        hits = self.query_one("#hits", HitTable)
-        if hits.row_count:
-            hits.focus()
-
-    @work(exclusive=True, group="search")
-    async def run_search(self, query: str, debounce: bool = True) -> None:
-        if debounce:
-            await asyncio.sleep(SEARCH_DEBOUNCE)  # typing cancels this worker; last one runs
-        company = self.company
-        words = as_you_type(query)
-        hits = await self.app.read(lambda s: s.search(words, limit=HIT_PAGE, company=company))
-        self._hits, self._hits_to_end = (words, company, len(hits)), False
-        table = self.query_one("#hits", HitTable)
-        table.show_hits(hits, exhausted=len(hits) < HIT_PAGE)
-        self._preview_highlighted(table)
-        if not hits:
-            self.query_one(CasePreview).clear(f"No match for {query.strip()!r}."
-                                              if query.strip() else "Nothing yet.")
+        self.rank_fully()

@@ -29,13 +29,37 @@ class CaseRow:
     last: str = ""
 
 
-# A column: (key, label, minimum width, share of the spare width; 0 keeps it at the minimum).
+# A column: (key, label, minimum width, share of the spare width; 0: never cut, as wide as
+# its widest cell or its label).
 ColumnSpec = tuple[str, str, int, float]
 
 
+def fill(widths: dict[str, int], targets: dict[str, int], shares: dict[str, float],
+         spare: int) -> int:
+    """Grow `widths` towards `targets` in proportion to `shares`, using at most `spare`
+    cells; return what is left."""
+    while spare > 0:
+        wanting = {k: shares[k] for k in widths if widths[k] < targets[k]}
+        if not wanting:
+            break
+        total = sum(wanting.values())
+        given = 0
+        for k, share in wanting.items():
+            step = min(targets[k] - widths[k], max(1, int(spare * share / total)),
+                       spare - given)
+            widths[k] += step
+            given += step
+            if given >= spare:
+                break
+        spare -= given
+    return spare
+
+
 class FitTable(DataTable):
-    """A row-cursor DataTable whose flexible columns share the width it has (so nothing
-    important falls off the right edge)."""
+    """A row-cursor DataTable whose columns are as wide as what they hold, within the width
+    it has: columns with no share (score, status, outcome) are never cut; the others start
+    at their minimum, then share the spare width towards their widest cell, and any width
+    left over (a wide terminal) goes to them too."""
 
     COLUMNS: tuple[ColumnSpec, ...] = ()
 
@@ -43,6 +67,8 @@ class FitTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         if columns is not None:
             self.COLUMNS = columns
+        self._widest: dict[str, int] = {}   # column -> its widest cell so far
+        self._fit_due = False
 
     def on_mount(self) -> None:
         for key, label, width, _ in self.COLUMNS:
@@ -51,15 +77,52 @@ class FitTable(DataTable):
     def on_resize(self) -> None:
         self.fit_columns()
 
+    def add_row(self, *cells, **kwargs):
+        row_key = super().add_row(*cells, **kwargs)
+        for (key, *_), value in zip(self.COLUMNS, cells):
+            width = value.cell_len if hasattr(value, "cell_len") else len(str(value))
+            if width > self._widest.get(key, 0):
+                self._widest[key] = width
+                if not self._fit_due:   # once for a page of rows, after they are added
+                    self._fit_due = True
+                    self.call_later(self.fit_columns)
+        return row_key
+
+    def clear(self, columns: bool = False):
+        self._widest = {}
+        return super().clear(columns)
+
+    def column_widths(self, width: int) -> dict[str, int]:
+        """Each column's width in a table `width` cells wide (less the cell padding)."""
+        avail = width - 2 * self.cell_padding * len(self.COLUMNS)
+        natural = {key: max(len(label), self._widest.get(key, 0))
+                   for key, label, _, _ in self.COLUMNS}
+        fixed = {key: max(low, natural[key]) for key, _, low, share in self.COLUMNS
+                 if not share}
+        shares = {key: share for key, _, _, share in self.COLUMNS if share}
+        widths = {key: low for key, _, low, share in self.COLUMNS if share}
+        spare = avail - sum(fixed.values()) - sum(widths.values())
+        labels = {key: max(widths[key], len(label)) for key, label, _, share in self.COLUMNS
+                  if share}
+        spare = fill(widths, labels, shares, spare)          # headers whole first
+        spare = fill(widths, {k: max(widths[k], natural[k]) for k in widths}, shares, spare)
+        if spare > 0 and widths:   # everything fits: the flexible columns take the rest
+            total = sum(shares.values())
+            for key, share in shares.items():
+                widths[key] += int(spare * share / total)
+            widths[max(shares, key=shares.get)] += avail - sum(fixed.values()) - sum(
+                widths.values())   # what rounding left
+        return {key: fixed.get(key, widths.get(key, 0)) for key, *_ in self.COLUMNS}
+
     def fit_columns(self) -> None:
-        if not self.COLUMNS:
+        self._fit_due = False
+        if not self.COLUMNS or not self.columns:
             return
-        avail = self.scrollable_content_region.width - 2 * self.cell_padding * len(self.COLUMNS)
-        flex = [(key, width, share) for key, _, width, share in self.COLUMNS if share]
-        spare = avail - sum(width for *_, width, _ in self.COLUMNS)
-        total = sum(share for *_, share in flex) or 1
-        for key, width, share in flex:
-            self.columns[ColumnKey(key)].width = width + max(0, int(spare * share / total))
+        widths = self.column_widths(self.scrollable_content_region.width)
+        if all(self.columns[ColumnKey(k)].width == w for k, w in widths.items()):
+            return
+        for key, width in widths.items():
+            self.columns[ColumnKey(key)].width = width
         self._clear_caches()
         self._require_update_dimensions = True
         self.refresh()
@@ -159,16 +222,18 @@ class PagedTable(VimTable):
 class CaseTable(PagedTable):
     """Cases, a page at a time."""
 
-    COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 4), ("company", "Company", 8, 2),
-               ("status", "Status", 8, 0), ("why", "Why now", 14, 4), ("last", "Last", 8, 0))
+    COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 3), ("company", "Company", 8, 1),
+               ("status", "Status", 8, 0), ("why", "Why now", 14, 5), ("last", "Last", 8, 0))
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._tail_rows: list[CaseRow] = []  # in tail mode, every row shown, top to bottom
+        self.case_rows: dict[str, CaseRow] = {}  # by row key: the reason shown under the list
 
     def reset(self, tail: bool = False) -> None:
         super().reset(tail)
         self._tail_rows = []
+        self.case_rows = {}
 
     def add_cases(self, rows: Iterable[CaseRow]) -> None:
         """The next page; in tail mode, the page before the rows shown (last row first)."""
@@ -186,6 +251,7 @@ class CaseTable(PagedTable):
         if key in self.rows:
             return
         case = row.case
+        self.case_rows[key] = row
         score = Text(f"{row.score:.1f}" if row.score else "", style="bold", justify="right")
         self.add_row(score, cell(case.title, limit=60), cell(case.company, limit=30),
                      cell(case.status, STATUS_STYLES.get(case.status, "")),

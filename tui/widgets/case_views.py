@@ -41,20 +41,27 @@ def case_header(detail: CaseDetail, assessment: Assessment | None,
         ("purchased", case.purchased_on), ("delivered", case.delivered_on),
         ("due", case.due_on)) if value)
     status = case.status + (f" since {day(case.closed_at)}" if case.closed_at else "")
-    pairs = [("Company", case.company)]
+    # What a decision needs comes first, several facts a line, so a short terminal keeps
+    # them; the route and the policy windows follow.
+    groups = [[("Company", case.company), ("Status", status), ("Want", words(case.want)),
+               ("Amount", money(case.amount, case.currency))],
+              [("References", refs), ("Dates", dates)]]
     if assessment is not None:
-        pairs += [("Turn", TURN_WORDS.get(assessment.turn, assessment.turn)),
-                  ("Rung", rung_words(assessment.rung))]
-    head = labelled(pairs)
-    pairs = [("Want", words(case.want)), ("Category", words(case.category)),
-              ("Status", status), ("References", refs), ("Dates", dates),
-              ("Amount", money(case.amount, case.currency)), ("Seller", case.seller),
-              ("Opened", day(case.opened_at))]
-    if case.snoozed_until:
-        pairs.append(("Snoozed until", day(case.snoozed_until)))
-    # The route and the windows come before the rest: a short terminal shows the top lines.
-    lines = company_lines(detail, now)
-    return Content("\n").join([head, *([lines] if lines else []), labelled(pairs)])
+        groups.append([("Turn", TURN_WORDS.get(assessment.turn, assessment.turn)),
+                       ("Rung", rung_words(assessment.rung))])
+    groups.append([("Category", words(case.category)), ("Seller", case.seller),
+                   ("Opened", day(case.opened_at)),
+                   ("Snoozed until", day(case.snoozed_until) if case.snoozed_until else "")])
+    lines = [inline(group) for group in groups]
+    if (company := company_lines(detail, now)) is not None:
+        lines.append(company)
+    return Content("\n").join(line for line in lines if line.plain)
+
+
+def inline(pairs: list[tuple[str, object]]) -> Content:
+    """'Label: value · Label: value' on one line (wrapped where the width ends)."""
+    return Content(" · ").join(labelled([pair]) for pair in pairs
+                               if pair[1] not in (None, "", "—"))
 
 
 def channel_in_use(detail: CaseDetail) -> str | None:

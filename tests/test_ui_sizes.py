@@ -1,0 +1,192 @@
+"""Snapshots at the three terminal sizes people have (80x24, 120x40, 200x50) with a fixed
+clock: home, case, live contact, the new-case and log forms, stats and help. Update after a
+deliberate change with `pytest tests/test_ui_sizes.py --snapshot-update`, then look at each."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Tab, Tabs
+
+from ui_fixtures import app_factory, clock, debug_errors, seeded, settle, ui  # noqa: F401
+from ui_fixtures import plain
+from ui_fixtures import steady_home  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("steady_home")
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40), "200x50": (200, 50)}
+
+
+def prepared(*then, toast: bool = False):
+    """run_before: wait for the workers, do `then`, stop cursors blinking; the start-up toast
+    is kept only where its placement is the point (home)."""
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        for step in then:
+            await step(pilot)
+            await settle(pilot)
+        if not toast:
+            pilot.app.clear_notifications()
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        await pilot.pause()
+    return run_before
+
+
+def press(*keys):
+    async def step(pilot) -> None:
+        await pilot.press(*keys)
+    return step
+
+
+async def go_live(pilot) -> None:
+    pilot.app.start_live(pilot.app.screen.case_id, "phone")
+
+
+SCREENS = {
+    "home": prepared(toast=True),
+    "case": prepared(press("enter")),
+    "live": prepared(press("enter"), go_live),
+    "new_case": prepared(press("n")),
+    "log": prepared(press("l")),
+    "stats": prepared(press("s")),
+    "help": prepared(press("f1")),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("screen", SCREENS)
+def test_screen_at_size(snap_compare, app_factory, seeded, screen, size):
+    assert snap_compare(app_factory(), terminal_size=SIZES[size], run_before=SCREENS[screen])
+
+
+# -- what a decision depends on is never cut at 80x24 -------------------------------------------
+
+async def _home(app, pilot):
+    await settle(pilot)
+    return app.screen
+
+
+def _on_screen(widget, width: int) -> bool:
+    region = widget.region
+    return widget.display and region.width > 0 and region.right <= width
+
+
+def _tab_whole(tabs, tab, width: int) -> bool:
+    """The tab and its full label inside the tab bar, inside the screen."""
+    return (_on_screen(tab, width) and tab.region.right <= tabs.region.right <= width
+            and tab.region.width >= len(str(tab.label)) + 2)
+
+
+@ui
+async def test_80x24_home_shows_every_tab_count_whole_and_quit_and_help(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _home(app, pilot)
+        tabs = screen.query_one(Tabs)
+        for tab in tabs.query(Tab):
+            label = str(tab.label)
+            assert _tab_whole(tabs, tab, 80), label
+        assert str(tabs.query_one("#tab-all", Tab).label) == "All 3"
+        keys = {key.key: key for key in screen.query("FooterKey")}
+        assert _on_screen(keys["q"], 80) and _on_screen(keys["f1"], 80)
+
+
+@ui
+async def test_tab_counts_stay_whole_with_big_numbers(app_factory, seeded, monkeypatch):
+    """At 100 columns the All tab read "All 3" for 30 cases: the filters took its room."""
+    from tui.store import Store
+    big = {"open": 45000, "waiting": 30000, "resolved": 20000, "abandoned": 5000}
+    monkeypatch.setattr(Store, "status_counts", lambda self: dict(big))  # a 100k notebook's
+    app = app_factory()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _home(app, pilot)
+        tabs = screen.query_one(Tabs)
+        assert str(tabs.query_one("#tab-all", Tab).label) == "All 100000"
+        for tab in tabs.query(Tab):
+            assert _tab_whole(tabs, tab, 100), str(tab.label)
+
+
+@ui
+async def test_80x24_case_timeline_keeps_outcome_and_references(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(seeded.stalled)
+        await settle(pilot)
+        timeline = app.screen.query_one("#timeline", DataTable)
+        widths = {c.key.value: c.width for c in timeline.columns.values()}
+        assert widths["outcome"] >= len("disconnected") and widths["reference"] >= len("T-1")
+        used = sum(c.get_render_width(timeline) for c in timeline.columns.values())
+        assert used <= timeline.scrollable_content_region.width
+        header = app.screen.query_one("#case-header")
+        shown = plain(header).split("\n")[:header.content_region.height]
+        assert any("References: order: 112-3345" in line for line in shown)
+        assert any("129.99 EUR" in line for line in shown)
+        assert app.screen.query_one("#promises").region.height >= 3   # its rows show
+        keys = {key.key: key for key in app.screen.query("FooterKey")}
+        assert _on_screen(keys["f1"], 80)
+
+
+@ui
+async def test_80x24_start_toast_does_not_cover_the_list(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await _home(app, pilot)
+        toasts = list(screen.query("Toast"))
+        assert toasts, "the stalled-since-last-start toast"
+        cases = screen.query_one("#cases").region
+        for toast in toasts:
+            assert not toast.region.overlaps(cases), (toast.region, cases)
+
+
+@ui
+async def test_preview_by_width_and_p_toggles_it(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _home(app, pilot)
+        preview = screen.query_one("#preview")
+        reason = screen.query_one("#home-reason")
+        assert not preview.region.width and reason.region.height   # hidden: the reason shows
+        assert "Follow up with Amazon" in plain(reason)
+        await pilot.press("p")
+        await pilot.pause()
+        assert preview.region.width == 80 and preview.region.y > screen.query_one("#cases").region.y
+        await pilot.resize_terminal(150, 40)
+        await pilot.pause()
+        cases = screen.query_one("#cases").region
+        assert preview.region.x >= cases.right and preview.region.width <= 64
+        await pilot.press("p")
+        await pilot.pause()
+        assert not preview.region.width and screen.query_one("#cases").region.width > 140
+
+
+# -- column widths ----------------------------------------------------------------------------
+
+COLUMNS = (("score", "Score", 5, 0), ("case", "Case", 16, 3), ("status", "Status", 8, 0),
+           ("why", "Why now", 14, 5))
+
+
+def _widths(width: int, widest: dict[str, int]) -> dict[str, int]:
+    from tui.widgets.case_table import FitTable
+    table = FitTable(COLUMNS)
+    table._widest = widest
+    return table.column_widths(width)
+
+
+def test_columns_no_wider_than_their_cells_until_all_fit_then_share_the_rest():
+    widths = _widths(200, {"case": 30, "status": 7, "why": 60})
+    assert widths["case"] >= 30 and widths["why"] >= 60 and widths["status"] == 8
+    assert sum(widths.values()) + 2 * len(COLUMNS) == 200   # a wide terminal: all of it
+
+
+def test_narrow_columns_keep_fixed_ones_whole_and_grow_the_cut_ones():
+    widths = _widths(60, {"case": 40, "status": 12, "why": 80})
+    assert widths["status"] == 12 and widths["score"] == 5   # never cut
+    assert widths["case"] > 16 and widths["why"] > 14
+    assert sum(widths.values()) + 2 * len(COLUMNS) == 60
+
+
+def test_a_short_column_gives_its_share_to_the_cut_one():
+    """The preview stole a third of 120 columns and "Why now" stopped at 17 characters."""
+    widths = _widths(100, {"case": 18, "status": 7, "why": 70})
+    assert widths["why"] >= 100 - 8 - 5 - 18 - 8 - 2   # all the case column did not need
