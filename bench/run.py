@@ -344,6 +344,19 @@ def calibration(results: Results, when: str) -> None:
                 "info")
 
 
+def run_alone(doc: str, bench_rows, reps: int, argv: list[str] | None = None) -> None:
+    """A bench module run by itself: `--db COPY [--reps N]`, its rows only."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--db", type=Path, required=True,
+                        help="a copy of a benchmark notebook (opening it may upgrade it)")
+    parser.add_argument("--reps", type=int, default=reps)
+    args = parser.parse_args(argv)
+    if not args.db.exists():
+        raise SystemExit(f"{args.db}: no such notebook; copy one of bench/generate.py's first")
+    print(HEADER, f"(load average {os.getloadavg()[0]:.2f})")
+    bench_rows(args.db, Results(), args.reps)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)

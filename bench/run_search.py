@@ -11,7 +11,6 @@ interleaved in one run (a shared machine: read the ratios, not the milliseconds)
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -205,16 +204,8 @@ def bench_rows(db: Path, results, reps: int = 3) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import HEADER, Results
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True,
-                        help="a copy of a benchmark notebook (opening it may upgrade it)")
-    parser.add_argument("--reps", type=int, default=3)
-    args = parser.parse_args(argv)
-    if not args.db.exists():
-        raise SystemExit(f"{args.db}: no such notebook; copy one of bench/generate.py's first")
-    print(HEADER, f"(load average {os.getloadavg()[0]:.2f})")
-    bench_rows(args.db, Results(), args.reps)
+    from run import run_alone
+    run_alone(__doc__, bench_rows, 3, argv)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,6 @@ or on other processes does not count.
 
 from __future__ import annotations
 
-import argparse
-import os
 import resource
 import statistics
 import subprocess
@@ -90,16 +88,8 @@ def bench_rows(db: Path, results, reps: int = 5) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from run import HEADER, Results
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", type=Path, required=True,
-                        help="a copy of a benchmark notebook (opening it may upgrade it)")
-    parser.add_argument("--reps", type=int, default=5)
-    args = parser.parse_args(argv)
-    if not args.db.exists():
-        raise SystemExit(f"{args.db}: no such notebook; copy one of bench/generate.py's first")
-    print(HEADER, f"(load average {os.getloadavg()[0]:.2f})")
-    bench_rows(args.db, Results(), args.reps)
+    from run import run_alone
+    run_alone(__doc__, bench_rows, 5, argv)
 
 
 if __name__ == "__main__":
