@@ -153,7 +153,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         one line for the user, and the calling worker stops quietly (no traceback)."""
         def run() -> T:
             with self.readers.borrow() as store:
-                return self.notebook_watch.run(store.conn, lambda: fn(store))
+                return self.notebook_watch.run(store, lambda: fn(store))
         try:
             return await asyncio.to_thread(run)
         except Exception as exc:  # noqa: BLE001 - a bug must not take the notebook down

@@ -49,8 +49,9 @@ class NotebookWatch:
     The main connection's data_version changes whenever any other connection commits, so
     the app's own writes (made on that connection) never show, but the app's readers' do:
     they keep the advice they work out. `run` wraps a reader's work and takes a commit it
-    made as the app's own only when nothing else committed around it; when in doubt, the
-    change counts as news, which costs one reload and never hides a write."""
+    made as the app's own only when the reader saw no other commit since its last run;
+    when in doubt (an app write came in between) the change counts as news, which costs
+    one reload and never hides another process's write for long."""
 
     def __init__(self, main: sqlite3.Connection) -> None:
         self.main = main
@@ -71,17 +72,19 @@ class NotebookWatch:
             own, self.own = self.own, 0
         return not own
 
-    def run(self, reader: sqlite3.Connection, fn: Callable[[], T]) -> T:
-        """`fn()`, which uses `reader` (in the calling thread). A commit it made counts as
-        the app's own only when the reader saw no other commit since its last run; the
-        main connection is never used from here (its thread may be waiting on the lock)."""
-        before, changes = data_version(reader), reader.total_changes
+    def run(self, reader, fn: Callable[[], T]) -> T:
+        """`fn()`, which uses the reader Store (in the calling thread). A commit it made
+        counts as the app's own only when the reader saw no other commit since its last
+        run (its temp tables are no commit: `commits` counts write units); the main
+        connection is never used from here (its thread may be waiting on the lock)."""
+        conn = reader.conn
+        before, commits = data_version(conn), reader.commits
         try:
             return fn()
         finally:
-            after = data_version(reader)
+            after = data_version(conn)
             with self._lock:
-                quiet = before is not None and self._last.get(id(reader), before) == before == after
-                self._last[id(reader)] = after
-                if reader.total_changes != changes and quiet:
+                quiet = before is not None and self._last.get(id(conn), before) == before == after
+                self._last[id(conn)] = after
+                if reader.commits != commits and quiet:
                     self.own += 1

@@ -48,6 +48,7 @@ class Connection:
     def __init__(self, path: str | os.PathLike, *, create: bool = True,
                  clock: Callable[[], datetime] | None = None):
         self.path = Path(path)
+        self.commits = 0     # write units committed on this connection (NotebookWatch)
         self.clock = clock or now_utc
         self.read_only = False
         self.read_only_reason: str | None = None  # why writes are refused, when they are
@@ -227,6 +228,7 @@ class Connection:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise translate(exc, self.path) from None
+            self.commits += 1
 
     def now(self) -> str:
         return to_iso(self.clock())
