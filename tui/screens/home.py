@@ -146,7 +146,7 @@ class HomeScreen(HitSearch, Screen):
         """The other tabs show the stalled cases' scores and moves; the attention tab
         follows advice_version."""
         self.update_counts()
-        if self._agenda_waits:
+        if self._agenda_waits and AGENDA_AFTER_START > 0:   # (a 0 timer is a Textual error)
             # At start the ranked list comes first: the agenda reads every open case's
             # clocks, and would hold the interpreter while the list is being shown.
             self._agenda_waits = False
