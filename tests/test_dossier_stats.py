@@ -10,7 +10,8 @@ import stat
 
 import pytest
 
-from tui.store.dossier import md, render_markdown, write_csv
+from tui.store.contacts_csv import write_csv
+from tui.store.dossier import md, render_markdown
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from ..store.validate import to_iso
 from .channels import better_channel, best_channel
 from .clocks import Rules, rules_of
 from .deadlines import Clocks, deadline_items, door_opens
-from .model import RUNGS
+from .model import current_rung
 from .playbook import Playbook
 from .words import check_zone, local_date, plus
 
@@ -146,19 +146,6 @@ class Decision:
             if h.rule == rule:
                 return h
         return None
-
-
-def current_rung(f: CaseFacts) -> str:
-    """Where the case stands on the ladder, from its history."""
-    if f.complained_at or f.final_at:
-        return "formal_complaint"
-    if f.escalated:
-        return "supervisor"
-    if f.channels >= 2:
-        return "another_channel"
-    if f.contacts >= 2:
-        return "another_agent"
-    return "first_contact"
 
 
 def resolved_last(f: CaseFacts) -> bool:
@@ -417,6 +404,3 @@ def _party_and_channel(d: Decision, p: Pass) -> None:
                                              allow_seller)
     d.channel = channel
 
-
-def rung_index(rung: str) -> int:
-    return RUNGS.index(rung)

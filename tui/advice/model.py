@@ -85,3 +85,20 @@ def score_line(terms: tuple[Term, ...], total: float) -> str:
         sign = "- " if value < 0 else ("+ " if parts else "")
         parts.append(f"{sign}{abs(value):g} ({label})")
     return f"{' '.join(parts)} = {total:g}"
+
+
+def rung_index(rung: str) -> int:
+    return RUNGS.index(rung)
+
+
+def current_rung(f) -> str:
+    """Where the case stands on the ladder, from its history (a CaseFacts)."""
+    if f.complained_at or f.final_at:
+        return "formal_complaint"
+    if f.escalated:
+        return "supervisor"
+    if f.channels >= 2:
+        return "another_channel"
+    if f.contacts >= 2:
+        return "another_agent"
+    return "first_contact"

@@ -7,7 +7,8 @@ from __future__ import annotations
 from ..store.validate import format_duration
 from .channels import route
 from .deadlines import DUE_CLOCK, left, what
-from .decide import Decision, Pass, rung_index
+from .decide import Decision, Pass
+from .model import rung_index
 from .evidence import Evidence, agent_of, asked_clause, promise_clause
 from .model import NextMove
 from .words import contact_line, day, days_ago, moment, parens, plural, plus

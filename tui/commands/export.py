@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..store.atomic import atomic_write
-from ..store.dossier import write_csv
+from ..store.contacts_csv import write_csv
 from ..store.wording import plural
 from .output import EXIT_INPUT, Failure, clean
 

@@ -4,10 +4,9 @@ CSV for spreadsheets."""
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable
+from typing import Iterable
 from urllib.parse import unquote, urlparse
 
 from . import userfiles
@@ -27,9 +26,6 @@ FILE_SUFFIXES = frozenset((".txt", ".pdf", ".eml", ".msg", ".mbox", ".htm", ".ht
                            ".csv", ".json", ".log", ".xml", ".rtf", ".doc", ".docx", ".odt",
                            ".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".mp3", ".m4a",
                            ".wav", ".ogg", ".mp4", ".mov", ".zip"))
-CSV_COLUMNS = ("case_id", "case_uid", "company", "case_title", "interaction_uid", "started_at",
-               "ended_at", "duration_seconds", "hold_seconds", "channel", "direction", "agent",
-               "agent_id", "outcome", "reference", "transcript_ref", "notes", "milestone")
 MILESTONE_TEXT = {"formal_complaint": "my formal complaint",
                   "final_response": "their final response"}
 ASK_STATE = {"kept": "done", "broken": "not done"}
@@ -390,24 +386,3 @@ def _totals(detail: CaseDetail, generated_at: str) -> list[str]:
         totals.append(f"Asked of me: {len(asks)} ({done} done, {missed} not done, {waiting} "
                       f"pending, {asks_late} overdue)")
     return totals
-
-
-def _cell(value) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas; quote those."""
-    s = "" if value is None else str(value)
-    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
-
-
-def write_csv(out: IO[str], details: Iterable[CaseDetail]) -> int:
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    count = 0
-    for d in details:
-        for i in d.interactions:
-            writer.writerow([_cell(x) for x in (
-                d.case.id, d.case.uid, d.case.company, d.case.title, i.uid, i.started_at,
-                i.ended_at, seconds_between(i.started_at, i.ended_at), i.hold_seconds,
-                i.channel, i.direction, i.agent, i.agent_id, i.outcome, i.reference,
-                i.transcript_ref, i.notes, i.milestone)])
-            count += 1
-    return count

@@ -1,0 +1,95 @@
+"""Home's tabs and filters: the status tabs with their counts (and the top bar's), the
+company and channel filters, and the list taking the keys again once a filter is set.
+HomeScreen builds on it; the handlers sit on a Screen so Textual finds their @on."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Input, Select, Static, Tab, Tabs
+
+from ..widgets.case_views import CasePreview
+from ..widgets.text import lit
+
+
+class TabbedScreen(Screen):
+    """What HomeScreen's tabs and filters do (its state: tab, company, channel, total,
+    searching; its reload and _current_table)."""
+
+    @work(exclusive=True, group="counts")
+    async def update_counts(self) -> None:
+        counts = await self.app.read(lambda s: s.status_counts())
+        self.total = total = sum(counts.values())
+        stalled = self.app.stalled
+        # What needs you first and the file last: a narrow terminal cuts the end.
+        bar = Content.assemble(
+            ("supportlog", "bold $accent"), "   ",
+            *(((f"{len(stalled)} need attention", "bold $warning"), "   ") if stalled else
+              (("checking what needs attention…", "dim"), "   ") if stalled is None else ()),
+            *(Content.assemble((f"{n} ", "bold"), f"{status}   ")
+              for status, n in counts.items()),
+            lit(self.app.store.path.name, "dim"))
+        self.query_one("#topbar", Static).update(bar)
+        tabs = self.query_one(Tabs)
+        labels = {"attention": len(stalled) if stalled is not None else None,
+                  "open": counts["open"], "waiting": counts["waiting"],
+                  "resolved": counts["resolved"], "all": total}
+        for tab, n in labels.items():
+            tabs.query_one(f"#tab-{tab}", Tab).label = (tab.title() if n is None
+                                                        else f"{tab.title()} {n}")
+        # As wide as the labels with their full counts; the filters get what is left.
+        tabs.styles.width = sum(len(str(t.label)) + 2 for t in tabs.query(Tab)) + 1
+        switcher = self.query_one(ContentSwitcher)
+        self.set_class(total == 0 and not self.searching, "-empty")   # the welcome, alone
+        if total == 0 and not self.searching:
+            switcher.current = "welcome"
+            self.query_one(CasePreview).clear("Your notebook is empty.")
+        elif switcher.current == "welcome":
+            switcher.current = "cases"
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(Tabs).active = f"tab-{tab}"
+
+    @on(Tabs.TabActivated)
+    def _tab_changed(self, event: Tabs.TabActivated) -> None:
+        tab = (event.tab.id or "tab-attention").removeprefix("tab-")
+        if tab != self.tab:
+            self.tab = tab
+            self.reload()
+
+    def action_filter(self) -> None:
+        self.query_one("#company-filter", Input).focus()
+
+    @on(Input.Submitted, "#company-filter")
+    @work(exclusive=True, group="company")
+    async def _company_submitted(self, event: Input.Submitted) -> None:
+        """A unique prefix is enough: "oak" filters on Oakden Furniture."""
+        typed = event.value.strip()
+        names = await self.app.read(lambda s: [c.name for c in s.companies(typed, limit=2)])
+        exact = [n for n in names if n.casefold() == typed.casefold()]
+        self.company = (exact or (names if len(names) == 1 else [typed]))[0] if typed else None
+        if self.company and self.company != typed:
+            with self.prevent(Input.Changed):
+                event.input.value = self.company
+        self.reload()
+        self._focus_list()
+
+    def _focus_list(self) -> None:
+        """After a filter, the keys (j, k, G, Enter) act on the list at once."""
+        table = self._current_table()
+        (table or self.query_one("#cases")).focus()
+
+    @on(Input.Changed, "#company-filter")
+    def _company_cleared(self, event: Input.Changed) -> None:
+        if not event.value.strip() and self.company:
+            self.company = None
+            self.reload()
+
+    @on(Select.Changed, "#channel-filter")
+    def _channel_changed(self, event: Select.Changed) -> None:
+        value = None if event.value is Select.NULL else str(event.value)
+        if value != self.channel:
+            self.channel = value
+            self.reload()
+            self._focus_list()
