@@ -193,18 +193,19 @@ def where(env, as_json):
 @click.pass_obj
 def demo(env, demo_db, reset, no_ui):
     """Open the app on a demo notebook (its own file, never yours)."""
-    from ..store.demo import build_demo_file, is_demo_file
+    from ..store.demo import build_demo_file, demo_refusal
     path = demo_db or demo_db_path()
     if path.resolve() == env.db_path.resolve() and demo_db is None:
         raise Failure(f"the demo would use your notebook {path}; pass --db DEMO_FILE", EXIT_INPUT)
-    if path.is_symlink():
+    # Only a file marked as a demo (a meta row the demo writes) is ever reset or filled.
+    refusal = demo_refusal(path, unmarked_ok=demo_db is None)
+    if refusal == "link":
         raise Failure(f"{path} is a symbolic link; pass --db with the real path of a demo "
                       "notebook or a new file name", EXIT_INPUT)
-    exists = path.exists()
-    if exists and not is_demo_file(path, unmarked_ok=demo_db is None):
-        # Only a file marked as a demo (a meta row the demo writes) is ever reset or filled.
+    if refusal == "not_demo":
         raise Failure(f"{path} is not a demo notebook, so the demo leaves it alone; pass "
                       "--db with a new file name", EXIT_INPUT)
+    exists = path.exists()
     if reset or not exists:
         if demo_db is None:
             private_folder(path.parent)

@@ -57,10 +57,11 @@ def load_demo(app) -> None:
 
 def _refusal(path: Path) -> str | None:
     """Why the demo will not use `path` (the checks of `supportlog demo`), or None."""
-    from ..store.demo import is_demo_file
-    if path.is_symlink():
+    from ..store.demo import demo_refusal
+    refusal = demo_refusal(path, unmarked_ok=True)
+    if refusal == "link":
         return f"{path} is a symbolic link, so the demo leaves it alone; remove it first"
-    if path.exists() and not is_demo_file(path, unmarked_ok=True):
+    if refusal == "not_demo":
         return (f"{path} is not a demo notebook, so the demo leaves it alone; move it away "
                 "to let the demo build its own")
     return None

@@ -44,6 +44,17 @@ def is_demo_file(path: str | os.PathLike, *, unmarked_ok: bool = False) -> bool:
         conn.close()
 
 
+def demo_refusal(path: str | os.PathLike, *, unmarked_ok: bool = False) -> str | None:
+    """Why the demo leaves `path` alone: "link" (a symbolic link), "not_demo" (a file the
+    demo did not make, see is_demo_file), or None when the demo may build or open it."""
+    path = Path(path)
+    if path.is_symlink():
+        return "link"
+    if path.exists() and not is_demo_file(path, unmarked_ok=unmarked_ok):
+        return "not_demo"
+    return None
+
+
 def build_demo_file(path: str | os.PathLike, now: datetime, clock=None) -> int:
     """Build a demo notebook in a temp file beside `path`, then rename it over `path` (whose
     old -wal/-shm go first, so they are never replayed into the new file): a killed build
