@@ -11,7 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, Iterable
 
-from .dossier import PackFile, Transcript, render_html, render_markdown
+from .document import to_html, to_markdown
+from .dossier import PackFile, Transcript, dossier_blocks, html_title
 from .errors import StoreError
 from .mail_import import message_headers
 from .records import CaseDetail
@@ -108,11 +109,11 @@ def write_pack(out: IO[bytes], store, detail: CaseDetail, generated_at: str,
             info = zipfile.ZipInfo(f"{folder}/{sub}", stamp)
             info.external_attr = (0o40700 << 16) | 0x10  # a folder, the owner's only
             zf.writestr(info, b"")
-        for name, text in (
-                ("dossier.md", render_markdown(detail, generated_at, clocks,
-                                               transcripts=transcripts, files=files)),
-                ("dossier.html", render_html(detail, generated_at, clocks,
-                                             transcripts=transcripts, files=files))):
+        # One set of blocks for both: building them reads and hashes the transcript files.
+        blocks = dossier_blocks(detail, generated_at, clocks, transcripts=transcripts,
+                                files=files)
+        for name, text in (("dossier.md", to_markdown(blocks)),
+                           ("dossier.html", to_html(blocks, html_title(detail)))):
             data = text.encode("utf-8")
             _put(zf, f"{folder}/{name}", stamp, data)
             manifest.append((hashlib.sha256(data).hexdigest(), name))
