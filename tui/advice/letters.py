@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
 from ..store.document import Block, Bullets, Code, Heading, Para, Strong, Table
+from ..store.dossier import evidence_rows, overdue
 from ..store.records import CaseDetail, Interaction, Promise
 from ..store.times import from_iso, local_time, to_iso
 from ..store.wording import plural
@@ -70,7 +71,7 @@ def letter_blocks(kind: str, detail: CaseDetail, profile: Profile, clocks: Itera
             text("clock_line", True, clock=name, period=period, last_day=last, state=state,
                  source=source) for name, period, last, state, source in clocks)))
     blocks.append(Heading(text("evidence", True), 3))
-    files = _evidence(detail)
+    files = evidence_rows(detail)
     if files:
         blocks.append(Table(tuple(pb.letters["evidence_columns"]), tuple(
             (name, text("evidence_size", True, size=f"{size:,}"), Code(sha))
@@ -129,8 +130,8 @@ def letter_values(kind: str, detail: CaseDetail, profile: Profile, pb: Playbook,
 
 def unkept_promises(detail: CaseDetail, at: str) -> list[Promise]:
     """The company's promises that were broken, or are still pending past their due time."""
-    return [p for p in detail.promises if p.party == "company" and (
-        p.status == "broken" or (p.status == "pending" and p.due_at and p.due_at < at))]
+    return [p for p in detail.promises
+            if p.party == "company" and (p.status == "broken" or overdue(p, at))]
 
 
 def long_date(day: date) -> str:
@@ -181,16 +182,6 @@ def _promise_line(p: Promise, detail: CaseDetail, pb: Playbook, values: dict, at
                      ref=pb.letter(None, "promise_ref", **values, reference=made_in.reference)
                      if made_in and made_in.reference else "", text=p.text, due=due,
                      state=state)
-
-
-def _evidence(detail: CaseDetail) -> list[tuple]:
-    """(name, size, sha256, added_at, note) of each evidence file: the pack's list."""
-    try:
-        from ..store.dossier import evidence_rows
-    except ImportError:      # before the dossier lists evidence files
-        return [(a.name, a.size, a.sha256, a.added_at, a.note)
-                for a in getattr(detail, "attachments", ())]
-    return evidence_rows(detail)
 
 
 def _route(company, purpose: str) -> str | None:
