@@ -181,7 +181,8 @@ class CasePreview(VerticalScroll, can_focus=False):
         self.clear()
 
     def clear(self, message: str = "Select a case to see it here.") -> None:
-        self.query_one("#preview-title", Static).update(Content.styled(message, "dim"))
+        # The message may hold a typed search query: user text.
+        self.query_one("#preview-title", Static).update(lit(message, "dim"))
         self.query_one("#preview-restart").display = False
         self.query_one("#preview-finding", Static).update("")
         self.query_one("#preview-body", Static).update("")
