@@ -1,11 +1,13 @@
--- supportlog schema, version 7: the one source of the schema.
+-- supportlog schema, version 9: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
 -- Every row users create has a stable text uid so export/import merges by it.
+-- The vocabulary (channels, outcomes, statuses, kinds...) lives in tui/store/vocab.py alone:
+-- every write path checks it there, so a new word needs no table rebuild here.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 7;
+PRAGMA user_version = 9;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -28,10 +30,8 @@ CREATE TABLE company_routes (
     id         INTEGER PRIMARY KEY,
     uid        TEXT NOT NULL UNIQUE,
     company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
-    kind       TEXT NOT NULL CHECK (kind IN ('phone', 'callback', 'chat', 'email',
-                   'seller_contact', 'postal', 'web', 'other')),
-    purpose    TEXT NOT NULL DEFAULT 'support' CHECK (purpose IN ('support', 'complaints',
-                   'executive', 'ombudsman', 'regulator')),
+    kind       TEXT NOT NULL,
+    purpose    TEXT NOT NULL DEFAULT 'support',
     label      TEXT,
     value      TEXT NOT NULL CHECK (length(trim(value)) > 0),
     hours      TEXT,
@@ -48,9 +48,8 @@ CREATE TABLE company_policies (
     company_id INTEGER NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
     name       TEXT NOT NULL CHECK (length(trim(name)) > 0),
     days       INTEGER NOT NULL CHECK (days > 0),
-    unit       TEXT NOT NULL CHECK (unit IN ('days', 'working_days', 'weeks', 'months')),
-    starts     TEXT NOT NULL CHECK (starts IN ('purchased', 'delivered', 'opened', 'statement',
-                   'cancelled', 'formal_complaint', 'final_response', 'refund_promise', 'due')),
+    unit       TEXT NOT NULL,
+    starts     TEXT NOT NULL,
     note       TEXT,
     source     TEXT,            -- a URL or where it was read
     read_on    TEXT,            -- YYYY-MM-DD
@@ -64,14 +63,9 @@ CREATE TABLE cases (
     uid             TEXT NOT NULL UNIQUE,
     company_id      INTEGER NOT NULL REFERENCES companies(id),
     title           TEXT NOT NULL CHECK (length(trim(title)) > 0),
-    category        TEXT NOT NULL DEFAULT 'other' CHECK (category IN ('missing_package',
-                        'late_delivery', 'damaged', 'not_as_described', 'refund', 'price_change',
-                        'subscription', 'billing', 'shipping', 'product_question', 'policy',
-                        'technical', 'account', 'other')),
-    want            TEXT NOT NULL DEFAULT 'other' CHECK (want IN ('refund', 'replacement',
-                        'explanation', 'change', 'repair', 'credit', 'other')),
-    status          TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'waiting',
-                        'resolved', 'abandoned')),
+    category        TEXT NOT NULL DEFAULT 'other',
+    want            TEXT NOT NULL DEFAULT 'other',
+    status          TEXT NOT NULL DEFAULT 'open',
     seller          TEXT,            -- the third-party seller, when not bought from the shop itself
     opened_at       TEXT NOT NULL,
     -- status, opened_at and closed_at follow the timeline (tui/store/timeline.py): the contacts
@@ -111,7 +105,7 @@ CREATE INDEX cases_active ON cases(id) WHERE status IN ('open', 'waiting');  -- 
 CREATE TABLE case_refs (
     id      INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    kind    TEXT NOT NULL CHECK (kind IN ('order', 'ticket', 'claim', 'return', 'chat', 'other')),
+    kind    TEXT NOT NULL,
     value   TEXT NOT NULL CHECK (length(trim(value)) > 0),
     UNIQUE (case_id, kind, value)
 );
@@ -120,18 +114,15 @@ CREATE TABLE interactions (
     id             INTEGER PRIMARY KEY,
     uid            TEXT NOT NULL UNIQUE,
     case_id        INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    channel        TEXT NOT NULL CHECK (channel IN ('phone', 'chat', 'email', 'copilot', 'forum',
-                       'seller', 'social', 'in_person', 'letter', 'other')),
-    direction      TEXT NOT NULL DEFAULT 'out' CHECK (direction IN ('in', 'out')),
+    channel        TEXT NOT NULL,
+    direction      TEXT NOT NULL DEFAULT 'out',
     agent          TEXT,
     agent_id       TEXT,
     started_at     TEXT NOT NULL,
     ended_at       TEXT CHECK (ended_at IS NULL OR ended_at >= started_at),
     hold_seconds   INTEGER NOT NULL DEFAULT 0 CHECK (hold_seconds >= 0),
     -- NULL while the contact is live (in progress in the app); set when it ends.
-    outcome        TEXT CHECK (outcome IS NULL OR outcome IN ('resolved', 'promised', 'escalated',
-                       'info', 'transferred', 'no_progress', 'disconnected', 'refused',
-                       'restarted')),
+    outcome        TEXT,
     reference      TEXT,            -- the reference number they gave
     transcript_ref TEXT,            -- a file path, URL, Message-ID, ticket or chat ID
     notes          TEXT,
@@ -139,8 +130,11 @@ CREATE TABLE interactions (
     updated_at     TEXT NOT NULL,
     -- The contact was your formal complaint, or the company's final response to one: the
     -- rungs of the escalation ladder the advice climbs.
-    milestone      TEXT CHECK (milestone IS NULL OR milestone IN ('formal_complaint',
-                       'final_response'))
+    milestone      TEXT,
+    -- The outcomes that make progress (vocab.PROGRESS_OUTCOMES), written here once for every
+    -- trigger and view; NULL while the contact is live.
+    progress       INTEGER GENERATED ALWAYS AS (outcome IN ('resolved', 'promised', 'escalated',
+                       'info')) VIRTUAL
 );
 -- Covering indexes: timelines read (case_id, started_at) in order, and the per-case and
 -- per-channel aggregates (advice, stats) never touch the wide rows with their notes.
@@ -198,11 +192,11 @@ CREATE TABLE promises (
     interaction_id INTEGER REFERENCES interactions(id) ON DELETE SET NULL,
     text           TEXT NOT NULL CHECK (length(trim(text)) > 0),
     due_at         TEXT,
-    status         TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'kept', 'broken')),
+    status         TEXT NOT NULL DEFAULT 'pending',
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
     -- company: what the company promised; me: what the company asked you for (an "ask").
-    party          TEXT NOT NULL DEFAULT 'company' CHECK (party IN ('company', 'me')),
+    party          TEXT NOT NULL DEFAULT 'company',
     settled_at     TEXT            -- when it last became kept or broken; NULL while pending
 );
 CREATE INDEX promises_case ON promises(case_id, due_at);
@@ -219,7 +213,7 @@ CREATE TABLE status_events (
     id         INTEGER PRIMARY KEY,
     uid        TEXT NOT NULL UNIQUE,
     case_id    INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
-    status     TEXT NOT NULL CHECK (status IN ('open', 'waiting', 'resolved', 'abandoned')),
+    status     TEXT NOT NULL,
     at         TEXT NOT NULL,
     note       TEXT,
     created_at TEXT NOT NULL,
@@ -309,6 +303,18 @@ CREATE TRIGGER interactions_ad AFTER DELETE ON interactions BEGIN
             WHERE case_id = old.case_id), ''))
     WHERE id = old.case_id;
 END;
+-- A contact moved to another case (no command does it yet; any tool may) counts there.
+CREATE TRIGGER interactions_moved_au AFTER UPDATE OF case_id ON interactions
+WHEN old.case_id IS NOT new.case_id BEGIN
+    UPDATE search_index SET case_id = new.case_id WHERE rowid = new.id;
+    UPDATE cases SET contacts = contacts - 1,
+        last_activity_at = max(opened_at, coalesce((SELECT max(started_at) FROM interactions
+            WHERE case_id = old.case_id), ''))
+    WHERE id = old.case_id;
+    UPDATE cases SET contacts = contacts + 1,
+        last_activity_at = max(last_activity_at, new.started_at)
+    WHERE id = new.case_id;
+END;
 
 CREATE TRIGGER transcripts_ai AFTER INSERT ON transcripts BEGIN
     UPDATE search_index SET body = coalesce((SELECT notes FROM interactions
@@ -324,6 +330,52 @@ CREATE TRIGGER transcripts_ad AFTER DELETE ON transcripts BEGIN
     UPDATE search_index SET body = coalesce((SELECT notes FROM interactions
         WHERE id = old.interaction_id), '')
     WHERE rowid = old.interaction_id;
+END;
+
+-- Search tables in the form sqlite-utils' enable_fts writes and its and Datasette's
+-- detect_fts find (content="cases"), so `sqlite-utils search notebook.db cases refund` and
+-- Datasette's ?_search= work on the tables themselves; search_index above stays the app's.
+-- External content: the rows live in cases and interactions, and a 'delete' gives FTS5 the
+-- old values so it can take them out of the index.
+CREATE VIRTUAL TABLE "cases_fts" USING FTS5 (
+    "title", "seller", "notes",
+    tokenize='porter unicode61 remove_diacritics 2',
+    content="cases"
+);
+CREATE TRIGGER cases_fts_ai AFTER INSERT ON cases BEGIN
+    INSERT INTO cases_fts (rowid, title, seller, notes)
+    VALUES (new.id, new.title, new.seller, new.notes);
+END;
+CREATE TRIGGER cases_fts_ad AFTER DELETE ON cases BEGIN
+    INSERT INTO cases_fts (cases_fts, rowid, title, seller, notes)
+    VALUES ('delete', old.id, old.title, old.seller, old.notes);
+END;
+-- Only a change to an indexed column re-indexes: the counters the triggers keep on cases
+-- change with every contact.
+CREATE TRIGGER cases_fts_au AFTER UPDATE OF title, seller, notes ON cases BEGIN
+    INSERT INTO cases_fts (cases_fts, rowid, title, seller, notes)
+    VALUES ('delete', old.id, old.title, old.seller, old.notes);
+    INSERT INTO cases_fts (rowid, title, seller, notes)
+    VALUES (new.id, new.title, new.seller, new.notes);
+END;
+CREATE VIRTUAL TABLE "interactions_fts" USING FTS5 (
+    "agent", "reference", "notes",
+    tokenize='porter unicode61 remove_diacritics 2',
+    content="interactions"
+);
+CREATE TRIGGER interactions_fts_ai AFTER INSERT ON interactions BEGIN
+    INSERT INTO interactions_fts (rowid, agent, reference, notes)
+    VALUES (new.id, new.agent, new.reference, new.notes);
+END;
+CREATE TRIGGER interactions_fts_ad AFTER DELETE ON interactions BEGIN
+    INSERT INTO interactions_fts (interactions_fts, rowid, agent, reference, notes)
+    VALUES ('delete', old.id, old.agent, old.reference, old.notes);
+END;
+CREATE TRIGGER interactions_fts_au AFTER UPDATE OF agent, reference, notes ON interactions BEGIN
+    INSERT INTO interactions_fts (interactions_fts, rowid, agent, reference, notes)
+    VALUES ('delete', old.id, old.agent, old.reference, old.notes);
+    INSERT INTO interactions_fts (rowid, agent, reference, notes)
+    VALUES (new.id, new.agent, new.reference, new.notes);
 END;
 
 -- What the stall rules read of a case's contacts, in real columns, one row per case that has
@@ -380,12 +432,12 @@ FROM (SELECT case_id, id, channel, direction, started_at, milestone, outcome,
           CASE WHEN outcome IS NOT NULL THEN hold_seconds END AS hold,
           -- finished contacts from this one on (1: the last), and how many made progress
           CASE WHEN outcome IS NOT NULL THEN count(outcome) OVER later END AS tail,
-          CASE WHEN outcome IS NOT NULL THEN coalesce(sum(outcome NOT IN ('transferred',
-              'no_progress', 'disconnected', 'refused', 'restarted')) OVER later, 0) END AS ahead
+          CASE WHEN outcome IS NOT NULL THEN coalesce(sum(progress) OVER later, 0) END AS ahead
       FROM (SELECT case_id, id, channel, direction, started_at, hold_seconds, milestone,
-                CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
-                    WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END AS outcome
-            FROM interactions i)
+                CASE WHEN bare THEN 'no_progress' ELSE outcome END AS outcome,
+                progress AND NOT bare AS progress
+            FROM (SELECT *, outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
+                      WHERE p.interaction_id = i.id) AS bare FROM interactions i))
       WINDOW later AS (PARTITION BY case_id ORDER BY started_at, id
                        ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))
 GROUP BY case_id;
@@ -413,14 +465,14 @@ CREATE TRIGGER case_digest_refresh_ii INSTEAD OF INSERT ON case_digest_refresh B
     FROM (SELECT case_id, id, channel, direction, started_at, milestone, outcome,
               CASE WHEN outcome IS NOT NULL THEN hold_seconds END AS hold,
               CASE WHEN outcome IS NOT NULL THEN count(outcome) OVER later END AS tail,
-              CASE WHEN outcome IS NOT NULL THEN coalesce(sum(outcome NOT IN ('transferred',
-                  'no_progress', 'disconnected', 'refused', 'restarted')) OVER later, 0)
+              CASE WHEN outcome IS NOT NULL THEN coalesce(sum(progress) OVER later, 0)
                   END AS ahead
           FROM (SELECT case_id, id, channel, direction, started_at, hold_seconds, milestone,
-                    CASE WHEN outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
-                        WHERE p.interaction_id = i.id) THEN 'no_progress' ELSE outcome END
-                        AS outcome
-                FROM interactions i WHERE i.case_id = new.case_id)
+                    CASE WHEN bare THEN 'no_progress' ELSE outcome END AS outcome,
+                    progress AND NOT bare AS progress
+                FROM (SELECT *, outcome = 'promised' AND NOT EXISTS (SELECT 1 FROM promises p
+                          WHERE p.interaction_id = i.id) AS bare
+                      FROM interactions i WHERE i.case_id = new.case_id))
           WINDOW later AS (PARTITION BY case_id ORDER BY started_at, id
                            ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING))
     GROUP BY case_id;
@@ -454,8 +506,8 @@ CREATE TABLE company_channels (
 CREATE TRIGGER interactions_channels_ai AFTER INSERT ON interactions
 WHEN new.outcome IS NOT NULL BEGIN
     INSERT INTO company_channels (company_id, channel, progress, contacts)
-    SELECT company_id, new.channel, new.outcome IN ('resolved', 'escalated', 'info')
-        OR (new.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+    SELECT company_id, new.channel, new.progress
+        AND (new.outcome IS NOT 'promised' OR EXISTS (SELECT 1 FROM promises
             WHERE interaction_id = new.id)), 1
     FROM cases WHERE id = new.case_id
     ON CONFLICT (company_id, channel) DO UPDATE SET
@@ -464,14 +516,14 @@ END;
 CREATE TRIGGER interactions_channels_au AFTER UPDATE OF case_id, channel, outcome ON interactions
 BEGIN
     UPDATE company_channels SET contacts = contacts - 1,
-        progress = progress - (old.outcome IN ('resolved', 'escalated', 'info')
-            OR (old.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+        progress = progress - (old.progress
+            AND (old.outcome IS NOT 'promised' OR EXISTS (SELECT 1 FROM promises
                 WHERE interaction_id = old.id)))
     WHERE old.outcome IS NOT NULL AND channel = old.channel
         AND company_id = (SELECT company_id FROM cases WHERE id = old.case_id);
     INSERT INTO company_channels (company_id, channel, progress, contacts)
-    SELECT company_id, new.channel, new.outcome IN ('resolved', 'escalated', 'info')
-        OR (new.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+    SELECT company_id, new.channel, new.progress
+        AND (new.outcome IS NOT 'promised' OR EXISTS (SELECT 1 FROM promises
             WHERE interaction_id = new.id)), 1
     FROM cases WHERE id = new.case_id AND new.outcome IS NOT NULL
     ON CONFLICT (company_id, channel) DO UPDATE SET
@@ -481,8 +533,8 @@ END;
 CREATE TRIGGER interactions_channels_bd BEFORE DELETE ON interactions
 WHEN old.outcome IS NOT NULL BEGIN
     UPDATE company_channels SET contacts = contacts - 1,
-        progress = progress - (old.outcome IN ('resolved', 'escalated', 'info')
-            OR (old.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises
+        progress = progress - (old.progress
+            AND (old.outcome IS NOT 'promised' OR EXISTS (SELECT 1 FROM promises
                 WHERE interaction_id = old.id)))
     WHERE channel = old.channel
         AND company_id = (SELECT company_id FROM cases WHERE id = old.case_id);
@@ -537,13 +589,12 @@ WHEN old.company_id IS NOT new.company_id BEGIN
             AND outcome IS NOT NULL AND channel = company_channels.channel),
         progress = progress - (SELECT count(*) FROM interactions i WHERE i.case_id = new.id
             AND i.channel = company_channels.channel
-            AND (i.outcome IN ('resolved', 'escalated', 'info') OR (i.outcome = 'promised'
-                AND EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id))))
+            AND i.progress AND (i.outcome IS NOT 'promised'
+                OR EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id)))
     WHERE company_id = old.company_id;
     INSERT INTO company_channels (company_id, channel, progress, contacts)
-    SELECT new.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info')
-        OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p
-            WHERE p.interaction_id = i.id))), count(*)
+    SELECT new.company_id, i.channel, sum(i.progress AND (i.outcome IS NOT 'promised'
+        OR EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id))), count(*)
     FROM interactions i WHERE i.case_id = new.id AND i.outcome IS NOT NULL GROUP BY i.channel
     ON CONFLICT (company_id, channel) DO UPDATE SET
         progress = progress + excluded.progress, contacts = contacts + excluded.contacts;
@@ -974,3 +1025,27 @@ WHEN old.party = 'company' BEGIN
     WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
         JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id);
 END;
+
+-- Views for other tools (sqlite-utils, Datasette, a spreadsheet): plain SQL, read-only.
+-- One row per case: its company, what it is about, and where it stands.
+CREATE VIEW case_summary AS
+SELECT c.id, c.uid, co.name AS company, c.title, c.status, c.category, c.want, c.amount,
+    c.currency, c.seller, c.opened_at, c.closed_at, c.last_activity_at, c.contacts,
+    (SELECT count(*) FROM promises p WHERE p.case_id = c.id AND p.status = 'pending'
+        AND p.party = 'company') AS pending_promises,
+    (SELECT count(*) FROM promises p WHERE p.case_id = c.id AND p.status = 'pending'
+        AND p.party = 'me') AS pending_asks,
+    (SELECT i.outcome FROM interactions i WHERE i.case_id = c.id AND i.outcome IS NOT NULL
+        ORDER BY i.started_at DESC, i.id DESC LIMIT 1) AS last_outcome,
+    (SELECT i.channel FROM interactions i WHERE i.case_id = c.id AND i.outcome IS NOT NULL
+        ORDER BY i.started_at DESC, i.id DESC LIMIT 1) AS last_channel,
+    (SELECT group_concat(r.kind || ':' || r.value, ' ') FROM case_refs r
+        WHERE r.case_id = c.id) AS refs
+FROM cases c JOIN companies co ON co.id = c.company_id;
+-- One row per contact, with its case and company, in time order.
+CREATE VIEW contact_timeline AS
+SELECT i.id, i.uid, i.case_id, c.title AS case_title, co.name AS company, i.started_at,
+    i.ended_at, i.channel, i.direction, i.outcome, i.progress, i.milestone, i.agent,
+    i.agent_id, i.hold_seconds, i.reference, i.notes
+FROM interactions i JOIN cases c ON c.id = i.case_id JOIN companies co ON co.id = c.company_id
+ORDER BY i.started_at, i.id;

@@ -16,6 +16,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tui.commands.json_schema import load_schema
+from tui.store.schema import schema_version
 from tui.store import Store, ValidationError
 from tui.store.attachments import MAX_FILE, evidence_dir, file_size
 from tui.store.userfiles import UnreadableFile
@@ -374,7 +375,7 @@ def test_the_v6_notebook_upgrades_to_v7_keeping_its_data(tmp_path, files):
     before.close()
     with Store(copy, clock=lambda: NOW) as store:
         conn = store.conn
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
         assert {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                 for t in counts} == counts and counts["cases"] == 3
         assert "account" in {r[1] for r in conn.execute("PRAGMA table_info(companies)")}

@@ -13,6 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from tui.commands.json_schema import definition, load_schema
+from tui.store.schema import schema_version
 from tui.store import Store
 from tui.store.companies import CompanyChanges
 from tui.store.mail import MailError, read_messages
@@ -241,7 +242,7 @@ def test_schema_6_upgrade_adds_messages(tmp_path):
     copy = tmp_path / "old.db"
     shutil.copy(FIXTURES / "notebook-v5.db", copy)
     store = Store(copy, clock=lambda: NOW)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == 7
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema_version()
     assert [r[1] for r in store.conn.execute("PRAGMA table_info(messages)")] == [
         "interaction_id", "message_id", "in_reply_to", "refs", "subject", "from_addr",
         "to_addr", "date"]

@@ -28,6 +28,7 @@ from . import timeline
 from .companies import ROUTE_INSERT, legacy_route_rows
 from .db import split_sql
 from .errors import StoreError
+from .fields import CASE_NAMES
 from .schema_v7 import FILL_FIGURES
 
 # Row layouts: each iterable yields tuples in this column order. Ids are given explicitly so
@@ -36,9 +37,7 @@ COMPANY_COLUMNS = ("id", "uid", "name", "phone", "chat_url", "email", "hours", "
                    "created_at", "updated_at")
 COMPANY_INSERT = ("INSERT INTO companies (id, uid, name, notes, created_at, updated_at) "
                   "VALUES (?1, ?2, ?3, ?8, ?9, ?10)")
-CASE_COLUMNS = ("id", "uid", "company_id", "title", "category", "want", "status", "seller",
-                "opened_at", "closed_at", "purchased_on", "delivered_on", "due_on", "amount",
-                "currency", "notes", "snoozed_until", "created_at", "updated_at")
+CASE_COLUMNS = ("id", "uid", "company_id", *CASE_NAMES, "created_at", "updated_at")
 REF_COLUMNS = ("case_id", "kind", "value")
 INTERACTION_COLUMNS = ("id", "uid", "case_id", "channel", "direction", "agent", "agent_id",
                        "started_at", "ended_at", "hold_seconds", "outcome", "reference",
@@ -94,9 +93,8 @@ REFRESH_DIGESTS_SQL = "INSERT INTO case_digest_refresh (case_id) SELECT id FROM 
 # (a promised one is progress with its promise).
 CHANNELS_SQL = """
 INSERT INTO company_channels (company_id, channel, progress, contacts)
-SELECT c.company_id, i.channel, sum(i.outcome IN ('resolved', 'escalated', 'info')
-    OR (i.outcome = 'promised' AND EXISTS (SELECT 1 FROM promises p
-        WHERE p.interaction_id = i.id))), count(*)
+SELECT c.company_id, i.channel, sum(i.progress AND (i.outcome IS NOT 'promised'
+    OR EXISTS (SELECT 1 FROM promises p WHERE p.interaction_id = i.id))), count(*)
 FROM interactions i JOIN cases c ON c.id = i.case_id WHERE i.outcome IS NOT NULL {where}
 GROUP BY c.company_id, i.channel"""
 

@@ -10,6 +10,8 @@ from .schema_v4 import TO_V4
 from .schema_v5 import TO_V5
 from .schema_v6 import TO_V6
 from .schema_v7 import TO_V7
+from .schema_v8 import TO_V8, drop_vocabulary_checks
+from .schema_v9 import TO_V9
 
 APPLICATION_ID = 0x53706C67  # "Splg"
 
@@ -272,6 +274,13 @@ GROUP BY c.company_id, i.channel;
     # folder beside the notebook, by SHA-256), companies.account, and the stats figures
     # (company_figures, channel_figures) kept by triggers and filled from the data.
     6: TO_V7,
+    # 8: the vocabulary CHECKs go (vocab.py is the one list: FINISH[7]), interactions.progress
+    # is a generated column the progress triggers read, and case_summary and contact_timeline
+    # are views for other tools.
+    7: TO_V8,
+    # 9: cases_fts and interactions_fts, the search tables sqlite-utils and Datasette find,
+    # and a contact moved to another case counts there.
+    8: TO_V9,
 }
 
 
@@ -310,7 +319,7 @@ def _as_they_were(conn, where: str = "") -> dict[int, tuple[str, str]]:
 # and the upgrade's time: the part of a step that SQL alone cannot do. It applies today's
 # timeline rule, which reads only what schema 3 has; a later step that gives the rule more
 # to read must keep that so (or re-derive in its own step).
-FINISH = {2: _timeline_from_history, 3: _statuses_kept}
+FINISH = {2: _timeline_from_history, 3: _statuses_kept, 7: drop_vocabulary_checks}
 
 
 @cache
