@@ -30,7 +30,7 @@ from generate_words import (  # noqa: E402
     PRODUCT_ADJ, PRODUCT_NOUN, RARE_WORDS, SELLERS, TRANSCRIPT_LINES)
 
 from tui.store import Store, StoreError  # noqa: E402
-from tui.store.bulk import bulk_insert  # noqa: E402
+from tui.store.bulk import CASE_COLUMNS, bulk_insert  # noqa: E402
 
 DAY = 86_400
 YEARS_OF_HISTORY = 8
@@ -164,10 +164,14 @@ class Generator:
                 closed = iso(min(now, opened + room + 3 * 3600 +
                                  (0 if status == "resolved" else rng.randrange(1, 30) * DAY)))
             self.plans.append((case_id, opened, status, seller, room, closed))
-            rows.append((case_id, self.uid(), company_id, title, category,
-                         WANT_BY_CATEGORY[category], status, seller, iso(opened), closed, purchased,
-                         None, None, amount, "USD" if amount and rng.random() < 0.7 else
-                         ("EUR" if amount else None), notes, None, iso(opened), iso(opened)))
+            row = {"id": case_id, "uid": self.uid(), "company_id": company_id, "title": title,
+                   "category": category, "want": WANT_BY_CATEGORY[category], "status": status,
+                   "seller": seller, "opened_at": iso(opened), "closed_at": closed,
+                   "purchased_on": purchased, "amount": amount,
+                   "currency": "USD" if amount and rng.random() < 0.7 else
+                   ("EUR" if amount else None), "notes": notes, "created_at": iso(opened),
+                   "updated_at": iso(opened)}
+            rows.append(tuple(row.get(column) for column in CASE_COLUMNS))
             # Order numbers in the marketplace style, 3-7-7 digits: never card-like.
             refs.append((case_id, "order", f"{rng.randrange(100, 999)}-"
                          f"{rng.randrange(10**6, 10**7)}-{rng.randrange(10**6, 10**7)}"))

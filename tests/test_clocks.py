@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from tui.advice.clocks import (DEFAULT_JURISDICTIONS, Clock, ConfigError, Source,
-                               case_clocks, case_dates, clock_instances, end_day, load_rules,
-                               pack_clocks)
+                               case_clocks, case_dates, clock_instances, end_day, pack_clocks)
 from tui.advice.playbook import default_playbook
+from tui.advice.settings import load_rules
 from tui.store.records import CLOCK_STARTS, Policy
 
 PACK = {c.key: c for c in pack_clocks()}
@@ -448,8 +448,9 @@ def test_rules_json_matches_its_schema_definition(run, tmp_path):
     from tui.commands.json_schema import definition, load_schema
     schema = load_schema()
     clock = schema["$defs"]["clock"]["properties"]
-    assert clock["starts"]["items"]["enum"] == list(CLOCK_STARTS)
-    assert clock["period"]["properties"]["unit"]["enum"] == ["days", "working_days", "weeks",
+    words = lambda node: schema["$defs"][node["$ref"].rsplit("/", 1)[1]]["enum"]
+    assert words(clock["starts"]["items"]) == list(CLOCK_STARTS)
+    assert words(clock["period"]["properties"]["unit"]) == ["days", "working_days", "weeks",
                                                             "months"]
     validator = Draft202012Validator(definition(schema, "rules"))
     (config_dir(tmp_path) / "rules.toml").write_text(USER_FILE)
@@ -523,7 +524,7 @@ def _changes(**kw):
 def test_local_dates_from_the_day_table_equal_astimezone(monkeypatch, zone):
     """Santiago skips its midnight for DST, Apia skipped 30 Dec 2011 entirely."""
     from tui.advice import words
-    from tui.store.validate import from_iso
+    from tui.store.times import from_iso
     set_tz(monkeypatch, zone)
     words.check_zone()
     start = datetime(2011, 12, 28, tzinfo=UTC).timestamp()

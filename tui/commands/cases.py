@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import click
 
-from ..store.queries import STATUS_FILTERS
-from ..store.records import CATEGORIES, STATUSES, WANTS
-from ..store.validate import format_duration, from_iso, local_time, parse_ref
+from ..store.vocab import STATUS_FILTERS
+from ..store.fields import CASE, CASE_FLAGGED, METAVARS
+from ..store.records import STATUSES
+from ..store.validate import parse_ref
+from ..store.times import format_duration, from_iso, local_time
 from ..store.wording import plural
 from . import formats
 from .output import (EXIT_INPUT, Failure, clean, echo_json, for_terminal,
@@ -21,46 +23,35 @@ def _refs(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return [parse_ref(v) for v in values]
 
 
-def case_dates_and_amount(command):
-    """The options `new` and `edit` share: the case's key dates and what is at stake."""
-    for option in reversed((
-            click.option("--purchased", metavar="DATE", help=f"Purchase date: {formats.DAY}."),
-            click.option("--delivered", metavar="DATE", help=f"Delivery date: {formats.DAY}."),
-            click.option("--due", metavar="DATE",
-                         help=f"When the item or answer was due: {formats.DEADLINE_DAY}."),
-            click.option("--statement", metavar="DATE",
-                         help=f"The card statement the charge appeared on: {formats.DAY}."),
-            click.option("--cancelled", metavar="DATE", help="When the order, flight or "
-                         f"service was cancelled: {formats.DAY}."),
-            click.option("--amount", help=f"The amount at stake, {formats.AMOUNT}."),
-            click.option("--currency", help=formats.CURRENCY))):
-        command = option(command)
-    return command
+def case_options(new_case: bool):
+    """The options of `new` (and `edit` when not `new_case`): one per flagged case field,
+    named by its field, so they arrive as the store's keywords."""
+    words = {k: v for k, v in vars(formats).items() if k.isupper()}
+
+    def add(command):
+        for f in reversed(CASE_FLAGGED):
+            extra: dict = {"metavar": METAVARS.get(f.kind)}
+            if f.choices:
+                extra = {"type": click.Choice(f.choices)}
+                if new_case and f.default:
+                    extra.update(default=f.default, show_default=True)
+            command = click.option(f.flag, f.name, required=new_case and f.required,
+                                   help=f.help.format_map(words) or None, **extra)(command)
+        return command
+    return add
 
 
 @click.command()
 @click.option("--company", required=True, help="Who you are dealing with (remembered).")
-@click.option("--title", required=True, help='The problem in a few words: "package never arrived".')
-@click.option("--category", type=click.Choice(CATEGORIES), default="other", show_default=True)
-@click.option("--want", type=click.Choice(WANTS), default="other", show_default=True,
-              help="What you want out of it.")
+@case_options(new_case=True)
 @click.option("--ref", "refs", multiple=True, metavar="KIND:VALUE",
               help="A reference (order, ticket, claim, return, chat, other); repeatable.")
-@click.option("--seller", help="The third-party seller, if you did not buy from the shop itself.")
-@case_dates_and_amount
-@click.option("--note", help="Notes for the case.")
-@click.option("--opened", metavar="WHEN",
-              help=f"When the problem started: {formats.MOMENT} (default: now).")
 @click.option("--json", "as_json", is_flag=True, help="Print the new case as `show --json` does.")
 @pass_env
-def new(env, company, title, category, want, refs, seller, purchased, delivered, due, statement,
-        cancelled, amount, currency, note, opened, as_json):
+def new(env, company, refs, as_json, title, **fields):
     """Open a new case and print its id."""
     store = env.store(create=True)
-    case = store.create_case(company, title, refs=_refs(refs), category=category, want=want,
-                             seller=seller, purchased_on=purchased, delivered_on=delivered,
-                             due_on=due, statement_on=statement, cancelled_on=cancelled,
-                             amount=amount, currency=currency, notes=note, opened_at=opened)
+    case = store.create_case(company, title, refs=_refs(refs), **fields)
     if as_json:
         echo_json(case_record(store, case.id))
     else:
@@ -69,27 +60,17 @@ def new(env, company, title, category, want, refs, seller, purchased, delivered,
 
 @click.command()
 @click.argument("case")
-@click.option("--company")
-@click.option("--title")
-@click.option("--category", type=click.Choice(CATEGORIES))
-@click.option("--want", type=click.Choice(WANTS))
-@click.option("--seller")
-@case_dates_and_amount
-@click.option("--note", help="Replace the case notes.")
+@click.option("--company", help="Move the case to another company.")
+@case_options(new_case=False)
 @click.option("--add-ref", "add_refs", multiple=True, metavar="KIND:VALUE")
 @click.option("--remove-ref", "remove_refs", multiple=True, metavar="KIND:VALUE")
 @click.option("--json", "as_json", is_flag=True, help="Print the case as `show --json` does.")
 @pass_env
-def edit(env, case, company, title, category, want, seller, purchased, delivered, due,
-         statement, cancelled, amount, currency, note, add_refs, remove_refs, as_json):
+def edit(env, case, company, add_refs, remove_refs, as_json, **fields):
     """Change a case's fields; only the options given change."""
     store = env.store()
     case_id = store.resolve_case(case)
-    given = {"title": title, "category": category, "want": want, "seller": seller,
-             "purchased_on": purchased, "delivered_on": delivered, "due_on": due,
-             "statement_on": statement, "cancelled_on": cancelled, "amount": amount,
-             "currency": currency, "notes": note}
-    store.update_case(case_id, company=company, **{k: v for k, v in given.items()
+    store.update_case(case_id, company=company, **{k: v for k, v in fields.items()
                                                    if v is not None})
     for kind, value in _refs(add_refs):
         store.add_ref(case_id, kind, value)
@@ -120,6 +101,18 @@ def status(env, case, state, note, at, as_json):
         click.echo(f"case {result.id} is {result.status}")
 
 
+SHOW_APART = ("title", "status", "notes", "currency")   # in the heading, below, or the amount
+
+
+def _shown(f, value, case) -> str | None:
+    """A field's value as `show` prints it: times local, an amount with its currency."""
+    if f.kind == "when":
+        return local_time(value)
+    if f.kind == "amount" and value:
+        return f"{value} {case.currency or ''}".strip()
+    return value
+
+
 MILESTONE_WORDS = {"formal_complaint": "your formal complaint",
                    "final_response": "their final response"}
 
@@ -139,13 +132,9 @@ def show(env, case, as_json):
     d = store.get_detail(case_id)
     c = d.case
     click.echo(click.style(f"#{c.id} {clean(c.title)}", bold=True) + f"  [{c.status}]")
-    fields = [("company", c.company), ("seller", c.seller), ("category", c.category),
-              ("want", c.want), ("amount", f"{c.amount} {c.currency or ''}".strip()
-                                 if c.amount else None),
-              ("opened", local_time(c.opened_at)), ("closed", local_time(c.closed_at)),
-              ("purchased", c.purchased_on), ("delivered", c.delivered_on), ("due", c.due_on),
-              ("statement", c.statement_on), ("cancelled", c.cancelled_on),
-              ("snoozed until", local_time(c.snoozed_until)),
+    fields = [("company", c.company),
+              *((f.short, _shown(f, getattr(c, f.name), c)) for f in CASE if f.name not in
+                SHOW_APART),
               ("refs", ", ".join(f"{r.kind}:{r.value}" for r in d.refs)), ("uid", c.uid)]
     for label, value in fields:
         if value:

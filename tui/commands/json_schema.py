@@ -1,26 +1,105 @@
 """`supportlog schema`: the JSON Schema (draft 2020-12) of every command's --json output and
-of the interchange format, shipped in the package as tui/schema/supportlog.schema.json."""
+of the interchange format. The shipped tui/schema/supportlog.schema.json is written by hand
+but for the vocabularies' enums and the case's fields, which are filled in here from
+tui/store/vocab.py and tui/store/fields.py, so a new channel or field is declared once."""
 
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import click
 
+from ..store.fields import CASE, Field
+from ..store.vocab import (CATEGORIES, CHANNELS, CLOCK_STARTS, DIRECTIONS, MILESTONES,
+                           OUTCOMES, PARTIES, POLICY_UNITS, PROMISE_STATUSES, REF_KINDS,
+                           ROUTE_KINDS, ROUTE_PURPOSES, STATUSES, WANTS)
 from .output import EXIT_INPUT, Failure, echo_json
 
 SCHEMA_FILE = ("schema", "supportlog.schema.json")
 REF_PREFIX = "#/$defs/"
+CASE_DEF = "case_fields"     # the definition the case's exported fields are added to
+
+# The $defs entry of each vocabulary: its words come first in its enum, then whatever the
+# file lists there (an outcome may be null).
+VOCABULARIES: dict[str, Sequence[str]] = {
+    "case_status": STATUSES, "channel": CHANNELS, "outcome": OUTCOMES,
+    "category": CATEGORIES, "want": WANTS, "ref_kind": REF_KINDS, "direction": DIRECTIONS,
+    "promise_status": PROMISE_STATUSES, "party": PARTIES, "milestone": MILESTONES,
+    "route_kind": ROUTE_KINDS, "route_purpose": ROUTE_PURPOSES, "policy_unit": POLICY_UNITS,
+    "clock_start": CLOCK_STARTS}
 
 
-def schema_text() -> str:
+def _ref(name: str, **more: Any) -> dict:
+    return {"$ref": REF_PREFIX + name, **more}
+
+
+# The JSON of each kind of field (fields.KINDS but choice): (may be null, never null).
+KIND_SHAPES: dict[str, tuple[dict, dict]] = {
+    "text": ({"type": ["string", "null"]}, {"type": "string"}),
+    "currency": ({"type": ["string", "null"], "maxLength": 8},
+                 {"type": "string", "maxLength": 8}),
+    "date": (_ref("date_or_null"), _ref("date_or_null", type="string")),
+    "due_date": (_ref("date_or_null"), _ref("date_or_null", type="string")),
+    "when": (_ref("timestamp_or_null"), _ref("timestamp")),
+    "amount": (_ref("amount"), _ref("amount", type="string")),
+}
+_PLACEHOLDER = re.compile(r"[:,]?\s*\{[A-Z_]+\}")   # a wording of tui.commands.formats
+
+
+def _description(field: Field) -> str:
+    """The field's help without how to type it (the JSON always has one form)."""
+    return _PLACEHOLDER.sub("", field.help).strip()
+
+
+def field_schema(field: Field, vocab: Mapping[str, Sequence[str]]) -> dict:
+    """One case field's JSON: null is allowed unless it is required or has a default (a
+    Case then always holds a value)."""
+    nullable = not field.required and field.default is None
+    if field.kind == "choice":
+        name = next((n for n, words in vocab.items() if tuple(words) == field.choices), None)
+        shape = _ref(name) if name else {"enum": list(field.choices or ())}
+        if nullable:
+            shape = {"anyOf": [shape, {"type": "null"}]}
+    else:
+        shape = dict(KIND_SHAPES[field.kind][0 if nullable else 1])
+    if field.required:
+        shape["minLength"] = 1
+    described = _description(field)
+    return {"description": described, **shape} if described else shape
+
+
+def build_schema(vocab: Mapping[str, Sequence[str]] = VOCABULARIES,
+                 case_fields: Iterable[Field] = CASE) -> dict:
+    """The schema: the shipped file with each vocabulary's enum and the case's exported
+    fields filled in."""
+    schema = json.loads(_shipped_text())
+    schema.pop("$comment", None)    # it tells the file's reader what is filled in here
+    defs = schema["$defs"]
+    for name, words in vocab.items():
+        entry = defs.setdefault(name, {"enum": []})
+        entry["enum"] = [*words, *(w for w in entry.get("enum", ()) if w not in words)]
+    case = defs[CASE_DEF]
+    for field in case_fields:
+        if field.exported:
+            case["properties"][field.name] = field_schema(field, vocab)
+            case["required"].append(field.name)
+    return schema
+
+
+def _shipped_text() -> str:
     return resources.files("tui").joinpath(*SCHEMA_FILE).read_text(encoding="utf-8")
 
 
 def load_schema() -> dict:
-    return json.loads(schema_text())
+    return build_schema()
+
+
+def schema_text() -> str:
+    """The schema as `supportlog schema` prints it, laid out as the shipped file is."""
+    return json.dumps(load_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _refs(node: Any) -> Iterator[str]:

@@ -11,21 +11,25 @@ from textual.widgets.option_list import Option
 
 from ..store import CaseDetail, ValidationError
 from ..store import validate as v
-from ..store.records import CATEGORIES, WANTS
+from ..store.fields import CASE_SHOWN, Field
 from ..widgets.date_input import DateInput
-from ..widgets.forms import FormScreen, clear_errors, field, select
+from ..store.case_edit import edit_case
+from ..widgets.forms import clear_errors, field, select
+from .form import FormScreen, Write
 from ..widgets.suggest import company_suggester
 from ..widgets.text import PlainTextArea, lit
 
-TEXT_FIELDS = ("title", "seller", "purchased_on", "delivered_on", "due_on", "amount",
-               "currency", "notes")
+TEXT_FIELDS = tuple(f.name for f in CASE_SHOWN if f.kind != "choice")
+REFS_AFTER = "want"   # the references come after what you want, before the dates
+DATE_KINDS = {"date": "day", "due_date": "due_day"}
 
 
 class RefList(OptionList):
     """The case's references; Delete or Backspace removes the highlighted one."""
 
-    BINDINGS = [Binding("delete", "remove", "Remove reference"),
-                Binding("backspace", "remove", "Remove reference", show=False)]
+    BINDINGS = [Binding("delete", "remove", "Remove reference", id="case_form.remove"),
+                Binding("backspace", "remove", "Remove reference", id="case_form.remove",
+                        show=False)]
 
     def on_mount(self) -> None:
         self.sync_focusable()
@@ -61,34 +65,33 @@ class CaseForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         case = self.detail.case if self.detail else None
-        text = {name: (getattr(case, name) or "") if case else "" for name in TEXT_FIELDS}
         yield field("company", "Company", Input(case.company if case else "",
                                                 suggester=company_suggester(self.app),
                                                 placeholder="who you are dealing with"),
                     "→ accepts the suggestion")
-        yield field("title", "What is it about", Input(text["title"],
-                                                       placeholder="package never arrived"))
-        yield field("category", "Category", select(CATEGORIES, case.category if case
-                                                   else "other"))
-        yield field("want", "What you want", select(WANTS, case.want if case else "refund"))
+        for f in CASE_SHOWN:
+            yield field(f.name, f.label, self._input(f, case))
+            if f.name == REFS_AFTER:
+                yield from self._ref_fields()
+
+    def _input(self, f: Field, case):
+        """The widget for one field of the registry, holding the case's value."""
+        value = getattr(case, f.name) if case else None
+        if f.choices:
+            return select(f.choices, value or (f.suggested or f.default))
+        if f.multiline:
+            return PlainTextArea(value or "", soft_wrap=True)
+        if f.kind in DATE_KINDS:
+            return DateInput(value or "", kind=DATE_KINDS[f.kind], placeholder=f.placeholder)
+        return Input(value or "", placeholder=f.placeholder)
+
+    def _ref_fields(self) -> ComposeResult:
         yield field("refs", "References", RefList(*(
             Option(lit(f"{r.kind}: {r.value}"), id=f"{r.kind}:{r.value}")
             for r in (self.detail.refs if self.detail else ()))))
         yield field("ref-new", "Add a reference", Input(
             placeholder="kind:value, e.g. order:112-3345"),
             "Enter adds it; Delete removes the highlighted one above")
-        yield field("purchased_on", "Purchased on", DateInput(
-            text["purchased_on"], kind="day", placeholder="YYYY-MM-DD, yesterday, fri"))
-        yield field("delivered_on", "Delivered on", DateInput(
-            text["delivered_on"], kind="day", placeholder="YYYY-MM-DD, yesterday, fri"))
-        yield field("due_on", "Due on", DateInput(
-            text["due_on"], kind="due_day", placeholder="YYYY-MM-DD, friday, in 2 weeks"))
-        yield field("amount", "Amount", Input(text["amount"],
-                                              placeholder="129.99, 129,99, €1.299,00"))
-        yield field("currency", "Currency", Input(text["currency"], placeholder="EUR"))
-        yield field("seller", "Third-party seller", Input(
-            text["seller"], placeholder="when you did not buy from the shop itself"))
-        yield field("notes", "Notes", PlainTextArea(text["notes"], soft_wrap=True))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -126,7 +129,7 @@ class CaseForm(FormScreen):
             out.append((kind, value))
         return out
 
-    def save(self) -> int:
+    def save(self) -> Write:
         pending = self.query_one("#ref-new", Input).value
         if pending.strip():  # typed but not added yet: add it rather than drop it
             self._append_ref(*v.parse_ref(pending))
@@ -138,18 +141,15 @@ class CaseForm(FormScreen):
         if not company:
             raise ValidationError("company", "must not be empty")
         title = fields.pop("title") or ""
-        refs = self.refs()
-        store = self.app.store
-        if self.case_id is None:
-            return store.create_case(company, title, refs=refs, **fields).id
-        store.update_case(self.case_id, company=company, title=title, **fields)
+        refs, case_id = self.refs(), self.case_id
+        if case_id is None:
+            return lambda s: s.create_case(company, title, refs=refs, **fields).id
+        # Only the references changed here: another program's additions meanwhile stay.
         before = {(r.kind, r.value) for r in self.detail.refs} if self.detail else set()
-        for kind, value in before - set(refs):
-            store.remove_ref(self.case_id, kind, value)
-        for kind, value in refs:
-            if (kind, value) not in before:
-                store.add_ref(self.case_id, kind, value)
-        return self.case_id
+        added = [ref for ref in refs if ref not in before]
+        removed = sorted(before - set(refs))
+        return lambda s: edit_case(s, case_id, add_refs=added, remove_refs=removed,
+                                   company=company, title=title, **fields).id
 
 
 def _has(options: OptionList, key: str) -> bool:

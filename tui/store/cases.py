@@ -4,37 +4,45 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Iterable
 
 from . import timeline, undo
 from . import validate as v
+from . import times
 from .money import agrees, currency_code
 from .companies import CompanyOps, like_prefix
-from .db import new_uid
+from .uids import new_uid
 from .errors import NotFound, ValidationError
-from .records import (CATEGORIES, REF_KINDS, STATUSES, WANTS, Case, CaseDetail,
-                      Interaction, Promise, Ref)
+from .fields import CASE_ATTRS, CASE_BY_NAME, CASE_SELECT, INTERACTION_NAMES
+from .records import REF_KINDS, STATUSES, Case, CaseDetail, Interaction, Promise, Ref
 
-CASE_COLUMNS = ("c.id, c.uid, co.name AS company, c.title, c.status, c.category, c.want, "
-                "c.seller, c.opened_at, c.closed_at, c.purchased_on, c.delivered_on, c.due_on, "
-                "c.amount, c.currency, c.notes, c.snoozed_until, c.last_activity_at, "
-                "c.contacts, c.company_id, c.statement_on, c.cancelled_on")
-INTERACTION_COLUMNS = ("i.id, i.uid, i.case_id, i.channel, i.started_at, i.direction, i.agent, "
-                       "i.agent_id, i.ended_at, i.hold_seconds, i.outcome, i.reference, "
-                       "i.transcript_ref, i.notes, "
-                       "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) "
-                       "AS has_transcript, i.milestone")
+CASE_COLUMNS = CASE_SELECT
+INTERACTION_ATTRS = ("id", "uid", "case_id", *INTERACTION_NAMES, "has_transcript")
+INTERACTION_COLUMNS = ", ".join((*(f"i.{n}" for n in INTERACTION_ATTRS[:-1]), (
+    "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) AS has_transcript")))
 PROMISE_COLUMNS = ("id, uid, case_id, text, status, due_at, interaction_id, created_at, party, "
                    "settled_at")
 
 
-def case_from_row(row: sqlite3.Row | tuple) -> Case:
-    return Case(*row)
+# A Case's attributes in its own order, picked from a row by name or, for a plain tuple of
+# CASE_COLUMNS, by where CASE_ATTRS puts each name.
+_CASE_ORDER = tuple(Case.__dataclass_fields__)
+_CASE_BY_NAME = itemgetter(*_CASE_ORDER)
+_CASE_BY_PLACE = itemgetter(*(CASE_ATTRS.index(name) for name in _CASE_ORDER))
 
 
-def interaction_from_row(row) -> Interaction:
-    *rest, has_transcript, milestone = row
-    return Interaction(*rest, has_transcript=bool(has_transcript), milestone=milestone)
+def case_from_row(row: sqlite3.Row | dict | tuple) -> Case:
+    """A Case from a row read by name (a tuple is a row of CASE_COLUMNS, named in order)."""
+    return Case(*(_CASE_BY_NAME if hasattr(row, "keys") else _CASE_BY_PLACE)(row))
+
+
+def interaction_from_row(row: sqlite3.Row | dict | tuple) -> Interaction:
+    """An Interaction from a row read by name (a tuple is a row of INTERACTION_COLUMNS)."""
+    if not hasattr(row, "keys"):
+        row = dict(zip(INTERACTION_ATTRS, row))
+    values = {name: row[name] for name in INTERACTION_ATTRS}
+    return Interaction(**{**values, "has_transcript": bool(values["has_transcript"])})
 
 
 def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -45,26 +53,15 @@ def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -
     out: dict[str, Any] = {}
     money = None
     for key, value in fields.items():
-        if key == "title":
-            out[key] = v.text("title", value, required=True)
-        elif key == "category":
-            out[key] = v.choice("category", value or "other", CATEGORIES)
-        elif key == "want":
-            out[key] = v.choice("want", value or "other", WANTS)
-        elif key == "status":
-            out[key] = v.choice("status", value or "open", STATUSES)
-        elif key in ("seller", "notes", "currency"):
-            out[key] = v.text(key, value)
-        elif key in ("purchased_on", "delivered_on", "due_on", "statement_on", "cancelled_on"):
-            out[key] = v.parse_date(key, value, now=now, ahead=key == "due_on")
-        elif key in ("opened_at", "closed_at", "snoozed_until"):
-            out[key] = v.parse_when(key, value, now=now)
-        elif key == "amount":
+        field = CASE_BY_NAME.get(key)
+        if field is None:
+            raise ValidationError(key, "is not a case field")
+        if field.kind == "amount":
             blank = value is None or (isinstance(value, str) and not value.strip())
-            money = None if blank else v.parse_money("amount", value, stored=now is None)
+            money = None if blank else v.parse_money(key, value, stored=now is None)
             out[key] = money.amount if money else None
         else:
-            raise ValidationError(key, "is not a case field")
+            out[key] = field.parse(value, now)
     if out.get("currency"):
         out["currency"] = currency_code(out["currency"])
     if money and money.currency:
@@ -152,8 +149,8 @@ class CaseOps(CompanyOps):
             first = self.conn.execute("SELECT min(started_at) FROM interactions WHERE "
                                       "case_id = ?", (case_id,)).fetchone()[0]
             if first and first < opened:
-                raise ValidationError("opened_at", f"({v.local_time(opened)}) is after the "
-                                      f"case's first contact ({v.local_time(first)}); a case "
+                raise ValidationError("opened_at", f"({times.local_time(opened)}) is after the "
+                                      f"case's first contact ({times.local_time(first)}); a case "
                                       "opens no later than its first contact")
         at = self._status_time(opened, closed, "closed_at") if status else None
         if "opened_at" in clean:
@@ -178,8 +175,8 @@ class CaseOps(CompanyOps):
             return max(self.now(), opened_at)
         timeline.check_not_ahead(field, at, self.clock(), "a status cannot be set")
         if at < opened_at:
-            raise ValidationError(field, f"({v.local_time(at)}) is before the case was opened "
-                                         f"({v.local_time(opened_at)})")
+            raise ValidationError(field, f"({times.local_time(at)}) is before the case was opened "
+                                         f"({times.local_time(opened_at)})")
         return at
 
     def set_status(self, case_id: int, status: str, note: str | None = None,
@@ -236,9 +233,11 @@ class CaseOps(CompanyOps):
             return undo.restore(self.conn, deleted)
 
     def get_case(self, case_id: int) -> Case:
-        row = self.conn.execute(
+        cur = self.conn.execute(
             f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
-            "WHERE c.id = ?", (case_id,)).fetchone()
+            "WHERE c.id = ?", (case_id,))
+        cur.row_factory = sqlite3.Row
+        row = cur.fetchone()
         if not row:
             raise NotFound(f"no case {case_id}; `supportlog list` shows the cases")
         return case_from_row(row)

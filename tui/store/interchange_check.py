@@ -15,18 +15,15 @@ from typing import Any
 from . import validate as v
 from .cards import has_card
 from .cases import normalise_case_fields
-from .db import new_uid
+from .uids import new_uid
 from .errors import ValidationError
+from .fields import CASE_BY_NAME, CASE_EXPORTED, INTERACTION_NAMES
 from .interactions import SETTLED, check_times, normalise_interaction_fields
 from .records import PARTIES, PROMISE_STATUSES, REF_KINDS, STATUSES
 
 FORMAT = "supportlog/1"
-CASE_FIELDS = ("title", "category", "want", "status", "seller", "opened_at", "closed_at",
-               "purchased_on", "delivered_on", "due_on", "amount", "currency", "notes",
-               "snoozed_until", "statement_on", "cancelled_on")
-INTERACTION_FIELDS = ("channel", "direction", "agent", "agent_id", "started_at", "ended_at",
-                      "hold_seconds", "outcome", "reference", "transcript_ref", "notes",
-                      "milestone")
+CASE_FIELDS = CASE_EXPORTED
+INTERACTION_FIELDS = INTERACTION_NAMES
 # A promise's fields after its uid and its contact's: `party` is "company" (they promised)
 # or "me" (they asked it of you); `settled_at` is when it became kept or broken.
 PROMISE_FIELDS = ("party", "text", "due_at", "status", "settled_at", "created_at")
@@ -292,14 +289,15 @@ def case(rec: Rec, raw: Any, seen: dict) -> dict:
     """One case record with its refs, contacts, promises and status events, checked and
     normalised; `seen` catches a uid met twice."""
     raw = rec.obj(raw)
-    given = rec.texts(raw, ("company", *(k for k in CASE_FIELDS if k != "amount")))
+    given = rec.texts(raw, ("company", *(k for k in CASE_FIELDS
+                                        if CASE_BY_NAME[k].kind != "amount")))
     amount = raw.get("amount")
     if amount is not None and (isinstance(amount, bool)
                                or not isinstance(amount, (str, int, float, Decimal))):
         raise rec.error("amount", f"expected an amount (a number or text like 129.99), got "
                                   f"{kind_of(amount)}")
     company_name = rec.run(v.text, "company", given.pop("company"), True).strip()
-    times = _take_stored(given, ("opened_at", "closed_at", "snoozed_until"))
+    times = _take_stored(given, tuple(k for k in CASE_FIELDS if CASE_BY_NAME[k].kind == "when"))
     fields = rec.run(normalise_case_fields, {**given, "amount": amount})
     fields.update(times)
     if not fields.get("opened_at"):

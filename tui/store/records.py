@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field, make_dataclass
 
+from .fields import CASE
 from .vocab import (  # noqa: F401 - the vocabulary, re-exported with the records
     ACTIVE_STATUSES, CATEGORIES, CHANNELS, CLOCK_STARTS, DEAD_END_OUTCOMES, DIRECTIONS,
     MILESTONES, OUTCOMES, PARTIES, POLICY_UNITS, PROGRESS_OUTCOMES, PROMISE_STATUSES,
@@ -132,30 +133,15 @@ class Promise:
     settled_at: str | None = None   # when it last became kept or broken
 
 
-@dataclass(frozen=True, slots=True)
-class Case:
-    id: int
-    uid: str
-    company: str
-    title: str
-    status: str = "open"
-    category: str = "other"
-    want: str = "other"
-    seller: str | None = None
-    opened_at: str = ""
-    closed_at: str | None = None
-    purchased_on: str | None = None
-    delivered_on: str | None = None
-    due_on: str | None = None
-    amount: str | None = None
-    currency: str | None = None
-    notes: str | None = None
-    snoozed_until: str | None = None
-    last_activity_at: str = ""
-    contacts: int = 0
-    company_id: int = 0
-    statement_on: str | None = None     # the card statement the charge appeared on
-    cancelled_on: str | None = None     # when the order, flight or service was cancelled
+# A case: its id, uid and company, then every field of the registry (fields.py) with its
+# default, then the counters the triggers keep; made from the registry so a new field is
+# declared there once.
+Case = make_dataclass("Case", [
+    ("id", int), ("uid", str), ("company", str), ("title", str),
+    *((f.name, "str | None", dc_field(default=f.default)) for f in CASE if f.name != "title"),
+    ("last_activity_at", str, dc_field(default="")), ("contacts", int, dc_field(default=0)),
+    ("company_id", int, dc_field(default=0))], frozen=True, slots=True)
+Case.__module__ = __name__   # so a Case pickles (sent between processes) and prints as ours
 
 
 @dataclass(frozen=True, slots=True)

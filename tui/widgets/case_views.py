@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ..store import CaseDetail
+from ..store.fields import CASE, Field
 from .text import ago, day, labelled, lit, money, when, words
 
 if TYPE_CHECKING:
@@ -37,25 +38,40 @@ def case_header(detail: CaseDetail, assessment: Assessment | None,
     status; the company's route for the channel in use and its policy windows."""
     case = detail.case
     refs = ", ".join(f"{r.kind}: {r.value}" for r in detail.refs)
-    dates = " · ".join(f"{label} {value}" for label, value in (
-        ("purchased", case.purchased_on), ("delivered", case.delivered_on),
-        ("due", case.due_on)) if value)
+    dates = " · ".join(f"{f.short} {value}" for f, value in header_fields(case, "dates"))
     status = case.status + (f" since {day(case.closed_at)}" if case.closed_at else "")
     # What a decision needs comes first, several facts a line, so a short terminal keeps
     # them; the route and the policy windows follow.
-    groups = [[("Company", case.company), ("Status", status), ("Want", words(case.want)),
-               ("Amount", money(case.amount, case.currency))],
+    groups = [[("Company", case.company), ("Status", status), *header_pairs(case, "facts")],
               [("References", refs), ("Dates", dates)]]
     if assessment is not None:
         groups.append([("Turn", TURN_WORDS.get(assessment.turn, assessment.turn)),
                        ("Rung", rung_words(assessment.rung))])
-    groups.append([("Category", words(case.category)), ("Seller", case.seller),
-                   ("Opened", day(case.opened_at)),
-                   ("Snoozed until", day(case.snoozed_until) if case.snoozed_until else "")])
+    groups.append(header_pairs(case, "more"))
     lines = [inline(group) for group in groups]
     if (company := company_lines(detail, now)) is not None:
         lines.append(company)
     return Content("\n").join(line for line in lines if line.plain)
+
+
+def header_fields(case, group: str) -> list[tuple[Field, object]]:
+    """The registry's fields of one header group that the case has, with their values."""
+    return [(f, getattr(case, f.name)) for f in CASE if f.header == group
+            and getattr(case, f.name)]
+
+
+def header_pairs(case, group: str) -> list[tuple[str, object]]:
+    """(label, value shown) for the fields of one header group, each shown by its kind."""
+    return [(f.short[:1].upper() + f.short[1:], shown(f, value, case))
+            for f, value in header_fields(case, group)]
+
+
+def shown(f: Field, value, case) -> object:
+    if f.kind == "choice":
+        return words(value)
+    if f.kind == "amount":
+        return money(value, case.currency)
+    return day(value) if f.kind == "when" else value
 
 
 def inline(pairs: list[tuple[str, object]]) -> Content:
@@ -78,7 +94,8 @@ def company_lines(detail: CaseDetail, now: datetime,
     company = detail.company
     if company is None or not (company.routes or company.policies):
         return None
-    from ..advice.brief import policy_guidance, policy_windows, routes_line
+    from ..advice.brief import policy_guidance, policy_windows
+    from ..advice.channels import routes_line
     channel = channel or channel_in_use(detail)
     pairs = []
     if channel:
