@@ -153,7 +153,7 @@ def bench_search(store: Store, results: Results) -> None:
         hits = len(store.search(words))
         results.timed(f"search top 50, {kind}: {words}",
                       lambda words=words: store.search(words), SEARCH_MS, reps=5, hits=hits)
-    # Snippets cap the text they scan (tui/store/snippets.py): one word repeated over 4 MB
+    # Snippets cap the text they scan (tui/store/search_words.py): one word repeated over 4 MB
     # once made search take minutes. The case is the newest, so it lands on the first page.
     big = store.create_case("Bench", "refund: a 4 MB note", notes="refund " * (4_000_000 // 7))
     try:

@@ -14,7 +14,7 @@ import pytest
 from tui.advice import assess, default_playbook, explain, ranking
 from tui.store import Store
 from tui.store import facts as store_facts
-from tui.store.demo import build_demo
+from tui.demo.notebook import build_demo
 
 from advice_helpers import ago, contact, contacts, new_case
 from conftest import NOW

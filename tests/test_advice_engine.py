@@ -20,7 +20,7 @@ from tui.advice import (Assessment, Finding, NextMove, assess, assess_facts, def
 from tui.advice.decide import Pass
 from tui.store import Store
 from tui.store.records import CHANNELS, OUTCOMES
-from tui.store.validate import to_iso
+from tui.store.times import to_iso
 
 from conftest import NOW
 
@@ -39,8 +39,8 @@ def test_importing_the_advice_opens_no_database():
 def test_the_kept_rows_reader_loads_no_store_operations():
     """`advice --fail-on-stall` on an unchanged notebook reads the kept rows alone: its
     module pulls in none of the Store's operations (they cost a fresh process its start)."""
-    code = ("import sys, tui.store.advice_cache\n"
-            "print(sorted(m for m in sys.modules if m in ('tui.store.history', "
+    code = ("import sys, tui.store.summaries\n"
+            "print(sorted(m for m in sys.modules if m in ('tui.store.lists', "
             "'tui.store.cases', 'tui.store.facts', 'tui.store.companies')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
@@ -222,7 +222,7 @@ def test_ranking_from_nothing_orders_the_fresh_rows_as_the_store_does(store):
 def test_saving_keeps_rows_of_active_cases_only(store, monkeypatch, many):
     """A row for a case that is no longer open or waiting is not kept, whether the active
     cases are looked up by id (few rows) or read all at once (many)."""
-    import tui.store.advice_cache as cache
+    import tui.store.summaries as cache
     from tui.advice.engine import refresh
     if many:
         monkeypatch.setattr(cache, "MAX_IDS", 1)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.store import MARK_END, MARK_START, Store, snippets, userfiles
-from tui.store.dossier import file_proof, md
-from tui.store.queries import fts_query
+from tui.store import MARK_END, MARK_START, Store, search_words, userfiles
+from tui.exports.dossier import file_proof, md
+from tui.store.search import fts_query
 from tui.screens.transcript import read_transcript
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_search_on_a_note_of_200k_occurrences_finishes_in_seconds(tmp_path):
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     shown = eval(done.stdout)   # noqa: S307 - our own probe's repr of a list of str
-    assert len(shown) == 1 and shown[0].count(MARK_START) == snippets.WORDS
+    assert len(shown) == 1 and shown[0].count(MARK_START) == search_words.WORDS
 
 
 def _sql_snippet(text: str, query: str) -> str:
@@ -69,8 +69,8 @@ FILLER = "The agent said the parcel was on its way and asked me to wait a few mo
 
 def test_short_notes_keep_the_snippet_fts5_gives_them(store):
     case = store.create_case("Bank", "x")
-    text = (FILLER * 30)[:snippets.PIECE - 40] + " walrus spotted at the depot"
-    assert len(text) + len("x Bank ") <= snippets.PIECE   # the whole row is short
+    text = (FILLER * 30)[:search_words.PIECE - 40] + " walrus spotted at the depot"
+    assert len(text) + len("x Bank ") <= search_words.PIECE   # the whole row is short
     store.log_interaction(case.id, "email", "info", notes=text)
     assert store.search("walrus")[0].snippet == _sql_snippet(text, "walrus")
 
@@ -95,7 +95,7 @@ def test_the_piece_with_most_query_words_is_shown(store):
 
 def test_words_past_the_scanned_text_still_find_the_note(store):
     case = store.create_case("Bank", "x")
-    text = "opening words of a very long transcript " + "blah " * (snippets.SCAN // 5) + \
+    text = "opening words of a very long transcript " + "blah " * (search_words.SCAN // 5) + \
         "walrus"
     store.log_interaction(case.id, "email", "info", notes=text)
     hits = store.search("walrus")
@@ -317,5 +317,5 @@ def test_long_snippets_on_a_read_only_notebook(tmp_path):
         store.log_interaction(case.id, "email", "info", notes=FILLER * 50 + "walrus")
     conn = sqlite3.connect(path.as_uri() + "?mode=ro", uri=True)   # scratch tables are temp
     text = conn.execute("SELECT body FROM search_index WHERE rowid > 0").fetchone()[0]
-    snippet = snippets.LongSnippets(conn).snippet('"walrus"', ["", "", "", text], "[", "]")
+    snippet = search_words.LongSnippets(conn).snippet('"walrus"', ["", "", "", text], "[", "]")
     assert snippet.endswith("[walrus]") and snippet.startswith("…")

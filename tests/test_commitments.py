@@ -14,7 +14,7 @@ from datetime import timedelta
 import pytest
 
 from tui.store import Store, ValidationError
-from tui.store.dossier import render_markdown
+from tui.exports.dossier import render_markdown
 
 from conftest import NOW, NOW_ISO
 

@@ -18,7 +18,7 @@ from tui.advice.channels import route
 from tui.commands.json_schema import load_schema
 from tui.store import Store, ValidationError
 from tui.store.companies import CompanyChanges
-from tui.store.dossier import render_markdown
+from tui.exports.dossier import render_markdown
 from tui.store.policies import parse_policy, policy_text
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from tui.store import Store, StoreError
-from tui.store.demo import build_demo
+from tui.demo.notebook import build_demo
 from tui.store.records import CHANNELS, DEAD_END_OUTCOMES, OUTCOMES, PROGRESS_OUTCOMES, REF_KINDS
-from tui.store.validate import to_iso
+from tui.store.times import to_iso
 
 NOW = datetime(2026, 11, 25, 14, 30, tzinfo=timezone.utc)
 

@@ -23,7 +23,7 @@ import pytest
 
 from tui.store import Store, StoreError
 from tui.store.atomic import atomic_write, is_temp
-from tui.store.demo import is_demo_file
+from tui.demo.notebook import is_demo_file
 from file_helpers import digest, mode
 from conftest import NOW
 

@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
-from tui.store.contacts_csv import write_csv
-from tui.store.dossier import md, render_markdown
+from tui.exports.contacts_csv import write_csv
+from tui.exports.dossier import md, render_markdown
 
 
 @pytest.fixture

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from tui.store.document import Pre, to_markdown
-from tui.store.dossier import render_html, render_markdown
-from tui.store.pack import case_transcripts, safe_name, unique_name
+from tui.exports.document import Pre, to_markdown
+from tui.exports.dossier import render_html, render_markdown
+from tui.exports.pack import case_transcripts, unique_name
+from tui.store.file_names import safe_name
 
 from conftest import NOW_ISO
 

@@ -88,8 +88,8 @@ def test_edits_reach_the_index(filled):
 
 
 def test_common_words_rank_among_the_most_recent_matches(store, monkeypatch):
-    from tui.store import queries
-    monkeypatch.setattr(queries, "SEARCH_CAP", 3)
+    from tui.store import search
+    monkeypatch.setattr(search, "SEARCH_CAP", 3)
     case = store.create_case("Bank", "statement")
     store.log_interaction(case.id, "email", "info", notes="refund refund refund refund",
                           started_at="2026-10-01T09:00:00Z")  # the best match, written first
@@ -99,13 +99,13 @@ def test_common_words_rank_among_the_most_recent_matches(store, monkeypatch):
     hits = store.search("refund")
     assert len(hits) == 3  # only the three most recently written matches were ranked
     assert {h.when[:10] for h in hits} == {"2026-11-04", "2026-11-05", "2026-11-06"}
-    monkeypatch.setattr(queries, "SEARCH_CAP", 2000)
+    monkeypatch.setattr(search, "SEARCH_CAP", 2000)
     assert store.search("refund")[0].when == "2026-10-01T09:00:00Z"  # below the cap: exact
 
 
 def test_the_cap_keeps_the_newest_cases_and_contacts_that_pass_the_filters(store, monkeypatch):
-    from tui.store import queries
-    monkeypatch.setattr(queries, "SEARCH_CAP", 2)
+    from tui.store import search
+    monkeypatch.setattr(search, "SEARCH_CAP", 2)
     best = store.create_case("Bank", "walrus walrus walrus walrus")    # the oldest case
     cases = [store.create_case("Bank", f"walrus {n}") for n in range(3)]
     done = store.create_case("Bank", "walrus done")
@@ -117,7 +117,7 @@ def test_the_cap_keeps_the_newest_cases_and_contacts_that_pass_the_filters(store
     assert {h.interaction_id for h in hits} - {None} == set(contacts[1:])
     active = store.search("walrus", status="active")     # the cap counts what the filter keeps
     assert {h.case_id for h in active if h.interaction_id is None} == {cases[1].id, cases[2].id}
-    monkeypatch.setattr(queries, "SEARCH_CAP", 2000)
+    monkeypatch.setattr(search, "SEARCH_CAP", 2000)
     assert store.search("walrus")[0].case_id == best.id  # below the cap: every match ranked
     assert len(store.search("walrus")) == 8
 
@@ -166,12 +166,12 @@ def test_prefixes_combine_with_other_words(store, query):
 
 
 def test_prefix_listing_follows_writes_and_caps_broad_prefixes(store, monkeypatch):
-    from tui.store import prefix
+    from tui.store import search_words
     case = store.create_case("Bank", "statement")
     assert store.search("walr*") == []
     store.log_interaction(case.id, "email", "info", notes="walrus")
     assert len(store.search("walr*")) == 1  # the cached word list was dropped by the write
-    monkeypatch.setattr(prefix, "PREFIX_WORDS", 2)
+    monkeypatch.setattr(search_words, "PREFIX_WORDS", 2)
     for notes in ("wax", "wax", "wax", "wane", "wane", "wander"):
         store.log_interaction(case.id, "email", "info", notes=notes)
     assert store._prefix_words("wa") == ['"wax"', '"wane"']  # the most frequent ones
@@ -231,8 +231,8 @@ def test_search_as_you_type_prefixes_words_of_three_letters(typed, searched):
 
 # -- as you type: the quick ranking, snippets on demand, prefixes listed once ------------------
 def test_typed_search_ranks_the_newest_matches_and_enter_ranks_them_all(store, monkeypatch):
-    from tui.store import queries
-    monkeypatch.setattr(queries, "QUICK_CAP", 2)
+    from tui.store import search
+    monkeypatch.setattr(search, "QUICK_CAP", 2)
     case = store.create_case("Bank", "statement")
     best = store.log_interaction(case.id, "email", "info", notes="walrus walrus walrus walrus",
                                  started_at="2026-10-01T09:00:00Z")   # the best, written first
@@ -246,8 +246,8 @@ def test_typed_search_ranks_the_newest_matches_and_enter_ranks_them_all(store, m
 
 def test_typed_search_keeps_filters_and_rows_matched_past_the_text_it_ranks_on(store,
                                                                                monkeypatch):
-    from tui.store import quick_rank
-    monkeypatch.setattr(quick_rank, "QUICK_TEXT", 20)
+    from tui.store import search
+    monkeypatch.setattr(search, "QUICK_TEXT", 20)
     a = store.create_case("Bank", "statement")
     b = store.create_case("Shop", "parcel")
     near = store.log_interaction(a.id, "email", "info", notes="walrus at the start").id
@@ -275,7 +275,7 @@ def test_snippets_for_the_first_hits_and_the_rest_on_demand(store):
 
 
 def test_a_longer_prefix_is_filtered_from_the_shorter_listing(store, monkeypatch):
-    from tui.store.prefix import PrefixWords
+    from tui.store.search_words import PrefixWords
     case = store.create_case("Bank", "statement")
     store.log_interaction(case.id, "email", "info",
                           notes="refund refunded referral reference promise promised")
@@ -376,8 +376,8 @@ async def test_typing_shows_hits_with_snippets_for_the_rows_in_view(app_factory,
 @ui
 async def test_enter_ranks_fully_and_shows_a_hit_past_the_typing_cap(app_factory, db_path,
                                                                      clock, monkeypatch):
-    from tui.store import queries
-    monkeypatch.setattr(queries, "QUICK_CAP", 2)
+    from tui.store import search
+    monkeypatch.setattr(search, "QUICK_CAP", 2)
     best, *newer = _notebook(db_path, clock, ["walrus walrus walrus walrus"]
                              + [f"walrus note {n}" for n in range(4)])
     app = app_factory()

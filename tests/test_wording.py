@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.store.dossier import md
+from tui.exports.dossier import md
 from tui.store.wording import plural
 
 TUI = Path(__file__).resolve().parent.parent / "tui"

@@ -12,8 +12,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from datetime import datetime, timezone
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 import click
@@ -37,65 +35,10 @@ def has_terminal() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-def _aware_iso(text: str) -> datetime | None:
-    """An ISO time with its offset (what scripts and cron pass), without loading the
-    validation; None for anything else (local times, human dates): parse_when reads those."""
-    try:
-        moment = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    return moment.astimezone(timezone.utc).replace(microsecond=0) if moment.tzinfo else None
-
-
-class Env:
-    """What every command shares: the notebook path, the clock, the open store."""
-
-    def __init__(self, db: str | None, now: str | None):
-        self._db = db
-        self.fixed_now: datetime | None = None
-        if now:
-            self.fixed_now = _aware_iso(now)
-        if now and self.fixed_now is None:
-            from .store import ValidationError
-            from .store.times import from_iso
-            from .store.validate import parse_when
-            try:
-                self.fixed_now = from_iso(parse_when("--now", now))
-            except ValidationError as exc:
-                from .commands.output import EXIT_INPUT, Failure
-                raise Failure(str(exc), EXIT_INPUT) from None
-        self._store = None
-
-    @cached_property
-    def db_path(self) -> Path:
-        from .store.paths import resolve_db_path
-        return resolve_db_path(self._db)
-
-    @property
-    def config_path(self) -> Path:
-        from .store.paths import config_path
-        return config_path()
-
-    def now(self) -> datetime:
-        from .store.times import now_utc
-        return self.fixed_now or now_utc()
-
-    def store(self, create: bool = False):
-        """The notebook; read-only commands pass create=False and never make a file."""
-        if self._store is None:
-            from .store import Store
-            self._store = Store(self.db_path, create=create,
-                                clock=(lambda: self.fixed_now) if self.fixed_now else None)
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-
-
 def _one_line(exc: Exception, ctx: click.Context):
     """An error a command let through as the one-line Failure people and scripts see, or
     None when it is none of the kinds we know."""
+    from .commands.env import Env
     from .commands.output import EXIT_FILE, EXIT_INPUT, Failure
     from .store import NotFound, StoreError, ValidationError
     from .store.db import translate
@@ -163,6 +106,7 @@ class Group(click.Group):
                           "SUPPORTLOG_DEBUG=1 for details and please report it", EXIT_FILE
                           ) from None
         finally:
+            from .commands.env import Env   # here, not up front: --help loads no command module
             if isinstance(ctx.obj, Env):
                 ctx.obj.close()
 
@@ -190,6 +134,7 @@ def cli(ctx: click.Context, db: str | None, now: str | None) -> None:
     Run it bare to open the notebook; the subcommands work headless."""
     if plain_output():
         ctx.color = False  # click.echo then strips every style, here and in subcommands
+    from .commands.env import Env
     ctx.obj = Env(db, now)
     if ctx.invoked_subcommand is None:
         if not has_terminal():

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..store.atomic import atomic_write
-from ..store.contacts_csv import write_csv
+from ..exports.contacts_csv import write_csv
 from ..store.wording import plural
 from .output import EXIT_INPUT, Failure, clean
 
@@ -54,9 +54,9 @@ def _export(store, out, ids, fmt: str, env) -> int:
                                              (c.id for c in store.iter_cases(sort="id"))))
     if fmt == "csv":
         return write_csv(out, details)
-    from ..store.document import to_html, to_markdown
-    from ..store.dossier import dossier_blocks, html_title
-    from ..store.pack import case_transcripts
+    from ..exports.document import to_html, to_markdown
+    from ..exports.dossier import dossier_blocks, html_title
+    from ..exports.pack import case_transcripts
     clocks_of = dossier_clocks(env)
     now = store.now()
     blocks, titles = [], []
@@ -84,7 +84,7 @@ def _export_pack(env, cases, output: Path | None, force: bool) -> None:
         raise Failure("--format pack writes a zip file: give it a name with -o, as "
                       f"`-o case-{clean(cases[0])}.zip` (it never goes to standard output)",
                       EXIT_INPUT)
-    from ..store.pack import write_pack
+    from ..exports.pack import write_pack
     store = env.store()
     detail = store.get_detail(store.resolve_case(cases[0]))
     clocks = dossier_clocks(env)(detail)
@@ -98,7 +98,8 @@ def _export_pack(env, cases, output: Path | None, force: bool) -> None:
 def dossier_clocks(env):
     """detail -> the clocks that applied to it as the dossier lists them (rules in force and
     the company's policy windows, with their sources); a bad rules file is one line."""
-    from ..advice.clocks import clock_rows, load_rules
+    from ..advice.clocks import clock_rows
+    from ..advice.settings import load_rules
     active, now = load_rules(env.config_path).active, env.now()
     return lambda detail: clock_rows(detail, active, now)
 

@@ -193,7 +193,7 @@ def where(env, as_json):
 @click.pass_obj
 def demo(env, demo_db, reset, no_ui):
     """Open the app on a demo notebook (its own file, never yours)."""
-    from ..store.demo import build_demo_file, demo_refusal
+    from ..demo.notebook import build_demo_file, demo_refusal
     path = demo_db or demo_db_path()
     if path.resolve() == env.db_path.resolve() and demo_db is None:
         raise Failure(f"the demo would use your notebook {path}; pass --db DEMO_FILE", EXIT_INPUT)

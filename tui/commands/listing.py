@@ -113,7 +113,7 @@ def _kept_listing(env, status_, company, stalled_only, limit) -> list | None:
     if status_ not in ATTENTION_STATUSES:
         return []
     from ..advice.source import source_fingerprint
-    from ..store.advice_cache import CacheStore
+    from ..store.summaries import CacheStore
     from ..store.times import to_iso
     now = env.now()
     store = CacheStore(env.db_path, create=False, clock=lambda: now)

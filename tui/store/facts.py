@@ -14,9 +14,10 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Iterable, Iterator
 
-from .advice_row import AdviceRow  # noqa: F401 - the advice layer reads it here too
 from .chunks import MAX_IDS, by_ids, marks
+from .companies import load_companies
 from .records import DEAD_END_OUTCOMES, CaseDetail, Company, Ref
+from .summaries import AdviceRow  # noqa: F401 - the advice layer reads it here too
 
 
 @dataclass(slots=True)
@@ -230,7 +231,7 @@ class FactsOps:
         return {case_id: tuple(refs) for case_id, refs in out.items()}
 
     def companies_by_id(self, ids: Iterable[int]) -> dict[int, Company]:
-        return self._companies(set(ids))
+        return load_companies(self.conn, set(ids))   # with their routes and policies
 
     def channel_stats_of(self, company_ids: Iterable[int]) -> dict[int, dict[str, tuple]]:
         """channel_stats for each of these companies, in one read per page of ids."""

@@ -44,6 +44,13 @@ class StatRow:
 class StatsOps:
     """Mixed into Store. Each call reads a row per company or per company and channel."""
 
+    def channel_stats(self, company_id: int) -> dict[str, tuple[int, int]]:
+        """channel -> (contacts that made progress, finished contacts) at this company, over
+        every case; live contacts are not counted (company_channels, kept by triggers)."""
+        return {channel: (progress, contacts) for channel, progress, contacts in self.conn.execute(
+            "SELECT channel, progress, contacts FROM company_channels "
+            "WHERE company_id = ? AND contacts > 0 ORDER BY channel", (company_id,))}
+
     def company_stats(self, company: str | None = None) -> list[StatRow]:
         where, args = ("AND co.name = ?", [company]) if company else ("", [])
         rows = []

@@ -1,31 +1,29 @@
-"""Read side: keyset-paged case lists, counts, and ranked full-text search."""
+"""Ranked full-text search over cases and contacts (search_index, FTS5): the full ranking,
+the quick one while the user types, and the hits with their snippets (the words of a query,
+prefixes and long rows' snippets, are in search_words.py).
+
+Ranking while the user types: FTS5's bm25() first counts, for each query term, every row of
+the index holding it (the term's document frequency), however few rows are then ranked: for
+a common word at 1M contacts that count costs more than the rest of a search. So a search
+typed a letter at a time ranks only the QUICK_CAP newest matches of each kind, copied (each
+column cut to QUICK_TEXT characters) into a scratch FTS5 table with the index's tokenizer and
+column weights, where bm25's counts cover just that sample. The order is close to the full
+one, not equal to it (term frequencies are the sample's); Enter ranks fully.
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from functools import cache
-from typing import Any
 
-from . import snippets
-from . import validate as v
-from .cases import CASE_COLUMNS, case_from_row
-from .errors import ValidationError
-from .prefix import PrefixWords
-from .quick_rank import QUICK_CAP, QuickRank
-from .records import CHANNELS, STATUSES, Case, Page, SearchHit
-from .vocab import SORT_NAMES, STATUS_FILTERS  # noqa: F401 - listings name them here too
+from . import search_words
+from .records import SearchHit
+from .search_words import TOKENIZER, LongSnippets, PrefixWords
 
 # Snippet markers around matched words: private-use characters, never shown as such; the UI
 # turns them into styles (user text is never markup) and the CLI into plain brackets.
-from .marks import MARK_END, MARK_START  # noqa: F401 - tui.store re-exports them
+from .marks import MARK_END, MARK_START
 
-# sort name -> (ORDER BY columns, direction); every sort ends on id so keys are unique.
-SORTS = {
-    "recent": ("c.last_activity_at", "DESC"),   # latest activity first
-    "quiet": ("c.last_activity_at", "ASC"),     # longest silence first
-    "opened": ("c.opened_at", "DESC"),
-    "id": ("c.id", "ASC"),
-}
 SEARCH_CAP = 2000  # most recent matches of each kind that are ranked (see search)
 
 # bm25 weights per indexed column (title, refs, people, body; case_id is unindexed).
@@ -52,7 +50,7 @@ def _beside():
 def fts_query(text: str | None, expand=None) -> str | None:
     """User words -> an FTS5 query that cannot be a syntax error: every word is quoted
     (so AND, NEAR, '-', ':' are plain words); a trailing * keeps prefix search. `expand`
-    (prefix -> FTS5 terms covering it, or None) turns a prefix into an OR (see prefix.py)."""
+    (prefix -> FTS5 terms covering it, or None) turns a prefix into an OR (see search_words.py)."""
     parts = []
     for word in (text or "").split():
         prefix = word.endswith("*")
@@ -77,83 +75,12 @@ def _outcome(beside) -> list | None:
         return beside.result() if beside else None
     except sqlite3.Error:
         return None
+QUICK_CAP = 200     # newest matches of each kind (contacts, cases) ranked while typing
+QUICK_TEXT = 600    # characters of each column a sampled row is ranked on
 
 
-class QueryOps:
+class SearchOps:
     """Mixed into Store."""
-
-    def _filters(self, status: str | None, company: str | None,
-                 channel: str | None) -> tuple[list[str], list[Any]]:
-        where, args = [], []
-        status = (status or "all").lower()
-        if status not in STATUS_FILTERS:
-            raise ValidationError("status", f"unknown value {status!r}; use one of: "
-                                            f"{', '.join(STATUS_FILTERS)}")
-        if status == "active":
-            where.append("c.status IN ('open', 'waiting')")
-        elif status != "all":
-            where.append("c.status = ?")
-            args.append(status)
-        if company:
-            where.append("c.company_id = (SELECT id FROM companies WHERE name = ?)")
-            args.append(company.strip())
-        if channel:
-            channel = v.choice("channel", channel, CHANNELS)
-            where.append("EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id "
-                         "AND i.channel = ?)")
-            args.append(channel)
-        return where, args
-
-    def list_cases(self, *, status: str | None = None, company: str | None = None,
-                   channel: str | None = None, sort: str = "recent", after: tuple | None = None,
-                   limit: int = 50, reverse: bool = False) -> Page:
-        """One page of cases; pass the returned `after` to get the next page. `reverse`
-        walks the same order from its end (the last case first), for jumping to the end."""
-        if sort not in SORTS:
-            raise ValidationError("sort", f"unknown value {sort!r}; use one of: {', '.join(SORTS)}")
-        column, direction = SORTS[sort]
-        if reverse:
-            direction = "ASC" if direction == "DESC" else "DESC"
-        where, args = self._filters(status, company, channel)
-        if after is not None:
-            op = "<" if direction == "DESC" else ">"
-            if column == "c.id":
-                where.append(f"c.id {op} ?")
-                args.append(after[-1])
-            else:
-                where.append(f"({column}, c.id) {op} (?, ?)")
-                args.extend(after)
-        sql = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + f" ORDER BY {column} {direction}, c.id {direction} LIMIT ?")
-        cases = [case_from_row(r) for r in self.conn.execute(sql, (*args, limit))]
-        key = None
-        if len(cases) == limit:
-            last = cases[-1]
-            key = (last.id,) if column == "c.id" else (
-                getattr(last, column.split(".")[1]), last.id)
-        return Page(tuple(cases), key)
-
-    def iter_cases(self, **filters: Any):
-        """Every case matching the filters, fetched a page at a time."""
-        after = None
-        while True:
-            page = self.list_cases(after=after, limit=500, **filters)
-            yield from page.items
-            if page.after is None:
-                return
-            after = page.after
-
-    def count_cases(self, *, status: str | None = None, company: str | None = None,
-                    channel: str | None = None) -> int:
-        where, args = self._filters(status, company, channel)
-        sql = "SELECT count(*) FROM cases c" + (" WHERE " + " AND ".join(where) if where else "")
-        return self.conn.execute(sql, args).fetchone()[0]
-
-    def status_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(STATUSES, 0)
-        counts.update(self.conn.execute("SELECT status, count(*) FROM cases GROUP BY status"))
-        return counts
 
     def search(self, query: str | None, *, limit: int | None = 50, offset: int = 0,
                status: str | None = None, company: str | None = None, quick: bool = False,
@@ -166,7 +93,7 @@ class QueryOps:
         final page only. Words rarer than the cap rank exactly. `offset` pages through the
         ranked hits; `limit` None takes every one left (the cap bounds them).
 
-        `quick` ranks among far fewer matches, in a scratch table (quick_rank.py): for a
+        `quick` ranks among far fewer matches, in a scratch table (QuickRank): for a
         query being typed. `snippets` N builds snippets for the first N hits only (the rest
         get "", for search_snippets once they are shown); a blank query's hits have theirs."""
         try:
@@ -260,7 +187,7 @@ class QueryOps:
         each kind lie among that kind's newest matches: one scan of that stretch of the
         index builds their snippets (looking each up by rowid repeated the MATCH for each:
         8 ms of a 50-row page for two common words, against 1.5). A row of more than
-        snippets.PIECE bytes gets its snippet from snippets.py instead (bounded work)."""
+        search_words.PIECE bytes gets its snippet from search_words.py instead (bounded work)."""
         out: dict[int, tuple] = {}
         for kind in ([i for i in row_ids if i > 0], [i for i in row_ids if i < 0]):
             if not kind:
@@ -271,9 +198,9 @@ class QueryOps:
                 "CASE WHEN s.rowid > 0 THEN s.rowid END, "
                 "CASE WHEN s.rowid > 0 THEN (SELECT started_at FROM interactions "
                 "WHERE id = s.rowid) ELSE c.last_activity_at END, "
-                f"CASE WHEN {ROW_BYTES} <= {snippets.PIECE} THEN "
+                f"CASE WHEN {ROW_BYTES} <= {search_words.PIECE} THEN "
                 f"snippet(search_index, -1, '{MARK_START}', '{MARK_END}', '…', "
-                f"{snippets.WORDS}) END "
+                f"{search_words.WORDS}) END "
                 # CROSS JOIN keeps the index the outer loop, and `+` keeps the rowid list a
                 # filter on the scan (as a constraint it would run the MATCH once per row).
                 "FROM search_index s CROSS JOIN cases c ON c.id = s.case_id "
@@ -287,11 +214,11 @@ class QueryOps:
 
     def _long_snippet(self, match: str, row_id: int) -> str:
         columns = self.conn.execute(
-            f"SELECT {', '.join(f'substr({c}, 1, {snippets.SCAN + 1})' for c in TEXT_COLUMNS)} "
+            f"SELECT {', '.join(f'substr({c}, 1, {search_words.SCAN + 1})' for c in TEXT_COLUMNS)} "
             "FROM search_index_content WHERE id = ?", (row_id,)).fetchone()
         long = getattr(self, "_long", None)
         if long is None:
-            long = self._long = snippets.LongSnippets(self.conn)
+            long = self._long = LongSnippets(self.conn)
         return long.snippet(match, [c or "" for c in columns], MARK_START, MARK_END)
 
     def _settle(self) -> None:
@@ -304,5 +231,43 @@ class QueryOps:
             words = self._prefix = PrefixWords(self.conn)
         return words.terms(prefix)
 
-    def recent_activity(self, limit: int = 10) -> list[Case]:
-        return list(self.list_cases(limit=limit).items)
+
+class QuickRank:
+    """Per connection: the scratch table a typed query's sample is ranked in."""
+
+    def __init__(self, conn: sqlite3.Connection, weights: tuple[float, ...]):
+        self.conn = conn
+        self.weights = ", ".join(f"{w:g}" for w in weights)
+        self._ready = False
+
+    def rank(self, match: str, row_ids: list[int]) -> list[tuple[int, float]]:
+        """(row id, rank) for `row_ids` (search rows matching `match`), best first, ties by
+        row. A row whose match lies past QUICK_TEXT ranks after every other."""
+        if not row_ids:
+            return []
+        self._prepare()
+        conn, cut = self.conn, QUICK_TEXT
+        marks = ", ".join("?" * len(row_ids))
+        try:
+            conn.execute(
+                "INSERT INTO temp.quick_sample (rowid, title, refs, people, body) "
+                f"SELECT id, substr(c1, 1, {cut}), substr(c2, 1, {cut}), substr(c3, 1, {cut}), "
+                f"substr(c4, 1, {cut}) FROM search_index_content WHERE id IN ({marks})",
+                row_ids)
+            ranked = conn.execute(
+                f"SELECT rowid, bm25(quick_sample, {self.weights}) AS rank "
+                "FROM temp.quick_sample WHERE quick_sample MATCH ? ORDER BY rank, rowid",
+                (match,)).fetchall()
+        finally:
+            # Emptied in one step: a contentless table cannot delete a row by row.
+            conn.execute("INSERT INTO temp.quick_sample (quick_sample) VALUES ('delete-all')")
+        seen = {row_id for row_id, _ in ranked}
+        return ranked + [(row_id, 0.0) for row_id in sorted(row_ids) if row_id not in seen]
+
+    def _prepare(self) -> None:
+        if self._ready:
+            return
+        self.conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.quick_sample USING "
+                          f"fts5(title, refs, people, body, content = '', "
+                          f"tokenize = '{TOKENIZER}')")
+        self._ready = True

@@ -6,23 +6,18 @@ MANIFEST.sha256, which `sha256sum -c` checks in that folder."""
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import IO, Iterable
 
 from .document import to_html, to_markdown
 from .dossier import PackFile, Transcript, dossier_blocks, html_title
-from .errors import StoreError
-from .mail_import import message_headers
-from .records import CaseDetail
-from .times import from_iso
+from ..store.errors import StoreError
+from ..store.file_names import safe_name
+from ..store.mail_import import message_headers
+from ..store.records import CaseDetail
+from ..store.times import from_iso
 
-# Names Windows reserves whatever the extension, and characters no system takes in a name.
-RESERVED = frozenset({"con", "prn", "aux", "nul", "conin$", "conout$",
-                      *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
-FORBIDDEN = frozenset('<>:"/\\|?*')
-NAME_BYTES = 150        # well under every file system's 255, with room for " (12)"
 CHUNK = 1 << 20
 
 
@@ -44,25 +39,6 @@ def case_transcripts(store, detail: CaseDetail) -> list[Transcript]:
         if text is not None:
             found.append(Transcript(i.id, text, message_headers(store, i.id)))
     return found
-
-
-def safe_name(name: str) -> str:
-    """A file name any system accepts and no tool reads as a path: no separators, no `..`,
-    no control or reserved characters, no Windows device name, not too long."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = "".join("_" if ch in FORBIDDEN or not ch.isprintable() else ch for ch in name)
-    while ".." in name:
-        name = name.replace("..", ".")
-    name = name.strip(" .")
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext) > 16:
-        stem, ext = name, ""
-    if stem.split(".")[0].strip().lower() in RESERVED:
-        stem = "_" + stem
-    suffix = f".{ext}" if ext else ""
-    while len((stem + suffix).encode()) > NAME_BYTES:
-        stem = stem[:-1]
-    return (stem.rstrip(" .") or "file") + suffix
 
 
 def unique_name(name: str, taken: set[str]) -> str:

@@ -1,24 +1,24 @@
-"""The kept assessments (case_advice): whether they are fresh, which are stale, saving new
+"""The kept per-case summaries: the assessments (case_advice) and their worded entries.
+
+The kept assessments (case_advice): whether they are fresh, which are stale, saving new
 ones, and the attention list read from them. Triggers in schema.sql delete a case's row
 whenever the case or its company changes, so the table holds active cases only; a row is also
 stale once the clock passes its `changes_at`, or when the meta key `advice_engine` names
-another engine (see advice_row.AdviceRow). A row may have its case's worded `advice --json` entry
+another engine (see AdviceRow). A row may have its case's worded `advice --json` entry
 (case_words), which goes with it."""
 
 from __future__ import annotations
 
 import sqlite3
-from operator import attrgetter
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Iterable, Mapping
+from operator import attrgetter
+from typing import Iterable, Mapping
 
 from .db import Connection, busy_timeout_ms
 from .errors import StoreError
 from .chunks import MAX_IDS, by_ids, marks
 from .times import from_iso, to_iso
-
-if TYPE_CHECKING:
-    from .advice_row import AdviceRow
 
 ENGINE_KEY = "advice_engine"
 # "<source>=<engine fingerprint>": the files (tui.advice.source) the engine's playbook was
@@ -54,12 +54,31 @@ _PARTS = (("a.stalled = 1", _STALLED_ORDER),
           ("a.stalled = 0 AND (a.due IS NULL OR a.due > :edge)",
            "a.last_activity_at DESC, a.case_id"))
 
+
+@dataclass(frozen=True, slots=True)
+class AdviceRow:
+    """A case's kept assessment, as lists and --fail-on-stall read it (the case_advice row)."""
+
+    case_id: int
+    score: float
+    stalled: bool
+    snoozed: bool
+    turn: str                   # theirs | yours | nobody
+    rung: str
+    rule: str | None            # the top finding's rule
+    headline: str
+    move: str                   # the next move as one line
+    who: str                    # you | them | nobody
+    channel: str | None
+    due: str | None             # ISO UTC
+    last_activity_at: str
+    changes_at: str | None      # the clock alone changes the assessment then (None: never)
+    company_rev: int
+
+
 def _row(values: tuple) -> AdviceRow:
-    from .advice_row import AdviceRow
     case_id, score, stalled, snoozed, *rest = values
     return AdviceRow(case_id, score, bool(stalled), bool(snoozed), *rest)
-
-
 
 
 def _active_ids(conn: sqlite3.Connection, ids: list[int]) -> set[int]:
@@ -76,7 +95,7 @@ class _Changed(Exception):
     """The notebook changed between advice_stale and save_advice."""
 
 
-class AdviceCacheOps:
+class SummaryOps:
     """Mixed into Store."""
 
     _advice_mark: tuple[int, int] | None = None
@@ -228,6 +247,14 @@ class AdviceCacheOps:
             ids)}
         return [(cases[r.case_id], r.score) for r in ranked if r.case_id in cases]
 
+    def advice_moves(self, case_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """case id -> (the kept next-move line, whose turn) for the cases that have a kept
+        assessment."""
+        ids = sorted(set(case_ids))
+        return {case_id: (move, turn) for case_id, move, turn in by_ids(
+            self.conn, "SELECT case_id, move, turn FROM case_advice WHERE case_id IN ({marks})",
+            ids)}
+
     def count_active(self) -> int:
         """How many cases are open or waiting (each has, or needs, a kept row)."""
         return self.conn.execute(f"SELECT count(*) {_ACTIVE}").fetchone()[0]
@@ -259,6 +286,6 @@ class AdviceCacheOps:
         return join, "WHERE " + " AND ".join(terms) if terms else "", params
 
 
-class CacheStore(AdviceCacheOps, Connection):
+class CacheStore(SummaryOps, Connection):
     """A notebook opened for the kept assessments alone: what the advice commands read when
     nothing is stale, without loading every operation of the full Store."""

@@ -12,10 +12,10 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from .atomic import sync_folder, temp_name
-from .demo_cases import CASES, COMPANIES, DemoCase
-from .errors import StoreError
-from .schema import APPLICATION_ID
+from ..store.atomic import sync_folder, temp_name
+from ..store.errors import StoreError
+from ..store.schema import APPLICATION_ID
+from .cases import CASES, COMPANIES, DemoCase
 
 MINUTE = 60
 DEMO_MARK = "demo"  # the meta row that marks a demo notebook: only such a file is ever reset
@@ -59,7 +59,7 @@ def build_demo_file(path: str | os.PathLike, now: datetime, clock=None) -> int:
     """Build a demo notebook in a temp file beside `path`, then rename it over `path` (whose
     old -wal/-shm go first, so they are never replayed into the new file): a killed build
     leaves no half demo under the real name. Returns how many cases it holds."""
-    from . import Store
+    from ..store import Store
     path = Path(path)
     if not path.parent.is_dir():
         raise StoreError(f"cannot create {path}: the folder {path.parent} does not exist; "

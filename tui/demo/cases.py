@@ -1,4 +1,4 @@
-"""The demo's companies and cases (data for tui/store/demo.py).
+"""The demo's companies and cases (data for tui/demo/notebook.py).
 
 Times are in days: `days` before now for contacts and openings, `due` days from now for
 promises (negative: already past). The comment above each stalled case names the stall rule

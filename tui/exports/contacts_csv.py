@@ -7,7 +7,7 @@ import csv
 from typing import IO, Iterable
 
 from .dossier import seconds_between
-from .records import CaseDetail
+from ..store.records import CaseDetail
 
 CSV_COLUMNS = ("case_id", "case_uid", "company", "case_title", "interaction_uid", "started_at",
                "ended_at", "duration_seconds", "hold_seconds", "channel", "direction", "agent",

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote, urlparse
 
-from . import userfiles
+from ..store import userfiles
 from .document import (Block, Bullets, Code, Footer, Heading, Para, Pre, Quote, Raw, Span,
                        Strong, Table, md_text, to_html, to_markdown)
-from .policies import UNIT_TEXT
-from .records import DEAD_END_OUTCOMES, PROGRESS_OUTCOMES, CaseDetail, Interaction
-from .validate import format_duration, from_iso, local_time
-from .wording import plural
+from ..store.policies import UNIT_TEXT
+from ..store.records import DEAD_END_OUTCOMES, PROGRESS_OUTCOMES, CaseDetail, Interaction
+from ..store.times import format_duration, from_iso, local_time
+from ..store.wording import plural
 
 WANT_TEXT = {"refund": "a refund", "replacement": "a replacement", "explanation": "an explanation",
              "change": "a change to the order", "repair": "a repair", "credit": "a credit",
