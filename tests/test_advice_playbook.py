@@ -39,7 +39,7 @@ def test_a_missing_config_file_means_the_defaults(tmp_path):
 
 
 def test_config_overrides_thresholds_and_weights(tmp_path, store):
-    path = write_config(tmp_path, '[theme]\nname = "nord"\n\n[thresholds]\nquiet_days = 3\n'
+    path = write_config(tmp_path, 'theme = "nord"\n\n[thresholds]\nquiet_days = 3\n'
                                   'live_hold_minutes = 4\n\n[weights]\ngone_quiet = 10\n'
                                   'gone_quiet_max = 20.5\n')
     pb = load_playbook(path)

@@ -1,4 +1,5 @@
-"""The command palette (jump to a case, actions), F1 help, themes remembered, NO_COLOR."""
+"""The command palette (jump to a case, actions), F1 help, NO_COLOR (the theme:
+test_config.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from ui_fixtures import SIZE, app_factory, clock, debug_errors, plain, seeded, s
 from tui.screens.case import CaseScreen
 from tui.screens.case_form import CaseForm
 from tui.screens.help import HelpScreen
-from tui.store import Store
 
 
 async def palette(pilot, text: str) -> None:
@@ -65,21 +65,6 @@ async def test_help_lists_keys_tips_and_channel_guides(app_factory):
         assert all(channel.replace("_", " ") in guides for channel in app.playbook.channel_guides)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
-
-
-@ui
-async def test_theme_is_remembered_between_runs(app_factory, db_path):
-    app = app_factory()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.theme = "nord"
-        await settle(pilot)
-    with Store(db_path) as s:
-        assert s.meta_get("theme") == "nord"
-    again = app_factory()
-    async with again.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        assert again.theme == "nord"
 
 
 def test_no_color_is_honoured(app_factory, monkeypatch):

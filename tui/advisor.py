@@ -29,7 +29,7 @@ class Advisor:
             try:
                 self._playbook = load_playbook(config_path())
             except Exception as exc:  # noqa: BLE001 - a bad config must not shut the notebook
-                self.problem = f"{exc} (using the default playbook)"
+                self.problem = f"{exc} (using the default settings)"
                 self._playbook = load_playbook(None)
         return self._playbook
 

@@ -27,7 +27,7 @@ from .clock_records import GUIDANCE, Applies, Clock, ClockInstance, Source
 from .playbook import ConfigError, default_playbook
 
 __all__ = ["GUIDANCE", "Applies", "Clock", "ClockInstance", "Rules", "Source", "case_clocks",
-           "case_dates", "clock_instances", "end_day", "load_rules", "pack_clocks",
+           "case_dates", "clock_instances", "end_day", "pack_clocks",
            "parse_clocks"]
 
 KINDS = ("closes", "opens")
@@ -320,20 +320,15 @@ class Rules:
 
 
 def rules_of(playbook) -> Rules:
-    """The clocks in force that `playbook` was loaded with (load_playbook reads them with its
-    config); the pack's alone for the default playbook."""
-    return playbook.rules if playbook.rules is not None else load_rules(playbook.config_path)
+    """The clocks in force that `playbook` was loaded with (settings.load_playbook reads them
+    with its config); the pack's alone for the default playbook."""
+    return playbook.rules if playbook.rules is not None else Rules(pack_clocks())
 
 
-def load_rules(config_path: Path | str | None = None) -> Rules:
-    """The pack, the `[rules]` table of config.toml and the rules.toml beside it. A missing
-    file means the defaults; anything unusable raises ConfigError."""
-    pack = pack_clocks()
-    if config_path is None:
-        return Rules(pack)
-    config_path = Path(config_path)
-    table = _rules_table(config_path)
-    clocks = {c.key: c for c in pack}
+def rules_in_force(config_path: Path, table: dict) -> Rules:
+    """The pack, config.toml's `[rules]` table (checked: rules_table) and the rules.toml
+    beside it; anything unusable raises ConfigError (settings.load_rules reads the file)."""
+    clocks = {c.key: c for c in pack_clocks()}
     user_path = config_path.with_name(RULES_FILE)
     text = _read(user_path)
     if text is not None:
@@ -356,14 +351,9 @@ def _read(path: Path) -> str | None:
         raise ConfigError(path, f"cannot be read ({exc})") from None
 
 
-def _rules_table(path: Path) -> dict:
-    text = _read(path)
-    if text is None:
-        return {}
-    try:
-        table = tomllib.loads(text).get("rules", {})
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"is not valid TOML ({exc})") from None
+def rules_table(path: Path, config: Mapping) -> dict:
+    """The [rules] table of an already parsed config, its keys checked."""
+    table = config.get("rules", {})
     if not isinstance(table, dict):
         raise ConfigError(path, "[rules] must be a table of settings", "rules")
     for key in table:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -129,35 +129,13 @@ def default_playbook() -> Playbook:
     return Playbook()
 
 
-def load_playbook(config_path: Path | str | None = None) -> Playbook:
-    """The default playbook with [thresholds] and [weights] from `config_path` applied.
-    No path or a missing file means the defaults; anything unusable raises ConfigError."""
+def overrides(path: Path, config: Mapping) -> dict[str, Mapping]:
+    """The playbook's fields config.toml changes, checked (ConfigError if unusable)."""
     base = default_playbook()
-    if config_path is None:
-        return base
-    path = Path(config_path)
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:   # rules.toml beside it may still be there
-        return replace(base, config_path=path, rules=_rules(path))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot be read ({exc})") from None
-    try:
-        config = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"is not valid TOML ({exc})") from None
-    return replace(base, config_path=path, rules=_rules(path),
-                   thresholds=_override(path, config, "thresholds", base.thresholds,
-                                        _whole_number),
-                   weights=_override(path, config, "weights", base.weights, _weight),
-                   letters=_letters(path, config, base.letters))
-
-
-def _rules(config_path: Path):
-    """The clocks in force for this config (its [rules] and the rules.toml beside it), read
-    once with the playbook: a bad file is the same ConfigError as a bad config."""
-    from .clocks import load_rules   # clocks reads the playbook's defaults
-    return load_rules(config_path)
+    return {"thresholds": _override(path, config, "thresholds", base.thresholds,
+                                    _whole_number),
+            "weights": _override(path, config, "weights", base.weights, _weight),
+            "letters": _letters(path, config, base.letters)}
 
 
 def _whole_number(value: Any) -> bool:

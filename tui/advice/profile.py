@@ -3,10 +3,9 @@ addresses (which tell a message you sent from one you received)."""
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .playbook import ConfigError
 
@@ -31,20 +30,8 @@ class Profile:
                                ("emails", self.emails)) if not v]
 
 
-def load_profile(config_path: Path | str | None) -> Profile:
-    """The [me] table of `config_path`; no file or no table is an empty profile, and a value
-    of the wrong kind, or a key we do not know, raises ConfigError naming the file and key."""
-    if config_path is None:
-        return Profile()
-    path = Path(config_path)
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Profile()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot be read ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(path, f"is not valid TOML ({exc})") from None
+def profile_from(path: Path, config: Mapping) -> Profile:
+    """The [me] table of an already parsed config, checked."""
     me = config.get("me", {})
     if not isinstance(me, dict):
         raise ConfigError(path, "[me] must be a table of settings (name, address, emails, "

@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "into a calendar."),
     "company": ("companies", "The company directory: routes (phone, chat, e-mail...), "
                 "escalation contacts, policies."),
+    "config": ("config", "Print the settings in force (config.toml over the defaults); "
+               "`config edit` opens the file in $EDITOR."),
     "demo": ("files", "Open the app on a demo notebook (its own file, never yours)."),
     "detach": ("attach", "Remove an evidence file from its case (the stored copy goes when "
                "nothing else uses it)."),

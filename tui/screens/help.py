@@ -42,9 +42,9 @@ EXTRA_KEYS = {
 
 
 class HelpScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
-                Binding("q", "app.pop_screen", "Back", show=False),
-                Binding("f1", "app.pop_screen", "Back", show=False)]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="help.back"),
+                Binding("q", "app.pop_screen", "Back", id="help.back", show=False),
+                Binding("f1", "app.pop_screen", "Back", id="help.back", show=False)]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
@@ -68,7 +68,7 @@ class HelpScreen(Screen):
         """Two columns: the home and case screens; then the rest."""
         sections: dict[str, list[tuple[str, str]]] = {
             name: [(self.app.get_key_display(b), b.tooltip or b.description)
-                   for b in _bindings(screen)
+                   for b in _bindings(screen, self.app._keymap)
                    if b.description and not b.key.isdigit() and b.key != "f1"]
             for name, screen in _screens()}
         for name, rows in EXTRA_KEYS.items():
@@ -98,11 +98,14 @@ class HelpScreen(Screen):
                                     for channel, text in guides.items())
 
 
-def _bindings(screen) -> list[Binding]:
+def _bindings(screen, keymap) -> list[Binding]:
+    """The screen's bindings with the keys config.toml's [keys] gave them (Textual keeps the
+    key map in App._keymap and offers no reader)."""
     out = []
     for binding in screen.BINDINGS:
-        if isinstance(binding, Binding):
-            out.append(binding)
-        else:
-            out.append(Binding(*binding))
+        if not isinstance(binding, Binding):
+            binding = Binding(*binding)
+        if binding.id in keymap:
+            binding = binding.with_key(keymap[binding.id])
+        out.append(binding)
     return out
