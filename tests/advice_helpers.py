@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tui.advice import Finding, assess
-from tui.store.validate import to_iso
+from tui.store.times import to_iso
 
 from conftest import NOW
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from tui.store import Store
-from tui.store.validate import from_iso, to_iso
+from tui.store.times import from_iso, to_iso
 
 NOW_ISO = "2026-11-25T12:00:00Z"
 

@@ -9,7 +9,7 @@ import pytest
 
 from tui.advice import any_stalled, assess, default_playbook, explain, fingerprint, ranking
 from tui.store import Store
-from tui.store.validate import from_iso, to_iso
+from tui.store.times import from_iso, to_iso
 from tui.store.records import OUTCOMES, PROGRESS_OUTCOMES
 
 from advice_helpers import ago, contact, contacts, new_case

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from tui.advice import assess, fingerprint, ranking
-from tui.advice.playbook import load_playbook
+from tui.advice.settings import load_playbook
 from tui.advice.source import source_fingerprint
 from tui.store import Store
 from tui.store.companies import CompanyChanges

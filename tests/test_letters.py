@@ -13,11 +13,12 @@ import pytest
 
 from conftest import NOW, NOW_ISO, Cli
 from tui.advice.letters import KINDS, letter_blocks, letter_values
-from tui.advice.playbook import LETTER_FIELDS, ConfigError, load_playbook
-from tui.advice.profile import Profile, load_profile
+from tui.advice.playbook import LETTER_FIELDS, ConfigError
+from tui.advice.profile import Profile
+from tui.advice.settings import load_playbook, load_profile
 from tui.store import Store
-from tui.store.demo import build_demo_file
-from tui.store.document import to_markdown
+from tui.demo.notebook import build_demo_file
+from tui.exports.document import to_markdown
 from tui.store.paths import config_path
 
 ENERGY_TITLE = "Back-billed for 14 months after their meter fault"
@@ -348,7 +349,7 @@ def test_user_text_is_never_markup(demo, tmp_path):
     md = to_markdown(blocks)
     assert "\\<script\\>x\\</script\\> \\*fridge\\* \\| \\[a\\](b)" in md
     assert "**\\<b\\>Asha\\</b\\>**" in md
-    from tui.store.document import to_html
+    from tui.exports.document import to_html
     page = to_html(blocks, "letter")
     assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt;" in page
     assert "&lt;b&gt;Asha&lt;/b&gt;" in page

@@ -12,7 +12,7 @@ import pytest
 
 from tui.advice import assess
 from tui.store import Store
-from tui.store.validate import from_iso, to_iso
+from tui.store.times import from_iso, to_iso
 
 from conftest import NOW
 

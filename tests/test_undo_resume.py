@@ -25,7 +25,8 @@ from ui_fixtures import (  # noqa: F401
 )
 
 from tui.screens.case import CaseScreen
-from tui.screens.dialogs import ChannelPicker, ConfirmScreen, ResumeLiveScreen
+from tui.screens.dialogs import ChannelPicker, ConfirmScreen
+from tui.screens.live_resume import ResumeLiveScreen
 from tui.screens.live import LiveScreen
 from tui.store import Store, StoreError, live_hold, undo
 
@@ -276,6 +277,7 @@ async def crash_mid_hold(app, pilot, case_id, db_path, crashed, clock: Clock) ->
         await pilot.press(key)
         clock.advance(seconds)
     live.tick()                                         # the autosave of the running hold
+    await settle(pilot)                                 # which lands on the writer thread
     assert contact(db_path, live.contact.id).hold_seconds == 75
     with Store(db_path) as s:
         s.backup(crashed)

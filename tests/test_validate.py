@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from tui.store import ValidationError
+from tui.store import times
 from tui.store import validate as v
 
 
@@ -26,7 +27,7 @@ def test_bad_durations(text):
 
 @given(st.integers(0, 7 * 24 * 3600))
 def test_duration_format_round_trips(seconds):
-    shown = v.format_duration(seconds)
+    shown = times.format_duration(seconds)
     if seconds < 3600 or seconds % 60 == 0:
         assert v.parse_duration("d", shown) == seconds
 

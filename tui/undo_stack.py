@@ -1,5 +1,5 @@
 """What `u` can undo: the last few user actions, newest on top, each with a label for the
-notification and the record that reverses it (tui.store.undo.revert reads it).
+notification and the record that reverses it (tui.store.undo_records.revert reads it).
 
 Plain data: pushing and popping touch nothing else. An entry that leaves the stack without
 being undone is returned to the caller, which tidies after it (a deleted case's evidence

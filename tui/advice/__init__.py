@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from .engine import (any_stalled, assess, assess_facts, attention_order, explain,
                          explain_pages, fingerprint, ranked, ranking, refresh)
     from .model import RUNGS, TURNS, Assessment, Brief, Finding, NextMove, Term, score_line
-    from .playbook import ChannelGuide, ConfigError, Playbook, default_playbook, load_playbook
+    from .playbook import ChannelGuide, ConfigError, Playbook, default_playbook
+    from .settings import load_playbook
     from .source import ENGINE_VERSION, source_fingerprint
 
 _FROM = {
@@ -40,8 +41,8 @@ _FROM = {
                "explain_pages", "fingerprint", "ranked", "ranking", "refresh"),
     "model": ("RUNGS", "TURNS", "Assessment", "Brief", "Finding", "NextMove", "Term",
               "score_line"),
-    "playbook": ("ChannelGuide", "ConfigError", "Playbook", "default_playbook",
-                 "load_playbook"),
+    "playbook": ("ChannelGuide", "ConfigError", "Playbook", "default_playbook"),
+    "settings": ("load_playbook",),
     "source": ("ENGINE_VERSION", "source_fingerprint"),
 }
 _LAZY = {name: module for module, names in _FROM.items() for name in names}

@@ -3,7 +3,7 @@
 Promises and asks due, the case's own due date, windows closing and doors opening (the rules
 pack's clocks and the company's policy windows), and snoozes waking, each with its case,
 whose move it is, the case's next move and, for a clock, the guidance line. `build` is pure:
-it takes the plain records the store reads (tui/store/agenda_queries.py); `collect` reads
+it takes the plain records the store reads (tui/store/lists.py); `collect` reads
 them through the store. No SQL, no Textual.
 """
 
@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..store.records import ACTIVE_STATUSES, Case, CaseDetail, Promise
-from ..store.times import from_iso, to_iso
+from ..store.times import local_moment, to_iso
 from .clock_records import Clock, ClockInstance
 from .clocks import case_clocks
 
@@ -106,7 +106,7 @@ def build(now: datetime, days: int, commitments: Iterable[tuple[Promise, Case]],
           warn_days: int = 5) -> Agenda:
     """The agenda at `now` for the next `days` days: `commitments` (pending promises and
     asks due by then, with their cases), `details` (the open and waiting cases with what
-    their clocks count from, as agenda_queries reads them) and `clocks` (those in force; the
+    their clocks count from, as store.lists reads them) and `clocks` (those in force; the
     companies' policies come with the details). `moves`: case id -> (next-move line, turn),
     or a callable giving that for a list of ids."""
     edge = last_day(now, days)
@@ -119,7 +119,7 @@ def build(now: datetime, days: int, commitments: Iterable[tuple[Promise, Case]],
             continue
         if case.snoozed_until and case.snoozed_until > now_iso:
             snoozed[case.id] = case.snoozed_until
-            if _local(case.snoozed_until).date() <= edge:
+            if local_moment(case.snoozed_until).date() <= edge:
                 items.append(_snooze_item(case, now_iso))
         if case.due_on and date.fromisoformat(case.due_on) <= edge:
             items.append(_due_item(case, now_iso))
@@ -129,7 +129,7 @@ def build(now: datetime, days: int, commitments: Iterable[tuple[Promise, Case]],
                 items.append(_clock_item(case, inst, now_iso))
     for promise, case in commitments:
         if case.status in ACTIVE_STATUSES and promise.due_at and promise.status == "pending" \
-                and _local(promise.due_at).date() <= edge:
+                and local_moment(promise.due_at).date() <= edge:
             items.append(_promise_item(promise, case, now_iso))
     # A snoozed case's overdue promises, asks and due date wait for its wake-up (listed as
     # its own item); its clocks do not.
@@ -151,18 +151,14 @@ def _with_move(item: AgendaItem, move: tuple[str, str] | None) -> AgendaItem:
     return replace(item, next=line or None, who=who)
 
 
-def _local(iso: str) -> datetime:
-    return from_iso(iso).astimezone()
-
-
 def _whole_day(iso: str) -> bool:
     """A moment at the last second of its local day stands for the whole day ("by Friday")."""
-    return _local(iso).time() == _END
+    return local_moment(iso).time() == _END
 
 
 def _item(case: Case, when: str, kind: str, uid: str, what: str, who: str, now_iso: str,
           *, timed: bool = False, **more: Any) -> AgendaItem:
-    return AgendaItem(when=when, day=_local(when).date().isoformat(), timed=timed, kind=kind,
+    return AgendaItem(when=when, day=local_moment(when).date().isoformat(), timed=timed, kind=kind,
                       uid=uid, case_id=case.id, case_uid=case.uid, title=case.title,
                       company=case.company, what=what, who=who, overdue=when < now_iso,
                       **more)

@@ -5,46 +5,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..store.records import CaseDetail, Company, Route
-from ..store.validate import now_utc, to_iso
+from ..store.records import CaseDetail
+from ..store.times import now_utc, to_iso
+from .channels import routes_line
 from .clock_records import GUIDANCE, Clock
 from .clocks import case_clocks
 from .model import Brief
 from .playbook import Playbook, default_playbook
 from .words import agent_label, day, plural
-
-
-# The route kinds that serve each contact channel, the likeliest first.
-CHANNEL_ROUTES = {"phone": ("phone", "callback"), "copilot": ("phone",), "chat": ("chat",),
-                  "email": ("email",), "seller": ("seller_contact",), "letter": ("postal",),
-                  "in_person": ("postal",), "social": ("web",), "forum": ("web",),
-                  "other": ("web", "other")}
-
-
-def channel_routes(company: Company | None, channel: str | None) -> list[Route]:
-    """The company's routes for a channel: its support ones, else any of those kinds."""
-    if company is None or not channel:
-        return []
-    kinds = CHANNEL_ROUTES.get(channel, ())
-    found = sorted((r for r in company.routes if r.kind in kinds),
-                   key=lambda r: (r.purpose != "support", kinds.index(r.kind)))
-    support = [r for r in found if r.purpose == "support"]
-    return support or found
-
-
-def route_text(route: Route) -> str:
-    """'phone (billing): +44 20 7946 0000, Mon-Fri 9-17'."""
-    what = route.kind.replace("_", " ")
-    if route.purpose != "support":
-        what = f"{route.purpose} {what}"
-    if route.label:
-        what += f" ({route.label})"
-    return f"{what}: {route.value}" + (f", {route.hours}" if route.hours else "")
-
-
-def routes_line(company: Company | None, channel: str | None) -> str:
-    """The routes for `channel` in one line, or '' when the directory has none."""
-    return "; ".join(route_text(r) for r in channel_routes(company, channel))
 
 
 def policy_windows(detail: CaseDetail, now: datetime, warn_days: int = 5) -> list[str]:

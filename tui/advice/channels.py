@@ -1,11 +1,12 @@
 """Which channel to try next with a company, from the user's own history there (how often
-each channel made progress) or, without history, the playbook's default order."""
+each channel made progress) or, without history, the playbook's default order; and the one
+table of which of a company's routes serve each channel."""
 
 from __future__ import annotations
 
 from typing import Mapping
 
-from ..store.records import Company
+from ..store.records import Company, Route
 from .playbook import Playbook
 from .words import plural
 
@@ -32,12 +33,44 @@ def suggest_channels(stats: ChannelStats) -> list[tuple[str, int, int, str]]:
     return [(ch, p, t, progress_text(ch, p, t)) for ch, (p, t) in ranked if t]
 
 
+# The route kinds that serve each contact channel, the likeliest first. Co-pilot has none
+# of its own: it is joined from within a phone call already under way.
+CHANNEL_ROUTES = {"phone": ("phone", "callback"), "chat": ("chat",), "email": ("email",),
+                  "seller": ("seller_contact",), "letter": ("postal",),
+                  "in_person": ("postal",), "social": ("web",), "forum": ("web",),
+                  "other": ("web", "other")}
+
+
+def channel_routes(company: Company | None, channel: str | None) -> list[Route]:
+    """The company's routes for a channel: its support ones, else any of those kinds."""
+    if company is None or not channel:
+        return []
+    kinds = CHANNEL_ROUTES.get(channel, ())
+    found = sorted((r for r in company.routes if r.kind in kinds),
+                   key=lambda r: (r.purpose != "support", kinds.index(r.kind)))
+    support = [r for r in found if r.purpose == "support"]
+    return support or found
+
+
 def route(company: Company | None, channel: str) -> str | None:
-    """The company's known address for a channel, if the notebook has one."""
-    if company is None:
-        return None
-    return {"phone": company.phone, "chat": company.chat_url, "email": company.email
-            }.get(channel)
+    """The company's likeliest address for a channel, if the notebook has one."""
+    found = channel_routes(company, channel)
+    return found[0].value if found else None
+
+
+def route_text(route: Route) -> str:
+    """'phone (billing): +44 20 7946 0000, Mon-Fri 9-17'."""
+    what = route.kind.replace("_", " ")
+    if route.purpose != "support":
+        what = f"{route.purpose} {what}"
+    if route.label:
+        what += f" ({route.label})"
+    return f"{what}: {route.value}" + (f", {route.hours}" if route.hours else "")
+
+
+def routes_line(company: Company | None, channel: str | None) -> str:
+    """The routes for `channel` in one line, or '' when the directory has none."""
+    return "; ".join(route_text(r) for r in channel_routes(company, channel))
 
 
 def _usable(channel: str, allow_seller: bool) -> bool:

@@ -11,7 +11,7 @@ from typing import Iterable
 
 from ..store.facts import CaseFacts
 from ..store.records import Company
-from ..store.validate import to_iso
+from ..store.times import to_iso
 from .clock_records import Clock, ClockInstance, Source
 from .clocks import Rules, clock_instances
 from .words import local_date, plus

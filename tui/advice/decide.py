@@ -12,7 +12,7 @@ from typing import Callable, Mapping
 
 from ..store.facts import CaseFacts, PromiseFact
 from ..store.records import ACTIVE_STATUSES, Company
-from ..store.validate import to_iso
+from ..store.times import to_iso
 from .channels import better_channel, best_channel
 from .clocks import Rules, rules_of
 from .deadlines import Clocks, deadline_items, door_opens

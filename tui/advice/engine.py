@@ -10,10 +10,10 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Mapping
 
-from ..store.advice_cache import HORIZON_DAYS
+from ..store.summaries import HORIZON_DAYS
 from ..store.facts import PAGE, AdviceRow, CaseFacts, ContactFact, facts_from_detail
 from ..store.records import CaseDetail, Company
-from ..store.validate import from_iso, to_iso
+from ..store.times import from_iso, to_iso
 from .clocks import rules_of
 from .deadlines import Clocks
 from .decide import Decision, Pass, decide

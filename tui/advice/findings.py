@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..store.validate import format_duration
+from ..store.times import format_duration
 from .channels import route
 from .deadlines import DUE_CLOCK, left, what
 from .decide import Decision, Hit, Pass
 from .evidence import Evidence, agent_of, asked_clause, asked_line, promise_clause
 from .model import Finding, Term
-from .move import by
+from .acts import by, deadline_act
 from .words import contact_line, day, days_ago, plural
 
 
@@ -285,28 +285,6 @@ def clock_evidence(inst) -> list[str]:
     if clock is not DUE_CLOCK:
         lines.append(clock.guidance)
     return lines
-
-
-def deadline_act(kind: str, inst, d: Decision, p: Pass, full: bool) -> str:
-    """What to do about one clock, through which route."""
-    pb, f, clock = p.playbook, d.facts, inst.clock
-    where = by(d, p, full)
-    if kind == "closed":
-        return pb.text("deadline", "closed", day=inst.last_day, company=f.company, by=where)
-    if kind == "missed":
-        return pb.text("deadline", "missed", company=f.company, day=inst.last_day,
-                       action=clock.action)
-    if kind == "opened":
-        return pb.text("deadline", "opened", action=clock.action, day=day(inst.ends_at))
-    if clock is DUE_CLOCK:
-        return pb.text("deadline", "due", company=f.company, by=where, day=inst.last_day)
-    if clock.origin == "policy":
-        return pb.text("deadline", "policy", company=f.company, by=where, day=inst.last_day,
-                       policy=clock.name.partition(": ")[2])
-    if clock.rung == "chargeback":
-        return clock.action + pb.text("deadline", "issuer", company=f.company)
-    return clock.action + (pb.text("deadline", "route", company=f.company, by=where)
-                           if where else "")
 
 
 def _deadline(h, d, p, ev):

@@ -2,7 +2,7 @@
 company, a chargeback request to the card issuer, a referral to the ombudsman, and a
 follow-up chasing promises not kept.
 
-Written once as document blocks (tui/store/document.py) and rendered to Markdown or a
+Written once as document blocks (tui/exports/document.py) and rendered to Markdown or a
 printable page. Every fixed word comes from the playbook's [letters] texts, so a user can
 reword them in config; what is filled in (names, dates, what was said) is user text.
 """
@@ -12,13 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 
-from ..store.document import Block, Bullets, Code, Heading, Para, Strong, Table
-from ..store.dossier import evidence_rows, overdue
+from ..exports.document import Block, Bullets, Code, Heading, Para, Strong, Table
+from ..exports.dossier import evidence_rows, overdue
 from ..store.records import CaseDetail, Interaction, Promise
 from ..store.times import from_iso, local_time, to_iso
 from ..store.wording import plural
 from .playbook import LETTER_KINDS, Playbook
 from .profile import Profile
+from .words import local_date
 
 KINDS = LETTER_KINDS
 SAID_LENGTH = 160      # characters of a contact's notes the timeline keeps
@@ -34,7 +35,7 @@ def letter_blocks(kind: str, detail: CaseDetail, profile: Profile, clocks: Itera
     if kind not in KINDS:
         raise ValueError(f"unknown letter kind {kind!r}; one of {', '.join(KINDS)}")
     pb, at = playbook, _iso(now)
-    today = from_iso(at).astimezone().date()
+    today = local_date(at)
     due = _deadline(deadline, today, pb.letters[kind]["days"])
     values = letter_values(kind, detail, profile, pb, at, due)
 
@@ -88,7 +89,7 @@ def letter_values(kind: str, detail: CaseDetail, profile: Profile, pb: Playbook,
     """Every placeholder a letter text may use (playbook.LETTER_FIELDS), as text, for a
     letter written at `at` (ISO UTC) asking for an answer by `due`."""
     c, company = detail.case, detail.company
-    today = from_iso(at).astimezone().date()
+    today = local_date(at)
     contacts = detail.interactions
     amount = f"{c.amount} {c.currency or ''}".strip() if c.amount else ""
     want = pb.brief["wants"].get(c.want, c.want)
@@ -109,8 +110,8 @@ def letter_values(kind: str, detail: CaseDetail, profile: Profile, pb: Playbook,
         "today": long_date(today),
         "contacts": ("once" if len(contacts) == 1 else "twice" if len(contacts) == 2
                      else plural(len(contacts), "time")),
-        "first": long_date(_day(contacts[0].started_at)) if contacts else long_date(today),
-        "last": long_date(_day(contacts[-1].started_at)) if contacts else long_date(today),
+        "first": long_date(local_date(contacts[0].started_at)) if contacts else long_date(today),
+        "last": long_date(local_date(contacts[-1].started_at)) if contacts else long_date(today),
         "broken": plural(unkept, "promise"),
         "dates": ", ".join(f"{what} {long_date(date.fromisoformat(day))}" for what, day in (
             ("purchased", c.purchased_on), ("delivered", c.delivered_on), ("due", c.due_on),
@@ -169,8 +170,9 @@ def _promise_line(p: Promise, detail: CaseDetail, pb: Playbook, values: dict, at
     made_in = next((i for i in detail.interactions if i.id == p.interaction_id), None)
     agent = (made_in.agent if made_in and made_in.agent
              else pb.letter(None, "promise_no_agent", **values))
-    made = long_date(_day(made_in.started_at if made_in else p.created_at or at))
-    due = long_date(_day(p.due_at)) if p.due_at else pb.letter(None, "promise_no_due", **values)
+    made = long_date(local_date(made_in.started_at if made_in else p.created_at or at))
+    due = (long_date(local_date(p.due_at)) if p.due_at
+           else pb.letter(None, "promise_no_due", **values))
     if p.status == "broken":
         state = pb.letter(None, "promise_broken", **values)
     else:
@@ -203,7 +205,3 @@ def _deadline(given: date | str | None, today: date, days: int) -> date:
 def _iso(now: datetime | str) -> str:
     """The moment as the store's ISO UTC text."""
     return now if isinstance(now, str) else to_iso(now)
-
-
-def _day(iso: str) -> date:
-    return from_iso(iso).astimezone().date()

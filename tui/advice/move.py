@@ -4,22 +4,14 @@ ranking path); the full `text` also cites the evidence (agent, date, reference, 
 
 from __future__ import annotations
 
-from ..store.validate import format_duration
-from .channels import route
+from ..store.times import format_duration
+from .acts import by, deadline_act
 from .deadlines import DUE_CLOCK, left, what
 from .decide import Decision, Pass
 from .model import rung_index
 from .evidence import Evidence, agent_of, asked_clause, promise_clause
 from .model import NextMove
 from .words import contact_line, day, days_ago, moment, parens, plural, plus
-
-
-def by(d: Decision, p: Pass, full: bool) -> str:
-    """' by chat (https://...)': the case's one channel, with its route in the full text."""
-    if d.channel is None or d.channel == "seller":
-        return ""
-    address = route(d.company, d.channel) if full else None
-    return f" {p.playbook.by(d.channel)}" + (f" ({address})" if address else "")
 
 
 def move_line(d: Decision, p: Pass) -> tuple[str, str, str | None, str | None]:
@@ -162,7 +154,6 @@ def _ombudsman(d: Decision, p: Pass, ev: Evidence | None, lead):
 def _deadline(d: Decision, p: Pass, ev: Evidence | None, lead, base: dict):
     """The nearest clock: act before it closes (an ask: do it before it falls due), what is
     left once it has closed, the door it has opened."""
-    from .findings import deadline_act
     kind, item, days = lead.items[0]
     if kind == "ask":
         asked = "; " + asked_clause(item, ev) if ev is not None else ""

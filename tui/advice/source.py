@@ -12,7 +12,7 @@ from pathlib import Path
 # Bump when a change to the rules changes what they decide or say (the cache's fingerprint).
 ENGINE_VERSION = "13.2"
 PLAYBOOK_FILE = "playbook.toml"
-RULES_FILE = "rules.toml"       # beside config.toml, as clocks.load_rules reads it
+RULES_FILE = "rules.toml"       # beside config.toml, as settings.load_rules reads it
 
 
 def local_zone() -> str:

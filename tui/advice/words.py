@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date, datetime, timedelta, timezone
 
-from ..store.validate import from_iso
+from ..store.times import local_moment, local_time
 from ..store.wording import plural  # noqa: F401 - the one plural helper, used here too
 
 # UTC date -> (the local midnights starting that date and the next, in stored form; the local
@@ -81,7 +81,7 @@ def local_date(iso: str) -> date:
     """A stored UTC time's local calendar date."""
     found = _which(iso)
     if found is None:       # not the stored form: work it out in full
-        return from_iso(iso).astimezone().date()
+        return local_moment(iso).date()
     return found[0][2][found[1]]
 
 
@@ -91,7 +91,7 @@ def day(iso: str | None) -> str:
         return "?"
     found = _which(iso)
     if found is None:
-        return from_iso(iso).astimezone().date().isoformat()
+        return local_moment(iso).date().isoformat()
     return found[0][3][found[1]]
 
 
@@ -111,7 +111,7 @@ def plus(iso: str, seconds: float) -> str:
 
 def moment(iso: str | None) -> str:
     """A stored UTC time as local date and minute."""
-    return from_iso(iso).astimezone().strftime("%Y-%m-%d %H:%M") if iso else "?"
+    return local_time(iso) if iso else "?"
 
 
 def agent_label(agent: str | None, agent_id: str | None) -> str | None:

@@ -56,8 +56,8 @@ class Advising:
 
     def __init__(self, env, now):
         from ..advice.source import source_fingerprint
-        from ..store.advice_cache import CacheStore
-        from ..store.validate import to_iso
+        from ..store.summaries import CacheStore
+        from ..store.times import to_iso
         self.env, self.now, self.iso = env, now, to_iso(now)
         self.source = source_fingerprint(env.config_path)
         self._playbook, self.fresh = None, []

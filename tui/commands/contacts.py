@@ -11,7 +11,7 @@ from ..store import userfiles
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
 from ..store.wording import plural
 from . import formats
-from ..store.validate import local_time
+from ..store.times import local_time
 from .output import EXIT_INPUT, Failure, clean, echo_json, for_terminal
 from .shapes import contact_record, promise_record
 

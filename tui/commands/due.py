@@ -37,7 +37,7 @@ def load_agenda(env, days: int) -> Agenda:
     warning days, the next moves from the kept advice (brought up to date first)."""
     from ..advice import ConfigError, load_playbook, refresh
     from ..advice.agenda import collect
-    from ..advice.clocks import load_rules
+    from ..advice.settings import load_rules
     from ..advice.source import source_fingerprint
     store = env.store(create=False)
     now = env.now()

@@ -40,9 +40,8 @@ def letter(env, case, kind, fmt, deadline, output, force):
     want, the deadline and the time limits that apply, and the evidence enclosed. Read it
     through before you send it."""
     from ..advice.letters import letter_blocks
-    from ..advice.playbook import load_playbook
-    from ..advice.profile import load_profile
-    from ..store.document import to_html, to_markdown
+    from ..advice.settings import load_playbook, load_profile
+    from ..exports.document import to_html, to_markdown
     from .export import dossier_clocks
     playbook = load_playbook(env.config_path)
     profile = load_profile(env.config_path)
@@ -93,7 +92,7 @@ def _deadline(env, given: str | None) -> str | None:
 
 def _title(blocks, fallback: str) -> str:
     """The page title: the letter's subject line."""
-    from ..store.document import Heading
+    from ..exports.document import Heading
     heading = next((b for b in blocks if isinstance(b, Heading)), None)
     return heading.text if heading and isinstance(heading.text, str) else fallback
 

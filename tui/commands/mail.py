@@ -32,7 +32,7 @@ def import_mail(env, files, case, keep_original, as_json):
             messages.extend(read_messages(path))
         except MailError as exc:
             raise Failure(str(exc), EXIT_INPUT) from None
-    from ..advice.profile import load_profile
+    from ..advice.settings import load_profile
     mine = list(load_profile(env.config_path).emails)
     store = env.store(create=True)
     case_id = store.resolve_case(case) if case else None

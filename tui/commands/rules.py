@@ -50,7 +50,7 @@ def _clock_lines(rules, clock) -> list[str]:
 @click.pass_obj
 def rules(env, show_all, as_json):
     """The deadline clocks in force for your jurisdictions, each with its source."""
-    from ..advice.clocks import load_rules
+    from ..advice.settings import load_rules
     loaded = load_rules(env.config_path)
     shown = loaded.clocks if show_all else loaded.active
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..store.validate import format_duration
+from ..store.times import format_duration
 from .output import clean, echo_json, table
 
 

@@ -12,7 +12,8 @@ from ..lazy import lazy_names
 from .errors import NotFound, StoreError, ValidationError
 
 if TYPE_CHECKING:
-    from .db import Connection, new_uid
+    from .db import Connection
+    from .uids import new_uid
     from .interchange import FORMAT, load_document
     from .marks import MARK_END, MARK_START
     from .records import (Attachment, Case, CaseDetail, Company, Interaction, Page, Promise,
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from .store import Store
 
 # name -> the module (in this package) that defines it
-_LAZY = {"Store": "store", "Connection": "db", "new_uid": "db", "FORMAT": "interchange",
+_LAZY = {"Store": "store", "Connection": "db", "new_uid": "uids", "FORMAT": "interchange",
          "load_document": "interchange", "resolve_db_path": "paths", "MARK_START": "marks",
          "MARK_END": "marks", "StatRow": "stats",
          **{name: "records" for name in ("Attachment", "Case", "CaseDetail", "Company",

@@ -26,7 +26,7 @@ from pathlib import Path
 from . import userfiles
 from . import validate as v
 from .atomic import atomic_write, is_temp, private_folder, sync_folder
-from .db import new_uid
+from .uids import new_uid
 from .errors import NotFound, StoreError, ValidationError
 from .records import Attachment
 
@@ -162,7 +162,7 @@ class AttachmentOps:
         the name tells the viewer the type, and nothing it does reaches the evidence."""
         import shutil
         import tempfile
-        from .pack import safe_name
+        from .file_names import safe_name
         folder = Path(tempfile.mkdtemp(prefix="supportlog-view-"))   # 0700
         copy = folder / safe_name(attachment.name)
         shutil.copyfile(self.evidence_path(attachment.sha256), copy)

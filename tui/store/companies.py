@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from . import validate as v
 from .chunks import by_ids
-from .db import new_uid
+from .uids import new_uid
 from .errors import NotFound, ValidationError
 from .policies import parse_policy
 from .records import (CLOCK_STARTS, POLICY_UNITS, ROUTE_KINDS, ROUTE_PURPOSES, Company, Policy,
@@ -172,6 +172,10 @@ class CompanyOps:
         return {cid: (n, active) for cid, n, active in self.conn.execute(
             "SELECT company_id, count(*), sum(status IN ('open', 'waiting')) FROM cases "
             "GROUP BY company_id")}
+
+    def policy_starts(self) -> set[str]:
+        """The start events of every company policy in the notebook."""
+        return {r[0] for r in self.conn.execute("SELECT DISTINCT starts FROM company_policies")}
 
     # -- writing -------------------------------------------------------------------------
     def add_company(self, name: str, changes: CompanyChanges | None = None) -> Company:

@@ -7,8 +7,9 @@ from typing import Any, Iterable
 
 from . import live_hold, timeline
 from . import validate as v
+from . import times
 from .cases import INTERACTION_COLUMNS, PROMISE_COLUMNS, interaction_from_row
-from .db import new_uid
+from .uids import new_uid
 from .errors import NotFound, ValidationError
 from .records import (CHANNELS, DIRECTIONS, MILESTONES, OUTCOMES, PARTIES, PROMISE_STATUSES,
                       Interaction, Promise)
@@ -49,10 +50,10 @@ def check_times(started_at: str | None, ended_at: str | None, hold: int) -> None
     if started_at and ended_at:
         if ended_at < started_at:
             raise ValidationError("end", "is before the start; check the times")
-        length = (v.from_iso(ended_at) - v.from_iso(started_at)).total_seconds()
+        length = (times.from_iso(ended_at) - times.from_iso(started_at)).total_seconds()
         if hold > length:
-            raise ValidationError("hold", f"({v.format_duration(hold)}) is longer than the "
-                                          f"contact itself ({v.format_duration(int(length))})")
+            raise ValidationError("hold", f"({times.format_duration(hold)}) is longer than the "
+                                          f"contact itself ({times.format_duration(int(length))})")
 
 
 class InteractionOps:
@@ -63,8 +64,8 @@ class InteractionOps:
         opened date that moved back to an earlier contact is accepted and said."""
         for m in timeline.rederive(self.conn, case_ids):
             self.__dict__.setdefault("_warnings", []).append(
-                f"case {m.case_id}: opened date moved from {v.local_time(m.before)} to "
-                f"{v.local_time(m.after)}, its earliest contact")
+                f"case {m.case_id}: opened date moved from {times.local_time(m.before)} to "
+                f"{times.local_time(m.after)}, its earliest contact")
 
     def take_warnings(self) -> list[str]:
         """What the writes since the last call accepted but want said; emptied."""
@@ -92,9 +93,9 @@ class InteractionOps:
             # Logged after the fact with no start: it ended now (or at `end`).
             if end is None and seconds is not None and not live:
                 end = self.now()
-            start = v.add(end, -(seconds or 0)) if end else self.now()
+            start = times.add(end, -(seconds or 0)) if end else self.now()
         elif end is None and seconds is not None and not live:
-            end = v.add(start, seconds)
+            end = times.add(start, seconds)
         now = self.now()
         check_times(start, end, hold_seconds)
         timeline.check_not_ahead("at", start, self.clock())
@@ -197,9 +198,9 @@ class InteractionOps:
                                      "FROM promises WHERE interaction_id = ?",
                                      (interaction_id,)).fetchone()
             if moved and made[0] and made[0] < start:
-                raise ValidationError("at", f"({v.local_time(start)}) is after the due date of "
+                raise ValidationError("at", f"({times.local_time(start)}) is after the due date of "
                                             f"the promise made in this contact "
-                                            f"({v.local_time(made[0])})")
+                                            f"({times.local_time(made[0])})")
             if becomes_promised and promise_text is None and not made[1]:
                 raise ValidationError("promise", PROMISED_NEEDS)
         with self.write():

@@ -13,7 +13,7 @@ from typing import Any
 from . import validate as v
 from .companies import (FIRST_SUPPORT, LEGACY_ROUTES, POLICY_FIELDS, POLICY_INSERT, ROUTE_FIELDS,
                         ROUTE_INSERT, clean_account, clean_policy, clean_route, next_position)
-from .db import new_uid
+from .uids import new_uid
 from .interchange_check import Rec, _once, _stamp, kind_of, name_key, short
 from .merge import merge_fields
 

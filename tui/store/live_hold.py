@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .validate import from_iso, local_time, to_iso
+from .times import from_iso, local_time, to_iso
 
 PREFIX = "live_hold:"
 AUTOSAVE_SECONDS = 30

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable, NamedTuple
 
-from . import validate as v
-from .db import new_uid
+from . import times
+from .uids import new_uid
 from .errors import ValidationError
 
 CLOSED = frozenset(("resolved", "abandoned"))
@@ -179,8 +179,8 @@ def hold_statuses(conn, wanted: dict[int, tuple[str, str]], now: str, *,
 def check_not_ahead(field: str, when: str | None, now: datetime,
                     what: str = "a contact cannot start") -> None:
     """Nothing on a timeline happens more than a day from now."""
-    if when and v.from_iso(when) > now + AHEAD:
-        raise ValidationError(field, f"({v.local_time(when)}) is more than a day from now; "
+    if when and times.from_iso(when) > now + AHEAD:
+        raise ValidationError(field, f"({times.local_time(when)}) is more than a day from now; "
                                      f"{what} in the future: check the date")
 
 
@@ -188,6 +188,6 @@ def check_due(due: str | None, made_at: str, by_contact: bool) -> None:
     """A promise falls due after it is made: after its contact started, or (a promise
     recorded on its own, perhaps late and already overdue) after its case was opened."""
     if due and due < made_at:
-        made = (f"the contact that made it ({v.local_time(made_at)})" if by_contact else
-                f"the case was opened ({v.local_time(made_at)})")
-        raise ValidationError("due", f"({v.local_time(due)}) is before {made}")
+        made = (f"the contact that made it ({times.local_time(made_at)})" if by_contact else
+                f"the case was opened ({times.local_time(made_at)})")
+        raise ValidationError("due", f"({times.local_time(due)}) is before {made}")

@@ -9,20 +9,15 @@ plus one: a deleted case's number is taken again only when it was the largest an
 was created after the delete. Then the case comes back under a new number, and any row whose
 id was taken the same way gets a new id (the rows pointing at it follow).
 
-Besides the delete, the app's undo stack (tui/undo_stack.py) takes back a status set by hand
-and a promise's mark: `set_status` and `mark_promise` do them and return the record that
-`revert` reads. Records name rows by uid, which an undone delete keeps."""
+A status set by hand and a promise's mark are taken back through undo_records.py."""
 
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from . import live_hold, timeline
+from . import live_hold
 from .errors import NotFound, StoreError
-
-if TYPE_CHECKING:
-    from .store import Store
 
 
 class NothingToUndo(StoreError):
@@ -122,78 +117,12 @@ def _taken(conn: sqlite3.Connection, table: str, row_id: int) -> bool:
     return conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone() is not None
 
 
+# Columns SQLite computes (schema.sql's GENERATED ones): read with the row, never written.
+GENERATED = {"interactions": ("progress",)}
+
+
 def _insert(conn: sqlite3.Connection, table: str, row: dict) -> int:
+    row = {k: v for k, v in row.items() if k not in GENERATED.get(table, ())}
     cur = conn.execute(f"INSERT INTO {table} ({', '.join(row)}) "
                        f"VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
     return cur.lastrowid
-
-
-# -- a status set by hand, a promise's mark: done with the record that takes them back ------
-def set_status(store: Store, case_id: int, status: str, note: str | None = None) -> dict:
-    """`store.set_status`, returning what reverses it: the status event it recorded and the
-    case notes before and after (a note is appended to them)."""
-    before = store.get_case(case_id)
-    last = store.conn.execute("SELECT coalesce(max(id), 0) FROM status_events").fetchone()[0]
-    after = store.set_status(case_id, status, note)
-    # Ids grow (the largest plus one), so the newest past `last` is the one it recorded.
-    event = store.conn.execute("SELECT uid FROM status_events WHERE case_id = ? AND id > ? "
-                               "ORDER BY id DESC LIMIT 1", (case_id, last)).fetchone()
-    return {"kind": "status", "case_id": case_id, "title": after.title,
-            "status": after.status, "before": before.status, "event": event and event[0],
-            "notes": (before.notes, after.notes)}
-
-
-def mark_promise(store: Store, promise_id: int, status: str) -> dict:
-    """`store.set_promise_status`, returning what reverses it: the status and settled time
-    the promise had."""
-    before = store.get_promise(promise_id)
-    after = store.set_promise_status(promise_id, status)
-    return {"kind": "promise", "uid": before.uid, "id": before.id, "case_id": before.case_id,
-            "party": before.party, "status": after.status, "before": before.status,
-            "settled_at": before.settled_at}
-
-
-def revert(store: Store, record: dict) -> int:
-    """Take back what `record` did, in one write unit; returns the case's id (for a delete,
-    the number the case came back under). NothingToUndo when that is gone or changed."""
-    if record["kind"] == "delete":
-        return store.restore_case(record["case"])
-    with store.write() as conn:
-        if record["kind"] == "status":
-            return _unset_status(conn, record, store.now())
-        return _unmark_promise(conn, record, store.now())
-
-
-def _unset_status(conn: sqlite3.Connection, record: dict, now: str) -> int:
-    """The event goes rather than another one setting the old status: a status set by hand
-    holds until a later contact, so recording the old one would pin what the timeline derives
-    (a waiting case set back to "open" by hand stops waiting on the promise it waited for)."""
-    found = conn.execute("SELECT case_id FROM status_events WHERE uid = ?",
-                         (record["event"],)).fetchone()
-    if found is None:
-        raise NothingToUndo(f"case {record['case_id']} or that status change is no longer in "
-                            "the notebook; nothing to undo")
-    case_id = found[0]
-    conn.execute("DELETE FROM status_events WHERE uid = ?", (record["event"],))
-    before, after = record["notes"]
-    if before != after:     # the note line goes too, unless the notes were edited since
-        conn.execute("UPDATE cases SET notes = ?, updated_at = ? WHERE id = ? AND notes IS ?",
-                     (before, now, case_id, after))
-    timeline.rederive(conn, [case_id])
-    return case_id
-
-
-def _unmark_promise(conn: sqlite3.Connection, record: dict, now: str) -> int:
-    row = conn.execute("SELECT id, case_id, status FROM promises WHERE uid = ?",
-                       (record["uid"],)).fetchone()
-    if row is None:
-        raise NothingToUndo(f"promise {record['id']} is no longer in the notebook; nothing "
-                            "to undo")
-    promise_id, case_id, status = row
-    if status != record["status"]:
-        raise NothingToUndo(f"promise {promise_id} is {status} now, marked again since; "
-                            "nothing to undo")
-    conn.execute("UPDATE promises SET status = ?, settled_at = ?, updated_at = ? WHERE id = ?",
-                 (record["before"], record["settled_at"], now, promise_id))
-    timeline.rederive(conn, [case_id])
-    return case_id

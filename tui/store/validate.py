@@ -13,8 +13,7 @@ from decimal import Decimal
 from . import when
 from .cards import luhn_ok, mask_cards  # noqa: F401  (re-exported: callers import them here)
 from .errors import ValidationError
-from .times import (  # noqa: F401 - re-exported: callers import them here
-    add, format_duration, from_iso, local_time, now_utc, to_iso)
+from .times import to_iso
 from .money import Money, parse_money  # noqa: F401 - re-exported for the callers
 
 MAX_TEXT = 5_000_000      # characters in one field; a megabyte-long note is fine

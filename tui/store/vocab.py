@@ -30,7 +30,7 @@ POLICY_UNITS = ("days", "working_days", "weeks", "months")
 CLOCK_STARTS = ("purchased", "delivered", "opened", "statement", "cancelled",
                 "formal_complaint", "final_response", "refund_promise", "due")
 
-# The sorts a listing offers (tui.store.queries.SORTS gives each its ORDER BY), and its
+# The sorts a listing offers (tui.store.lists.SORTS gives each its ORDER BY), and its
 # status filters.
 SORT_NAMES = ("recent", "quiet", "opened", "id")
 STATUS_FILTERS = ("all", "active", *STATUSES)

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Input, Static
 
 from ..store import ValidationError
+from ..store import times
 from ..store import validate as v
 from ..store.when import WEEKDAYS
 
@@ -27,7 +28,7 @@ def understood(kind: str, text: str, now, field: str = "date") -> str:
     if calendar_day:
         day = date.fromisoformat(v.parse_date(field, text, now=now, ahead=deadline))
         return f"= {_weekday(day)} {day.isoformat()}"
-    moment = v.from_iso(v.parse_when(field, text, now=now, end_of_day=deadline)).astimezone()
+    moment = times.from_iso(v.parse_when(field, text, now=now, end_of_day=deadline)).astimezone()
     return f"= {_weekday(moment.date())} {moment.strftime('%Y-%m-%d %H:%M')}"
 
 

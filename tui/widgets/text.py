@@ -13,7 +13,7 @@ from textual.widgets import TextArea
 
 from ..clean_text import for_terminal, visible
 from ..store import MARK_END, MARK_START
-from ..store.validate import format_duration, from_iso
+from ..store.times import format_duration, local_moment, short_span
 
 STATUS_STYLES = {"open": "bold", "waiting": "italic", "resolved": "dim", "abandoned": "dim strike"}
 OUTCOME_STYLES = {"resolved": "green", "promised": "cyan", "escalated": "cyan", "info": "cyan",
@@ -42,10 +42,11 @@ def one_line(value: str, limit: int | None = None) -> str:
 
 
 def local(iso: str | None) -> datetime | None:
+    """times.local_moment, or None for a missing or unreadable value (a screen shows a dash)."""
     if not iso:
         return None
     try:
-        return from_iso(iso).astimezone()
+        return local_moment(iso)
     except ValueError:
         return None
 
@@ -75,27 +76,8 @@ def ago(iso: str | None, now: datetime) -> str:
     if dt is None:
         return "—"
     seconds = (now.astimezone(timezone.utc) - dt.astimezone(timezone.utc)).total_seconds()
-    future = seconds < 0
-    seconds = abs(seconds)
-    days = int(seconds // 86400)
-    if seconds < 3600:
-        span = f"{int(seconds // 60)}m"
-    elif seconds < 86400:
-        span = f"{int(seconds // 3600)}h"
-    elif days < 60:
-        span = f"{days}d"
-    elif days < 730:
-        span = f"{days // 30}mo"
-    else:
-        span = f"{days // 365}y"
-    return f"in {span}" if future else f"{span} ago"
-
-
-def clock_text(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h:d}:{m:02d}:{s:02d}"
+    span = short_span(abs(seconds))
+    return f"in {span}" if seconds < 0 else f"{span} ago"
 
 
 def duration(start: str | None, end: str | None) -> str:
