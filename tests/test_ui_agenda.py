@@ -105,7 +105,7 @@ async def test_home_shows_today_and_overdue_in_one_line(app_factory, db_path, cl
         # Marked kept, nothing is overdue or due today: the line goes.
         with Store(db_path, clock=clock) as s:
             pid = s.get_detail(ids["parcel"]).promises[0].id
-        app.write(lambda s: s.set_promise_status(pid, "kept"), case_id=ids["parcel"])
+        await app.write(lambda s: s.set_promise_status(pid, "kept"), case_id=ids["parcel"])
         await settle(pilot)
         assert "hidden" in line.classes
 

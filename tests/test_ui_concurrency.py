@@ -28,12 +28,13 @@ async def test_app_and_cli_writers_at_once(app_factory, seeded, db_path):
                   "    s.log_interaction(int(sys.argv[2]), 'chat', 'info', notes=f'bulk {n}')\n")
         bulk = subprocess.Popen([sys.executable, "-c", script, str(db_path),
                                  str(seeded.stalled)], stderr=subprocess.PIPE, text=True)
-        live = app.write(lambda s: s.start_contact(seeded.quiet, "phone"))
+        live = await app.write(lambda s: s.start_contact(seeded.quiet, "phone"))
         for n in range(120):  # what typing into a live contact does: save as it goes
-            app.write(lambda s, n=n: s.edit_interaction(live.id, notes=f"typed {n}", hold=n))
+            await app.write(lambda s, n=n: s.edit_interaction(live.id, notes=f"typed {n}",
+                                                              hold=n))
             if n % 10 == 0:
-                app.write(lambda s, n=n: s.log_interaction(seeded.done, "letter", "info",
-                                                           notes=f"app {n}"))
+                await app.write(lambda s, n=n: s.log_interaction(seeded.done, "letter", "info",
+                                                                 notes=f"app {n}"))
             await asyncio.sleep(0)
         codes = [p.wait(timeout=120) for p in (*writers, bulk)]
         errors = [p.stderr.read() for p in (*writers, bulk)]

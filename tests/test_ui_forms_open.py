@@ -7,7 +7,7 @@ from textual import events
 from textual.widgets import Input
 
 from tui.screens.case_form import CaseForm
-from tui.widgets import forms
+from tui.screens import form as forms
 
 from ui_fixtures import (SIZE, app_factory, clock, debug_errors, open_case, seeded,  # noqa: F401
                          settle, ui)

@@ -17,7 +17,8 @@ from ui_fixtures import (  # noqa: F401
 )
 
 from tui.screens.case import CaseScreen
-from tui.screens.dialogs import ChannelPicker, FinishContactScreen, ResumeLiveScreen
+from tui.screens.dialogs import ChannelPicker, FinishContactScreen
+from tui.screens.live_resume import ResumeLiveScreen
 from tui.screens.live import LiveScreen
 from tui.store import Store
 

@@ -11,7 +11,8 @@ from ui_fixtures import NOW, Clock, debug_errors, make_app, plain, settle, ui  #
 
 from tui.screens.case import CaseScreen
 from tui.screens.contact_form import ContactForm
-from tui.screens.dialogs import ChannelPicker, ResumeLiveScreen
+from tui.screens.dialogs import ChannelPicker
+from tui.screens.live_resume import ResumeLiveScreen
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.live import LiveScreen

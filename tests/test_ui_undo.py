@@ -14,8 +14,8 @@ from tui.screens.dialogs import ConfirmScreen
 from tui.screens.home import HomeScreen
 from tui.screens.resolve import ResolveDialog
 from tui.screens.stats import StatsScreen
-from tui.store import Store, undo
-from tui.store.demo import is_demo_file
+from tui.store import Store, undo, undo_records
+from tui.demo.notebook import is_demo_file
 from tui.store.paths import demo_db_path
 from tui.undo_stack import LIMIT, Entry, UndoStack
 
@@ -59,11 +59,11 @@ def test_undoing_a_status_removes_its_event_and_note_so_a_waiting_case_waits_aga
     before = rows(db_path, clock, seeded.stalled)
     assert detail(db_path, clock, seeded.stalled).case.status == "waiting"
     with Store(db_path, clock=clock) as s:
-        record = undo.set_status(s, seeded.stalled, "open", note="they said wait [b]")
+        record = undo_records.set_status(s, seeded.stalled, "open", note="they said wait [b]")
         assert s.get_case(seeded.stalled).status == "open"       # open by hand, after the promise
         assert record["event"] == s.conn.execute(
             "SELECT uid FROM status_events WHERE case_id = ?", (seeded.stalled,)).fetchone()[0]
-        assert undo.revert(s, record) == seeded.stalled
+        assert undo_records.revert(s, record) == seeded.stalled
         # Recording "open" again, or "waiting" by hand, would leave an event pinning a status
         # the timeline derives; the event goes instead and the rules decide as before.
         assert s.get_case(seeded.stalled).status == "waiting"
@@ -72,16 +72,16 @@ def test_undoing_a_status_removes_its_event_and_note_so_a_waiting_case_waits_aga
 
 def test_a_spent_undo_says_so(db_path, clock, seeded):
     with Store(db_path, clock=clock) as s:
-        record = undo.set_status(s, seeded.quiet, "resolved")
+        record = undo_records.set_status(s, seeded.quiet, "resolved")
         promise = s.get_detail(seeded.stalled).promises[0]
-        marked = undo.mark_promise(s, promise.id, "kept")
+        marked = undo_records.mark_promise(s, promise.id, "kept")
         s.set_promise_status(promise.id, "broken")              # marked again meanwhile
         s.delete_case(seeded.quiet)                              # and the case gone
         for spent, said in ((marked, "is broken now, marked again since"),
                             (record, "no longer in the notebook")):
             try:
-                undo.revert(s, spent)
-            except undo.NothingToUndo as exc:
+                undo_records.revert(s, spent)
+            except undo_records.NothingToUndo as exc:
                 assert said in str(exc)
             else:
                 raise AssertionError("reverted what changed since")

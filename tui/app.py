@@ -1,8 +1,10 @@
 """The Textual app: owns the notebook, the clock and the playbook; screens do the rest.
 
-Threads: the main store (writes, tiny reads) lives on the UI thread. Anything whose cost
-grows with the history runs in a worker thread on a connection of its own borrowed from
-`ReaderPool`, because one sqlite3 connection must never run transactions from two threads.
+Threads: the main store (tiny reads) lives on the UI thread. Anything whose cost grows
+with the history runs in a worker thread on a connection of its own borrowed from
+`ReaderPool`, and every write runs on the one writer thread (`Writer`, with a connection of
+its own), because one sqlite3 connection must never run transactions from two threads and a
+locked notebook must not hold the screen.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import os
 import sqlite3
 import sys
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
@@ -28,7 +31,8 @@ from .screens.too_small import FitsTerminal
 from .store import CaseDetail, NotFound, Store, StoreError
 from .store.readers import ReaderPool
 from .store.db import translate
-from .store.validate import now_utc
+from .store.writer import Writer
+from .store.times import now_utc
 from .undo_stack import UndoStack
 
 if TYPE_CHECKING:  # the advice layer is imported after the first paint (see Advisor)
@@ -63,9 +67,9 @@ class SupportlogApp(FitsTerminal, App[None]):
     # timeline's columns away; shorter, the case screen loses its promise ledger.
     MIN_SIZE = (80, 20)
     BINDINGS = [
-        Binding("f1", "help", "Help"),
-        Binding("ctrl+z", "undo", "Undo", show=False),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
     # Bumped after every write; screens watch it and reload what they show.
@@ -82,6 +86,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         self.clock: Callable[[], datetime] = clock or store.clock or now_utc
         # One at hand for the home screen's counts (its first page is read on this thread).
         self.readers = ReaderPool(store.path, self.clock, ready=1)
+        self.writer = Writer(store.path, self.clock)    # opens its connection on first use
         self.notebook_watch = NotebookWatch(store.conn)   # after the reader's opening
         self.advisor = advisor or Advisor()
         self.ranked: list[AdviceRow] | None = None   # Ranked.rows of the latest ranking
@@ -103,9 +108,8 @@ class SupportlogApp(FitsTerminal, App[None]):
 
     def on_mount(self) -> None:
         self.fit_terminal(self.size.width, self.size.height)
-        saved = self.store.meta_get(THEME_META)
-        if saved and saved in self.available_themes:
-            self.theme = saved
+        from .keymap import apply_settings
+        apply_settings(self, THEME_META)     # the theme and the key map from config.toml
         self._theme_loaded = True
         # The home screen paints its first page first; then the heavier startup checks.
         self.call_after_refresh(self.startup_checks)
@@ -127,7 +131,7 @@ class SupportlogApp(FitsTerminal, App[None]):
     def on_key(self, event) -> None:
         # Keys typed right after `n` or `l` were already queued for the screen below the
         # form; they bubble up here and belong to the form (no form loaded: none open).
-        forms = sys.modules.get(f"{__package__}.widgets.forms")
+        forms = sys.modules.get(f"{__package__}.screens.form")
         if forms is not None:
             forms.give_typed_key(self.screen, event)
 
@@ -135,6 +139,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         from .undo_actions import drop_all
         drop_all(self)    # the undo goes with the app: so do a deleted case's evidence files
         self.readers.close()
+        self.writer.close()
 
     @property
     def last_deleted(self) -> dict | None:
@@ -144,13 +149,18 @@ class SupportlogApp(FitsTerminal, App[None]):
         return entry.record["case"] if entry else None
 
     def watch_theme(self, theme: str) -> None:
-        if self._theme_loaded and not self.store.read_only:
-            self.write(lambda s: s.meta_set(THEME_META, theme), quiet=True)
+        if self._theme_loaded:
+            from .keymap import theme_changed
+            theme_changed(self, theme)
 
     # -- reading and writing -------------------------------------------------------------
     async def read(self, fn: Callable[[Store], T]) -> T:
-        """Run `fn(store)` in a worker thread on a connection of its own. A failure is
-        one line for the user, and the calling worker stops quietly (no traceback)."""
+        """Run `fn(store)` in a worker thread on a connection of its own.
+
+        The cancel convention: a failure (StoreError, sqlite3 or OS error, a bug) is said
+        here in one line and the await raises CancelledError, so the calling worker stops
+        quietly. Callers therefore never catch read errors; what follows the await runs only
+        with a result (use `try/finally` for what must happen either way)."""
         def run() -> T:
             with self.readers.borrow() as store:
                 return self.notebook_watch.run(store, lambda: fn(store))
@@ -191,24 +201,55 @@ class SupportlogApp(FitsTerminal, App[None]):
                             advisor.brief(detail, now) if brief else None)
         return await self.read(fetch)
 
-    def write(self, fn: Callable[[Store], T], *, case_id: int | None = None,
-              quiet: bool = False) -> T | None:
-        """Run one small write on the main store; errors become a one-line notification.
+    async def write(self, fn: Callable[[Store], T], *, case_id: int | None = None,
+                    quiet: bool = False) -> T:
+        """Every write: `fn(store)` runs on the one writer thread, after the writes queued
+        before it, and its result is returned; a StoreError (a ValidationError among them)
+        is raised to the caller, so a form keeps its inline errors. Await it in a worker,
+        never a message handler, which would hold its screen while the notebook is locked.
         Unless `quiet`, screens are told the notebook changed (and which case)."""
-        try:
-            result = fn(self.store)
-        except StoreError as exc:
-            self.say(str(exc), severity="error")
-            return None
+        return await self._landed(self._submit(fn), case_id, quiet)
+
+    def _submit(self, fn: Callable[[Store], T]) -> Future[tuple[T, list[str]]]:
+        watch = self.notebook_watch     # its commits are the app's own, not news to reload
+        return self.writer.submit(lambda s: watch.run(s, lambda: fn(s)))
+
+    async def _landed(self, future: Future[tuple[T, list[str]]], case_id: int | None,
+                      quiet: bool) -> T:
+        try:    # shielded: a caller going away (its screen closed) must not drop the write
+            result, warnings = await asyncio.shield(asyncio.wrap_future(future))
+        except (sqlite3.Error, OSError) as exc:
+            raise translate(exc, self.store.path) from None
+        for warning in warnings:   # accepted, but worth saying
+            self.say(warning, severity="warning", timeout=10)
         if not quiet:
             self.notebook_changed(case_id)
         return result
 
+    def write_soon(self, fn: Callable[[Store], T], *, case_id: int | None = None,
+                   quiet: bool = False, then: Callable[[T], object] | None = None) -> None:
+        """`write` for an action with no form to show a refusal (or a screen's last save
+        as it closes): queued now, in order with the other writes; a refusal is one line
+        for the user; `then(result)` runs once the write has landed."""
+        try:
+            self._follow(self._submit(fn), case_id, quiet, then)
+        except RuntimeError:
+            pass    # the app has closed its writer: nothing is written after that
+
+    @work(group="write")
+    async def _follow(self, future: Future[tuple[T, list[str]]], case_id: int | None,
+                      quiet: bool, then: Callable[[T], object] | None) -> None:
+        try:
+            result = await self._landed(future, case_id, quiet)
+        except StoreError as exc:
+            self.say(str(exc), severity="error")
+            return
+        if then is not None:
+            then(result)
+
     def notebook_changed(self, case_id: int | None = None) -> None:
         """After a write: screens reload, and the ranking follows (the write dropped the
         changed cases' kept assessments, so the rules run on those alone)."""
-        for warning in self.store.take_warnings():   # accepted, but worth saying
-            self.say(warning, severity="warning", timeout=10)
         self.data_version += 1
         self.refresh_assessments(case_id)
 
@@ -246,7 +287,7 @@ class SupportlogApp(FitsTerminal, App[None]):
             self.say(self.advisor.problem, severity="warning", timeout=10)
         live = await self.read(lambda s: s.live_contacts())
         if live:
-            from .screens.dialogs import ResumeLiveScreen
+            from .screens.live_resume import ResumeLiveScreen
             self.push_screen(ResumeLiveScreen(live))
         # The first page comes from the kept ranking; bringing the ranking up to date
         # holds the GIL while it runs, so it waits for those rows to be painted.
@@ -270,7 +311,8 @@ class SupportlogApp(FitsTerminal, App[None]):
                      + (f": {names}{more}" if wide else ""),
                      title="Needs attention", severity="warning", timeout=12 if wide else 6)
         if not self.store.read_only and current != sorted(previous):
-            self.write(lambda s: s.meta_set(STALLED_META, json.dumps(current)), quiet=True)
+            self.write_soon(lambda s: s.meta_set(STALLED_META, json.dumps(current)),
+                            quiet=True)
 
     # -- navigation used by several screens ----------------------------------------------
     def open_case(self, case_id: int, interaction_id: int | None = None) -> None:
@@ -297,9 +339,8 @@ class SupportlogApp(FitsTerminal, App[None]):
         def begin(chosen: str | None) -> None:
             if not chosen:
                 return
-            contact = self.write(lambda s: s.start_contact(case_id, chosen), case_id=case_id)
-            if contact:
-                self.push_screen(LiveScreen(contact))
+            self.write_soon(lambda s: s.start_contact(case_id, chosen), case_id=case_id,
+                            then=lambda contact: self.push_screen(LiveScreen(contact)))
 
         if channel:
             begin(channel)

@@ -47,10 +47,10 @@ class AgendaScreen(FollowingScreen):
     """Overdue, today, this week, later; the highlighted item's next step and guidance."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("o", "open", "Open"),
-        Binding("r", "reload", "Reload", show=False),
-        Binding("backspace", "back", "Back", show=False),
+        Binding("escape", "back", "Back", id="agenda.back"),
+        Binding("o", "open", "Open", id="agenda.open"),
+        Binding("r", "reload", "Reload", id="agenda.reload", show=False),
+        Binding("backspace", "back", "Back", id="agenda.back", show=False),
     ]
 
     def __init__(self) -> None:

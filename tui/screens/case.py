@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from .following import FollowingScreen
 from ..store import CaseDetail, Interaction
-from ..store.validate import format_duration
+from ..store.times import format_duration
 from ..store.wording import plural
 from ..widgets.case_table import FitTable
 from ..widgets.case_views import (
@@ -42,39 +42,42 @@ class CaseScreen(FollowingScreen):
     """Everything about one case, and the keys to act on it."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("f1", "app.help", "Help"),  # here, not last: at 80 columns it stays in sight
-        Binding("l", "log", "Log", tooltip="Log a contact after the fact"),
-        Binding("c", "contact", "Contact", tooltip="Start a live contact (or resume one)"),
-        Binding("p", "promise", "Promise",
+        Binding("escape", "back", "Back", id="case.back"),
+        # here, not last: at 80 columns it stays in sight
+        Binding("f1", "app.help", "Help", id="case.help"),
+        Binding("l", "log", "Log", id="case.log", tooltip="Log a contact after the fact"),
+        Binding("c", "contact", "Contact", id="case.contact",
+                tooltip="Start a live contact (or resume one)"),
+        Binding("p", "promise", "Promise", id="case.promise",
                 tooltip="Add a promise, or what they asked of you"),
-        Binding("k", "promise_status('kept')", "Kept",
+        Binding("k", "promise_status('kept')", "Kept", id="case.promise_kept",
                 tooltip="Mark the promise kept (an ask: done)"),
-        Binding("b", "promise_status('broken')", "Broken",
+        Binding("b", "promise_status('broken')", "Broken", id="case.promise_broken",
                 tooltip="Mark the promise broken (an ask: missed)"),
-        Binding("y", "copy_brief", "Copy brief"),
-        Binding("r", "status('resolved')", "Resolve"),
-        Binding("a", "status('abandoned')", "Abandon", show=False),
-        Binding("o", "status('open')", "Reopen", show=False),
-        Binding("e", "edit", "Edit"),
-        Binding("g", "company", "Company", tooltip="The company's routes and policy windows"),
-        Binding("z", "snooze", "Snooze", show=False,
+        Binding("y", "copy_brief", "Copy brief", id="case.copy_brief"),
+        Binding("r", "status('resolved')", "Resolve", id="case.resolve"),
+        Binding("a", "status('abandoned')", "Abandon", id="case.abandon", show=False),
+        Binding("o", "status('open')", "Reopen", id="case.reopen", show=False),
+        Binding("e", "edit", "Edit", id="case.edit"),
+        Binding("g", "company", "Company", id="case.company",
+                tooltip="The company's routes and policy windows"),
+        Binding("z", "snooze", "Snooze", id="case.snooze", show=False,
                 tooltip="Quiet the findings until a date (they said: wait)"),
-        Binding("d", "delete", "Delete", show=False),
-        Binding("u", "app.undo", "Undo", show=False,
+        Binding("d", "delete", "Delete", id="case.delete", show=False),
+        Binding("u", "app.undo", "Undo", id="case.undo", show=False,
                 tooltip="Undo the last status change, promise mark or delete"),
-        Binding("t", "transcript", "Transcript", show=False,
+        Binding("t", "transcript", "Transcript", id="case.transcript", show=False,
                 tooltip="Open the highlighted contact's transcript"),
         # The footer is full at every size: these are listed in F1 help and the palette.
-        Binding("f", "evidence", "Evidence", show=False,
+        Binding("f", "evidence", "Evidence", id="case.evidence", show=False,
                 tooltip="Evidence files: receipts, photos, mail parts"),
-        Binding("m", "import_mail", "Import mail", show=False,
+        Binding("m", "import_mail", "Import mail", id="case.import_mail", show=False,
                 tooltip="Import e-mail or a chat transcript"),
-        Binding("w", "letter", "Letter", show=False,
+        Binding("w", "letter", "Letter", id="case.letter", show=False,
                 tooltip="Write a letter for the next rung"),
-        Binding("x", "dossier", "Dossier", show=False,
+        Binding("x", "dossier", "Dossier", id="case.dossier", show=False,
                 tooltip="Download the dossier, a page to print (in a terminal: to Downloads)"),
-        Binding("backspace", "back", "Back", show=False),
+        Binding("backspace", "back", "Back", id="case.back", show=False),
     ]
 
     def __init__(self, case_id: int, interaction_id: int | None = None) -> None:
@@ -339,7 +342,11 @@ class CaseScreen(FollowingScreen):
 
     def _confirmed_delete(self, yes: bool | None) -> None:
         from ..undo_actions import delete_case
-        if yes and delete_case(self.app, self.case_id) is not None:
+        if yes:
+            delete_case(self.app, self.case_id, then=self._deleted)
+
+    def _deleted(self) -> None:
+        if self.is_current:     # dismiss() pops the top screen, whichever it is
             self.dismiss()
 
 

@@ -26,11 +26,11 @@ class CompaniesScreen(FollowingScreen):
     """The directory: a searchable list, and the highlighted company in full."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("slash", "search", "Search"),
-        Binding("n", "new", "New company"),
-        Binding("e", "edit", "Edit"),
-        Binding("backspace", "back", "Back", show=False),
+        Binding("escape", "back", "Back", id="companies.back"),
+        Binding("slash", "search", "Search", id="companies.search"),
+        Binding("n", "new", "New company", id="companies.new"),
+        Binding("e", "edit", "Edit", id="companies.edit"),
+        Binding("backspace", "back", "Back", id="companies.back", show=False),
     ]
 
     def __init__(self, select_name: str | None = None) -> None:

@@ -15,7 +15,8 @@ from ..store import ValidationError
 from ..store.companies import CompanyChanges
 from ..store.policies import EXAMPLE, parse_policy, policy_text
 from ..store.records import ROUTE_KINDS, ROUTE_PURPOSES, Company, Policy, Route
-from ..widgets.forms import FormScreen, field, select
+from ..widgets.forms import field, select
+from .form import FormScreen, Write
 from ..widgets.text import PlainTextArea
 
 
@@ -87,8 +88,8 @@ class CompanyForm(FormScreen):
     Dismissed with the company's name."""
 
     TITLE = "New company"
-    BINDINGS = [Binding("ctrl+r", "add_route", "Add route"),
-                Binding("ctrl+o", "add_policy", "Add policy")]
+    BINDINGS = [Binding("ctrl+r", "add_route", "Add route", id="company_form.add_route"),
+                Binding("ctrl+o", "add_policy", "Add policy", id="company_form.add_policy")]
 
     def __init__(self, company: Company | None, *, name: str = "") -> None:
         super().__init__()
@@ -160,7 +161,7 @@ class CompanyForm(FormScreen):
         self.dirty = True
 
     # -- saving --------------------------------------------------------------------------
-    def save(self) -> str:
+    def save(self) -> Write:
         name = self.value("name")
         if name is None:
             raise ValidationError("name", "give the company's name")
@@ -168,12 +169,12 @@ class CompanyForm(FormScreen):
                                  account=self.value("account"), set_account=True)
         self._route_changes(changes)
         self._policy_changes(changes)
-        store = self.app.store
         if self.company is None:
-            return store.add_company(name, changes).name
+            return lambda s: s.add_company(name, changes).name
         if name.strip() != self.company.name:
             changes.name = name
-        return store.edit_company(self.company.id, changes).name
+        company_id = self.company.id
+        return lambda s: s.edit_company(company_id, changes).name
 
     def _route_changes(self, ch: CompanyChanges) -> None:
         """Unchanged routes stay as they are; a changed one is updated in place (its uid

@@ -9,11 +9,13 @@ from textual.content import Content
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ..store import Interaction, ValidationError
+from ..store import times
 from ..store import validate as v
 from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
 from ..widgets.date_input import DateInput
 from .dialogs import DUE_PLACEHOLDER, ask_fields, milestone_field
-from ..widgets.forms import FormScreen, field, select
+from ..widgets.forms import field, select
+from .form import FormScreen, Write
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, lit, local
 
@@ -37,7 +39,7 @@ class ContactForm(FormScreen):
         start = local(i.started_at) if i else self.app.now().astimezone()
         length = ""
         if i and i.ended_at:
-            length = v.format_duration(int((local(i.ended_at) - start).total_seconds()))
+            length = times.format_duration(int((local(i.ended_at) - start).total_seconds()))
         yield field("channel", "Channel", select(CHANNELS, i.channel if i else "phone"))
         yield Static("", id="channel-route", classes="field-hint")
         yield field("outcome", "Outcome", select(OUTCOMES, i.outcome if i else None),
@@ -47,7 +49,7 @@ class ContactForm(FormScreen):
                     "back-dating is fine: yesterday 14:30, 3 days ago, 2h ago")
         yield field("duration", "How long", Input(length, placeholder="25m, 1h10m"))
         yield field("hold", "Of which on hold", Input(
-            v.format_duration(i.hold_seconds) if i and i.hold_seconds else "",
+            times.format_duration(i.hold_seconds) if i and i.hold_seconds else "",
             placeholder="10m"))
         yield field("direction", "Who reached out", select(
             DIRECTIONS, i.direction if i else "out",
@@ -82,7 +84,7 @@ class ContactForm(FormScreen):
 
     @on(Select.Changed, "#channel")
     def _show_route(self) -> None:
-        from ..advice.brief import routes_line
+        from ..advice.channels import routes_line
         company = self.company
         hint = self.query_one("#channel-route", Static)
         line = routes_line(company, self.value("channel")) if company else ""
@@ -90,7 +92,7 @@ class ContactForm(FormScreen):
                     if line else "")
         hint.display = bool(line)
 
-    def save(self) -> int:
+    def save(self) -> Write:
         outcome = self.value("outcome")
         if outcome is None:
             raise ValidationError("outcome", "choose what came of the contact")
@@ -99,22 +101,26 @@ class ContactForm(FormScreen):
             raise ValidationError("channel", "choose the channel")
         texts = {name: self.value(name) for name in TEXT_FIELDS}
         started = self.value("started_at")
+        case_id = self.case_id
         if self.interaction is None:
-            contact = self.app.store.log_interaction(
-                self.case_id, channel, outcome, started_at=started,
-                duration=self.value("duration"), hold=self.value("hold"),
-                direction=self.value("direction"), promise=self.value("promise"),
-                promise_due=self.value("promise_due"), asked=self.value("asked"),
-                asked_due=self.value("asked_due"), milestone=self.value("milestone"), **texts)
-            return contact.id
+            given = {name: self.value(name) for name in (
+                "duration", "hold", "direction", "promise", "promise_due", "asked",
+                "asked_due", "milestone")}
+            return lambda s: s.log_interaction(case_id, channel, outcome, started_at=started,
+                                               **given, **texts).id
         start_iso = v.parse_when("at", started, now=self.app.now())
         seconds = v.parse_duration("duration", self.value("duration"))
-        ended = v.add(start_iso, seconds) if self.value("duration") else None
-        self.app.store.edit_interaction(
-            self.interaction.id, channel=channel, outcome=outcome, started_at=start_iso,
-            ended_at=ended or self.interaction.ended_at, hold=self.value("hold") or 0,
-            direction=self.value("direction"), milestone=self.value("milestone"), **texts)
-        return self.interaction.id
+        ended = times.add(start_iso, seconds) if self.value("duration") else None
+        contact_id = self.interaction.id
+        edits = dict(channel=channel, outcome=outcome, started_at=start_iso,
+                     ended_at=ended or self.interaction.ended_at, hold=self.value("hold") or 0,
+                     direction=self.value("direction"), milestone=self.value("milestone"),
+                     **texts)
+
+        def edit(store) -> int:
+            store.edit_interaction(contact_id, **edits)
+            return contact_id
+        return edit
 
 
 class PromiseForm(FormScreen):
@@ -138,12 +144,10 @@ class PromiseForm(FormScreen):
         self.query_one("#field-promise .field-label").update(label)
         self.dirty = True
 
-    def save(self) -> int:
-        mine = self.query_one("#mine", Checkbox).value
-        promise = self.app.store.add_promise(self.case_id, self.value("promise") or "",
-                                             self.value("promise_due"),
-                                             party="me" if mine else "company")
-        return promise.id
+    def save(self) -> Write:
+        case_id, what, due = self.case_id, self.value("promise") or "", self.value("promise_due")
+        party = "me" if self.query_one("#mine", Checkbox).value else "company"
+        return lambda s: s.add_promise(case_id, what, due, party=party).id
 
     def show_error(self, field_name: str, message: str) -> None:
         super().show_error("promise" if field_name == "asked" else field_name, message)
@@ -164,5 +168,6 @@ class SnoozeForm(FormScreen):
             current, kind="due", placeholder=DUE_PLACEHOLDER),
                     "findings stay visible but stop counting; empty wakes the case now")
 
-    def save(self) -> int:
-        return self.app.store.snooze(self.case_id, self.value("until")).id
+    def save(self) -> Write:
+        case_id, until = self.case_id, self.value("until")
+        return lambda s: s.snooze(case_id, until).id

@@ -1,9 +1,9 @@
-"""Small modal questions: confirm, which channel next, how did the contact end (with what
-they asked of you and its milestone), and what to do with contacts left live by a crash."""
+"""Small modal questions: confirm, which channel next, and how did the contact end (with
+what they asked of you and its milestone)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Awaitable, Callable
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,19 +15,20 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from ..store import Company, Interaction, StoreError, ValidationError
-from ..store.dossier import MILESTONE_TEXT
+from ..store import Company, StoreError, ValidationError
+from ..exports.dossier import MILESTONE_TEXT
 from ..store.records import CHANNELS, MILESTONES, OUTCOMES, PROGRESS_OUTCOMES
 from ..widgets.date_input import DateInput
 from ..widgets.forms import clear_errors, field, select, show_error
-from ..widgets.text import lit, when
+from ..widgets.text import lit
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes or no. y/n/Enter/Esc work, and so does the mouse."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n", "answer(False)", "No"),
-                Binding("escape", "answer(False)", "No")]
+    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+                Binding("n", "answer(False)", "No", id="confirm.no"),
+                Binding("escape", "answer(False)", "No", id="confirm.no")]
 
     def __init__(self, question: Content, *, yes: str = "Yes", no: str = "Cancel") -> None:
         super().__init__()
@@ -56,7 +57,7 @@ class ChannelPicker(ModalScreen[str | None]):
     With `recommended` (the advice's next move, whose sentence is `advice`), that channel
     is highlighted and marked; else the `current` one is."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="channel_picker.cancel")]
 
     def __init__(self, case_id: int, *, current: str | None = None,
                  title: str = "Which channel?", recommended: str | None = None,
@@ -94,10 +95,7 @@ class ChannelPicker(ModalScreen[str | None]):
     async def load_company(self) -> None:
         def fetch(store):
             return store.get_company(store.get_case(self.case_id).company_id)
-        try:
-            self.company = await self.app.read(fetch)
-        except StoreError:
-            self.company = None
+        self.company = await self.app.read(fetch)   # a failure: said, and no routes shown
         self._show_guide()
 
     @on(OptionList.OptionHighlighted)
@@ -132,7 +130,7 @@ def _route(company: Company | None, channel: str) -> str | None:
     for included), in one line."""
     if company is None:
         return None
-    from ..advice.brief import routes_line
+    from ..advice.channels import routes_line
     return routes_line(company, channel) or None
 
 
@@ -155,12 +153,13 @@ def milestone_field(value: str | None = None) -> Widget:
 class FinishContactScreen(ModalScreen[bool]):
     """How did it end? With `promised`, what and by when; below (Tab), what they asked of
     you and whether this was your formal complaint or their final response. `submit(values)`
-    saves; a ValidationError keeps the dialog open with the message beside the field."""
+    saves (awaited); a ValidationError keeps the dialog open with the message beside the
+    field."""
 
-    BINDINGS = [Binding("escape", "cancel", "Back to the contact"),
-                Binding("ctrl+s", "submit", "Save", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Back to the contact", id="finish_contact.cancel"),
+                Binding("ctrl+s", "submit", "Save", id="finish_contact.submit", priority=True)]
 
-    def __init__(self, submit: Callable[[dict], None]) -> None:
+    def __init__(self, submit: Callable[[dict], Awaitable[None]]) -> None:
         super().__init__()
         self.submit = submit
         self.outcome: str | None = None
@@ -216,10 +215,16 @@ class FinishContactScreen(ModalScreen[bool]):
             values["promise"] = self._text("promise")
             values["promise_due"] = self._text("promise_due")
         clear_errors(self)
+        if self.outcome == "promised" and not values["promise"]:
+            show_error(self, "promise", "say what they promised (and by when)")
+            self.query_one("#promise").focus()
+            return
+        self._submit(values)
+
+    @work(exclusive=True, group="finish-contact")
+    async def _submit(self, values: dict) -> None:
         try:
-            if self.outcome == "promised" and not values["promise"]:
-                raise ValidationError("promise", "say what they promised (and by when)")
-            self.submit(values)
+            await self.submit(values)
         except ValidationError as exc:
             target = show_error(self, exc.field, exc.message)
             if target.id != "err-form":
@@ -228,80 +233,8 @@ class FinishContactScreen(ModalScreen[bool]):
         except StoreError as exc:
             show_error(self, "form", str(exc))
             return
-        self.dismiss(True)
+        if self.is_current:     # dismiss() pops the top screen, whichever it is
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
-
-
-class ResumeLiveScreen(ModalScreen[None]):
-    """Contacts left live (the app or the terminal died mid-call): resume or finish each.
-    Whatever was typed was saved as it went, so nothing is lost either way."""
-
-    BINDINGS = [Binding("r", "resume", "Resume"), Binding("f", "finish", "Finish"),
-                Binding("escape", "later", "Decide later")]
-
-    def __init__(self, live: list[Interaction]) -> None:
-        super().__init__()
-        self.live = live
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide"):
-            yield Static(Content.styled("Contacts still in progress", "bold $warning"))
-            yield Static("These contacts were left live. Enter resumes one (its clock keeps "
-                         "running from its start); f finishes it with an outcome.",
-                         markup=False)
-            yield OptionList(id="live-list")
-            yield Static(Content.styled("Enter/r resume · f finish · Esc decide later", "dim"))
-
-    def on_mount(self) -> None:
-        self.refresh_list()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_list()
-
-    @work(exclusive=True, group="live-list")
-    async def refresh_list(self) -> None:
-        def fetch(store):
-            live = store.live_contacts()
-            return live, store.cases_by_id(i.case_id for i in live)
-        self.live, cases = await self.app.read(fetch)
-        if not self.live:
-            if self.is_current:     # dismiss() pops the top screen, whichever it is
-                self.dismiss(None)
-            return
-        options = self.query_one(OptionList)
-        options.clear_options()
-        for i in self.live:
-            case = cases.get(i.case_id)
-            options.add_option(Option(Content.assemble(
-                lit(case.title if case else f"case {i.case_id}", "bold"), "  ",
-                lit(case.company if case else ""), "\n  ",
-                f"{i.channel}, started {when(i.started_at)}",
-                *((", agent ", lit(i.agent)) if i.agent else ())), id=str(i.id)))
-        options.highlighted = 0
-        options.focus()
-
-    def _chosen(self) -> Interaction | None:
-        option = self.query_one(OptionList).highlighted_option
-        return next((i for i in self.live if option and str(i.id) == option.id), None)
-
-    @on(OptionList.OptionSelected)
-    def action_resume(self) -> None:
-        from .live import LiveScreen
-        if (contact := self._chosen()) is not None:
-            self.app.push_screen(LiveScreen(contact))
-
-    def action_finish(self) -> None:
-        contact = self._chosen()
-        if contact is None:
-            return
-
-        def submit(values: dict) -> None:
-            values = dict(values)
-            self.app.store.finish_contact(contact.id, values.pop("outcome"), **values)
-            self.app.notebook_changed(contact.case_id)
-        self.app.push_screen(FinishContactScreen(submit))
-
-    def action_later(self) -> None:
-        self.dismiss(None)

@@ -20,7 +20,8 @@ from ..store.errors import StoreError
 from ..store.userfiles import UnreadableFile
 from ..store.records import Attachment
 from ..widgets.case_table import FitTable
-from ..widgets.forms import FormScreen, field
+from ..widgets.forms import field
+from .form import FormScreen, Write
 from ..widgets.text import cell, lit, when
 from .following import FollowingScreen
 
@@ -50,11 +51,13 @@ class EvidenceScreen(FollowingScreen):
     """The case's files: name, size, when added, the contact it came with, the note."""
 
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("enter", "open", "Open", tooltip="Open the file with the system viewer"),
-        Binding("a", "attach", "Attach", tooltip="Attach a file by its path"),
-        Binding("x", "remove", "Remove", tooltip="Remove the file from the case (asks first)"),
-        Binding("backspace", "back", "", show=False),
+        Binding("escape", "back", "Back", id="evidence.back"),
+        Binding("enter", "open", "Open", id="evidence.open",
+                tooltip="Open the file with the system viewer"),
+        Binding("a", "attach", "Attach", id="evidence.attach", tooltip="Attach a file by its path"),
+        Binding("x", "remove", "Remove", id="evidence.remove",
+                tooltip="Remove the file from the case (asks first)"),
+        Binding("backspace", "back", "", id="evidence.back", show=False),
     ]
 
     def __init__(self, case_id: int) -> None:
@@ -157,7 +160,11 @@ class EvidenceScreen(FollowingScreen):
         self.app.say(f"Opened a copy of “{f.name}”.", timeout=4)
 
     def action_attach(self) -> None:
-        self.app.push_screen(AttachForm(self.case_id))
+        self.app.push_screen(AttachForm(self.case_id), self._attached)
+
+    def _attached(self, attached: Attachment | None) -> None:
+        if attached is not None:
+            self.app.say(f"Attached “{attached.name}” ({file_size(attached.size)}).")
 
     def action_remove(self) -> None:
         from .dialogs import ConfirmScreen
@@ -171,8 +178,9 @@ class EvidenceScreen(FollowingScreen):
         def confirmed(yes: bool | None) -> None:
             # A deleted case's files wait for its undo: no sweep while one is pending.
             sweep = self.app.last_deleted is None
-            if yes and self.app.write(lambda s: _detach(s, f.id, sweep), case_id=self.case_id):
-                self.app.say(f"Removed “{f.name}”.")
+            if yes:
+                self.app.write_soon(lambda s: _detach(s, f.id, sweep), case_id=self.case_id,
+                                    then=lambda _: self.app.say(f"Removed “{f.name}”."))
         self.app.push_screen(ConfirmScreen(question, yes="Remove"), confirmed)
 
 
@@ -218,7 +226,7 @@ class AttachForm(FormScreen):
         else:
             self.action_save()
 
-    def save(self) -> int:
+    def save(self) -> Write:
         typed = self.value("path")
         if typed is None:
             raise ValidationError("path", "type the path of the file to attach")
@@ -227,11 +235,13 @@ class AttachForm(FormScreen):
             raise ValidationError("path", f"{path}: no such file; check the path")
         if path.is_dir():
             raise ValidationError("path", f"{path} is a folder; name a file in it")
-        try:
-            attached = self.app.store.attach_file(self.case_id, path, note=self.value("note"))
-        except UnreadableFile as exc:   # not a regular file of the user's, too big, denied
-            raise ValidationError("path", str(exc)) from None
-        except OSError as exc:
-            raise StoreError(f"cannot attach {path}: {exc.strerror or exc}") from None
-        self.app.say(f"Attached “{attached.name}” ({file_size(attached.size)}).")
-        return attached.id
+        case_id, note = self.case_id, self.value("note")
+
+        def attach(store) -> Attachment:
+            try:
+                return store.attach_file(case_id, path, note=note)
+            except UnreadableFile as exc:   # not a regular file of the user's, too big, denied
+                raise ValidationError("path", str(exc)) from None
+            except OSError as exc:
+                raise StoreError(f"cannot attach {path}: {exc.strerror or exc}") from None
+        return attach

@@ -46,10 +46,10 @@ def data_version(conn: sqlite3.Connection) -> int | None:
 class NotebookWatch:
     """Whether another process committed to the notebook since the last look.
 
-    The main connection's data_version changes whenever any other connection commits, so
-    the app's own writes (made on that connection) never show, but the app's readers' do:
-    they keep the advice they work out. `run` wraps a reader's work and takes a commit it
-    made as the app's own only when the reader saw no other commit since its last run;
+    The main connection's data_version changes whenever any other connection commits, the
+    app's own among them: its writer's (every write) and its readers' (they keep the advice
+    they work out). `run` wraps such a connection's work and takes a commit it made as
+    the app's own only when that connection saw no other commit since its last run;
     when in doubt (an app write came in between) the change counts as news, which costs
     one reload and never hides another process's write for long."""
 

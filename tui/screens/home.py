@@ -17,7 +17,7 @@ from ..widgets.case_views import CasePreview
 from ..widgets.suggest import company_suggester
 from ..widgets.text import STATUS_STYLES, lit
 from .home_rows import TABS, RowSource
-from .welcome import Welcome
+from .welcome import NotebookOpened, Welcome
 from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 from .home_tabs import TabbedScreen
 
@@ -32,23 +32,27 @@ class HomeScreen(HitSearch, TabbedScreen):
     """The attention list, the status tabs, the filters, search and the preview."""
 
     BINDINGS = [
-        Binding("slash", "search", "Search"),
-        Binding("o", "open", "Open", show=False),  # Enter opens too; the footer is full at 80
-        Binding("n", "new_case", "New case"),
-        Binding("l", "log_contact", "Log", tooltip="Log a contact on the highlighted case"),
-        Binding("c", "contact_now", "Contact",
+        Binding("slash", "search", "Search", id="home.search"),
+        # Enter opens too; the footer is full at 80
+        Binding("o", "open", "Open", id="home.open", show=False),
+        Binding("n", "new_case", "New case", id="home.new_case"),
+        Binding("l", "log_contact", "Log", id="home.log_contact",
+                tooltip="Log a contact on the highlighted case"),
+        Binding("c", "contact_now", "Contact", id="home.contact_now",
                 tooltip="Start a live contact on the highlighted case"),
-        Binding("f", "filter", "Filter", tooltip="Filter by company (then Tab: channel)"),
-        Binding("s", "app.stats", "Stats"),
-        Binding("a", "agenda", "Agenda", tooltip="What falls due: overdue and the next 14 days"),
-        Binding("escape", "close_search", "Close search", show=False),
-        Binding("u", "app.undo", "Undo", show=False,
+        Binding("f", "filter", "Filter", id="home.filter",
+                tooltip="Filter by company (then Tab: channel)"),
+        Binding("s", "app.stats", "Stats", id="home.stats"),
+        Binding("a", "agenda", "Agenda", id="home.agenda",
+                tooltip="What falls due: overdue and the next 14 days"),
+        Binding("escape", "close_search", "Close search", id="home.close_search", show=False),
+        Binding("u", "app.undo", "Undo", id="home.undo", show=False,
                 tooltip="Undo the last status change, promise mark or delete"),
-        Binding("r", "reload", "Reload", show=False),
-        Binding("p", "toggle_preview", "Preview", show=False,
+        Binding("r", "reload", "Reload", id="home.reload", show=False),
+        Binding("p", "toggle_preview", "Preview", id="home.toggle_preview", show=False,
                 tooltip="Show or hide the preview of the highlighted case"),
-        Binding("q", "app.quit", "Quit"),
-        *(Binding(str(n), f"tab('{tab}')", tab.title(), show=False)
+        Binding("q", "app.quit", "Quit", id="home.quit"),
+        *(Binding(str(n), f"tab('{tab}')", tab.title(), id=f"home.tab_{tab}", show=False)
           for n, tab in enumerate(TABS, 1)),
     ]
 
@@ -161,6 +165,10 @@ class HomeScreen(HitSearch, TabbedScreen):
         # The new order is the point: follow it unless the user has moved down the list.
         table = self.query_one("#cases", CaseTable)
         self.reload(keep=self.tab != "attention" or table.cursor_row > 0)
+
+    def on_notebook_opened(self, _: NotebookOpened) -> None:
+        self.reload(keep=False)
+        self.query_one("#cases").focus()
 
     def on_screen_resume(self) -> None:
         if self._stale:

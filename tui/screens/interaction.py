@@ -12,18 +12,19 @@ from textual.widgets import Footer, Static
 
 from ..store import NotFound
 from ..store.mail_import import message_headers
-from ..store.validate import format_duration
+from ..store.times import format_duration
 from ..widgets.text import duration, labelled, lit, when
 from .transcript import transcript_content
 
 
 class InteractionScreen(Screen):
     BINDINGS = [
-        Binding("escape", "back", "Back"),
-        Binding("o", "open_ref", "Open transcript"),
-        Binding("e", "edit", "Edit"),
-        Binding("d", "delete", "Delete"),
-        Binding("m", "import_mail", "Import mail", tooltip="Import mail into this contact's case"),
+        Binding("escape", "back", "Back", id="contact.back"),
+        Binding("o", "open_ref", "Open transcript", id="contact.open_ref"),
+        Binding("e", "edit", "Edit", id="contact.edit"),
+        Binding("d", "delete", "Delete", id="contact.delete"),
+        Binding("m", "import_mail", "Import mail", id="contact.import_mail",
+                tooltip="Import mail into this contact's case"),
     ]
 
     def __init__(self, interaction_id: int) -> None:
@@ -102,10 +103,15 @@ class InteractionScreen(Screen):
         if self.interaction is None:
             return
 
-        def confirmed(yes: bool | None) -> None:
-            if yes and self.app.write(lambda s: s.delete_interaction(self.interaction_id) or True,
-                                      case_id=self.interaction.case_id):
-                self.app.say("Contact deleted.")
+        def deleted(_) -> None:
+            self.app.say("Contact deleted.")
+            if self.is_current:
                 self.dismiss()
+
+        def confirmed(yes: bool | None) -> None:
+            contact_id = self.interaction_id
+            if yes:
+                self.app.write_soon(lambda s: s.delete_interaction(contact_id),
+                                    case_id=self.interaction.case_id, then=deleted)
         self.app.push_screen(ConfirmScreen(Content("Delete this contact for good?"),
                                            yes="Delete"), confirmed)

@@ -45,7 +45,7 @@ def default_path(case_id: int, kind: str) -> str:
 class LetterKindPicker(ModalScreen[None]):
     """Which letter: the one the ladder calls for first, then the others."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="letter_kind.cancel")]
 
     def __init__(self, case_id: int) -> None:
         super().__init__()
@@ -83,10 +83,10 @@ class LetterKindPicker(ModalScreen[None]):
 
 def build_letter(store, case_id: int, kind: str, playbook, now, config: Path):
     """(detail, profile, blocks) for the letter, or the ConfigError that stopped it."""
-    from ..advice.clocks import clock_rows, load_rules
+    from ..advice.clocks import clock_rows
     from ..advice.letters import letter_blocks
     from ..advice.playbook import ConfigError
-    from ..advice.profile import load_profile
+    from ..advice.settings import load_profile, load_rules
     try:
         profile = load_profile(config)
         rules = load_rules(config).active
@@ -100,8 +100,8 @@ def build_letter(store, case_id: int, kind: str, playbook, now, config: Path):
 class LetterScreen(Screen):
     """The letter as it will be saved, and where to."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
-                Binding("ctrl+s", "save", "Save", priority=True)]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="letter.back"),
+                Binding("ctrl+s", "save", "Save", id="letter.save", priority=True)]
 
     def __init__(self, case_id: int, kind: str) -> None:
         super().__init__()
@@ -129,7 +129,7 @@ class LetterScreen(Screen):
     @work(exclusive=True, group="letter")
     async def load(self) -> None:
         from ..advice.playbook import ConfigError
-        from ..store.document import to_markdown
+        from ..exports.document import to_markdown
         from ..store.paths import config_path
         playbook, now, config = self.app.playbook, self.app.now(), config_path()
         found = await self.app.read(
@@ -159,7 +159,7 @@ class LetterScreen(Screen):
 
     def action_save(self, force: bool = False) -> None:
         from ..store.atomic import atomic_write, check_target
-        from ..store.document import Heading, to_html, to_markdown
+        from ..exports.document import Heading, to_html, to_markdown
         clear_errors(self)
         if self.blocks is None:
             return
@@ -198,10 +198,11 @@ class LetterScreen(Screen):
 def dossier_page(store, case_id: int, now, config: Path):
     """(file name, the dossier as a printable page) for a case, or the ConfigError that
     stopped it (the clocks come from the rules in config)."""
-    from ..advice.clocks import clock_rows, load_rules
+    from ..advice.clocks import clock_rows
     from ..advice.playbook import ConfigError
-    from ..store.dossier import render_html
-    from ..store.pack import case_transcripts
+    from ..advice.settings import load_rules
+    from ..exports.dossier import render_html
+    from ..exports.pack import case_transcripts
     try:
         rules = load_rules(config).active
     except ConfigError as exc:

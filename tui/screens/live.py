@@ -15,11 +15,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static, TextArea
 
 from ..store import Interaction, StoreError, ValidationError, live_hold
-from ..store.validate import format_duration, from_iso
+from ..store.times import clock_text, format_duration, from_iso, whole_minutes
 from ..widgets.case_views import brief_content, company_lines
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
-from ..widgets.text import PlainTextArea, clock_text, lit
+from ..widgets.text import PlainTextArea, lit
 
 SAVE_DEBOUNCE = 0.6
 FIELDS = ("agent", "agent_id", "reference", "transcript_ref")
@@ -30,13 +30,14 @@ class LiveScreen(Screen):
     """One live contact. F-keys so every letter can go into the fields."""
 
     BINDINGS = [
-        Binding("f2", "hold", "Hold on/off", priority=True),
-        Binding("f3", "progress", "Progress noted", priority=True),
-        Binding("f5", "restart", "Press restart", priority=True),
-        Binding("f9", "finish", "End contact", priority=True),
-        Binding("f1", "app.help", "Help"),  # before copy brief: at 80 columns it stays in sight
-        Binding("ctrl+y", "copy_brief", "Copy brief", priority=True),
-        Binding("escape", "finish", "End", show=False),
+        Binding("f2", "hold", "Hold on/off", id="live.hold", priority=True),
+        Binding("f3", "progress", "Progress noted", id="live.progress", priority=True),
+        Binding("f5", "restart", "Press restart", id="live.restart", priority=True),
+        Binding("f9", "finish", "End contact", id="live.finish", priority=True),
+        # before copy brief: at 80 columns it stays in sight
+        Binding("f1", "app.help", "Help", id="live.help"),
+        Binding("ctrl+y", "copy_brief", "Copy brief", id="live.copy_brief", priority=True),
+        Binding("escape", "finish", "End", id="live.finish", show=False),
     ]
 
     def __init__(self, contact: Interaction) -> None:
@@ -175,7 +176,7 @@ class LiveScreen(Screen):
         if self.progress_noted and (now - self.progress_noted).total_seconds() < PROGRESS_SHOWN:
             shown.update(Content.styled("✓ progress noted", "bold $success"))
         else:
-            shown.update(Content.styled(f"progress {int(since // 60)}m ago  F3", "dim"))
+            shown.update(Content.styled(f"progress {whole_minutes(since)}m ago  F3", "dim"))
 
     def _check_stall(self, now: datetime) -> None:
         limits = self.app.playbook.thresholds
@@ -183,11 +184,11 @@ class LiveScreen(Screen):
         long_hold = int(limits.get("live_hold_minutes", 10))
         message = ""
         if self.hold_since and (now - self.hold_since).total_seconds() >= long_hold * 60:
-            minutes = int((now - self.hold_since).total_seconds() // 60)
+            minutes = whole_minutes((now - self.hold_since).total_seconds())
             message = (f"⟳ On hold for {minutes} min. Ask for a callback, or press restart (F5) "
                        "and try chat or e-mail instead.")
         elif (now - self.progress_at).total_seconds() >= no_progress * 60:
-            minutes = int((now - self.progress_at).total_seconds() // 60)
+            minutes = whole_minutes((now - self.progress_at).total_seconds())
             message = (f"⟳ {minutes} min without progress noted. Press restart (F5): end it "
                        "and try another agent or channel. (F3 if it is moving.)")
         banner = self.query_one("#live-banner", Static)
@@ -218,36 +219,37 @@ class LiveScreen(Screen):
         values["notes"] = self.query_one("#notes", TextArea).text
         return values
 
-    def save(self, **extra) -> bool:
-        """Write the fields (and hold) now; a bad value is shown, never dropped."""
+    def save(self) -> None:
+        """Write the fields (and hold) as they are now, on the app's writer (in order with
+        the saves before); a bad value is shown, never dropped."""
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
         clear_errors(self)
+        self._save(self._write())
+
+    @work(group="live-save")
+    async def _save(self, write) -> None:
         try:
-            self._write(**extra)
+            await self.app.write(write, quiet=True)
         except ValidationError as exc:
             show_error(self, exc.field, f"not saved yet: {exc.message}")
-            return False
         except StoreError as exc:
             show_error(self, "form", f"Not saved yet: {exc}")
-            return False
-        return True
 
-    def _write(self, **extra) -> None:
+    def _write(self):
+        """The save of the fields and hold as they are now (run on the writer)."""
         now = self.autosaved_at = self._now()
         running = live_hold.running_at(self.hold_since, now) if self.hold_since else None
-        self.app.store.edit_interaction(self.contact.id, hold=self.hold_seconds(now),
-                                        running_hold=running, **self.field_values(), **extra)
+        contact_id, hold, values = self.contact.id, self.hold_seconds(now), self.field_values()
+        return lambda s: s.edit_interaction(contact_id, hold=hold, running_hold=running,
+                                            **values)
 
     def on_unmount(self) -> None:
         """The app is closing within the save debounce, or mid-hold: write what was typed
         last and the hold up to now."""
         if self._save_timer is not None or self.hold_since:
-            try:
-                self._write()
-            except (ValidationError, StoreError):
-                pass    # nowhere left to show it; the previous save stands
+            self.app.write_soon(self._write(), quiet=True)
 
     # -- actions -------------------------------------------------------------------------
     def action_hold(self) -> None:
@@ -270,26 +272,27 @@ class LiveScreen(Screen):
         self.app.copy_to_clipboard(self.brief_text)
         self.app.say("Brief copied to the clipboard.", timeout=3)
 
-    def _finish(self, outcome: str, **said) -> None:
+    async def _finish(self, outcome: str, **said) -> None:
         """End the contact: close any hold, save the fields, set the outcome (and what the
         dialog says was promised or asked, and the milestone). Raises ValidationError so
         the dialog asking for the outcome can show it."""
         if self.hold_since:
             self.hold_total = self.hold_seconds()
             self.hold_since = None
-        self.app.store.finish_contact(self.contact.id, outcome, hold=self.hold_total,
-                                      **said, **self.field_values())
-        if self._save_timer is not None:
+        if self._save_timer is not None:    # the finish saves the fields
             self._save_timer.stop()
             self._save_timer = None
-        self.app.notebook_changed(self.contact.case_id)
+        contact_id, hold, values = self.contact.id, self.hold_total, self.field_values()
+        await self.app.write(lambda s: s.finish_contact(contact_id, outcome, hold=hold,
+                                                        **said, **values),
+                             case_id=self.contact.case_id)
 
     def action_finish(self) -> None:
         from .dialogs import FinishContactScreen
 
-        def submit(values: dict) -> None:
+        async def submit(values: dict) -> None:
             values = dict(values)
-            self._finish(values.pop("outcome"), **values)
+            await self._finish(values.pop("outcome"), **values)
 
         def done(finished: bool | None) -> None:
             if finished:
@@ -297,20 +300,17 @@ class LiveScreen(Screen):
                 self.dismiss()
         self.app.push_screen(FinishContactScreen(submit), done)
 
-    def action_restart(self) -> None:
+    @work(exclusive=True, group="live-restart")
+    async def action_restart(self) -> None:
         """Press restart: this contact ends as `restarted`; the next one starts on the
         channel picked, with fresh agent fields. The advice, which counts this dead end
         too, proposes the channel and the route."""
+        from .dialogs import ChannelPicker
         try:
-            self._finish("restarted")
-        except (ValidationError, StoreError) as exc:
+            await self._finish("restarted")
+        except StoreError as exc:
             self.app.say(f"Could not end the contact: {exc}", severity="error")
             return
-        self._propose_next()
-
-    @work(exclusive=True, group="live-restart")
-    async def _propose_next(self) -> None:
-        from .dialogs import ChannelPicker
         move = None
         try:
             view = await self.app.load_case(self.contact.case_id)
@@ -327,10 +327,18 @@ class LiveScreen(Screen):
             self.app.say("Ended as restarted. Start the next contact with c when ready.")
             self.dismiss()
             return
-        contact = self.app.write(lambda s: s.start_contact(self.contact.case_id, channel),
-                                 quiet=True)
-        if contact is None:
-            self.dismiss()
+        self._start_next(channel)
+
+    @work(group="live-next")
+    async def _start_next(self, channel: str) -> None:
+        case_id = self.contact.case_id
+        try:
+            contact = await self.app.write(lambda s: s.start_contact(case_id, channel),
+                                           quiet=True)
+        except StoreError as exc:
+            self.app.say(str(exc), severity="error")
+            if self.is_current:
+                self.dismiss()
             return
         self.contact = contact
         self._reset_clock(contact)

@@ -1,7 +1,7 @@
 """Import e-mail or a chat transcript from a path into a case: the messages are read off the
-UI thread, written in one app.write, and the result said in one line. Without a case (a
-message linked by neither its thread nor a reference), the sender's company's open cases
-are offered in a picker: a domain match alone never imports."""
+UI thread, written in one app.write (on the writer thread), and the result said in one
+line. Without a case (a message linked by neither its thread nor a reference), the sender's
+company's open cases are offered in a picker: a domain match alone never imports."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ def _import(store, messages, case_id, me_emails, keep_original):
 
 def _read(path, config):
     """(messages, your own addresses) read from the files, off the UI thread."""
-    from ..advice.profile import load_profile
+    from ..advice.settings import load_profile
     from ..store.mail import read_messages
     return read_messages(path), list(load_profile(config).emails)
 
@@ -60,8 +60,8 @@ class MailImportScreen(ModalScreen[bool]):
     """A path (a file or a Maildir folder), then the import into `case_id` (None: each
     message is linked by its thread or a reference, else a picker of candidate cases)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel"),
-                Binding("ctrl+s", "submit", "Import", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="mail_import.cancel"),
+                Binding("ctrl+s", "submit", "Import", id="mail_import.submit", priority=True)]
 
     def __init__(self, case_id: int | None) -> None:
         super().__init__()
@@ -107,13 +107,19 @@ class MailImportScreen(ModalScreen[bool]):
         except ConfigError as exc:
             show_error(self, "form", str(exc))
             return
-        self._write(self.case_id)
+        await self._write(self.case_id)
 
-    def _write(self, case_id: int | None) -> None:
+    async def _write(self, case_id: int | None) -> None:
         from ..store.mail_import import NeedsCase
         keep = self.query_one("#keep", Checkbox).value
-        done = self.app.write(lambda s: _import(s, self.messages, case_id, self.mine, keep),
-                              quiet=True)
+        messages, mine = self.messages, self.mine
+        try:
+            done = await self.app.write(lambda s: _import(s, messages, case_id, mine, keep),
+                                        quiet=True)
+        except StoreError as exc:   # the notebook could not be opened for writing
+            done = exc
+        if not self.is_current:
+            return      # closed meanwhile: the import stands, unsaid
         if isinstance(done, NeedsCase) and done.candidates:     # nothing was written
             self.app.push_screen(CasePicker(done.candidates), self._picked)
             return
@@ -132,7 +138,11 @@ class MailImportScreen(ModalScreen[bool]):
 
     def _picked(self, case_id: int | None) -> None:
         if case_id is not None:
-            self._write(case_id)
+            self._write_picked(case_id)
+
+    @work(exclusive=True, group="mail-import")
+    async def _write_picked(self, case_id: int) -> None:
+        await self._write(case_id)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -141,7 +151,7 @@ class MailImportScreen(ModalScreen[bool]):
 class CasePicker(ModalScreen[int | None]):
     """Which of the sender's company's open cases a message belongs to."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="case_picker.cancel")]
 
     def __init__(self, candidates: list[tuple[int, str]]) -> None:
         super().__init__()

@@ -18,7 +18,7 @@ class ResolveDialog(ModalScreen[str | None]):
     """Enter resolves (with the note, if one was typed); Esc cancels. Returns the note ("" for
     none) or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="resolve.cancel")]
 
     def __init__(self, case_id: int, title: str) -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ..store import StatRow
-from ..store.validate import format_duration
+from ..store.times import format_duration
 from ..widgets.bar_chart import Bar, BarChart
 
 TOP = 12  # bars per chart; the rest are summarised in the chart's title
@@ -55,8 +55,8 @@ class StatsScreen(Screen):
     StatsScreen BarChart.days > .bar-chart--part-0 { color: $primary; }
     """
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"),
-                Binding("r", "reload", "Reload")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back"),
+                Binding("r", "reload", "Reload", id="stats.reload")]
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -193,8 +193,8 @@ class TranscriptViewer(Screen):
     """A read-only view of a transcript file, or of a contact's imported transcript (its
     message headers above the text)."""
 
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.pop_screen",
-                                                                      "Back", show=False)]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="transcript.back"),
+                Binding("q", "app.pop_screen", "Back", id="transcript.back", show=False)]
 
     def __init__(self, path: Path | None = None, *, title: str = "", text: str | None = None,
                  interaction_id: int | None = None):

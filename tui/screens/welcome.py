@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Button, Static
 
 WELCOME = Content.assemble(
@@ -25,6 +26,11 @@ WELCOME = Content.assemble(
     ("Enter", "bold reverse"), (" to load the demo: a notebook of made-up cases to explore, "
                                 "in its own file, never yours.\n", ""),
     ("F1 shows every key and the playbook's tips.", "dim"))
+
+
+class NotebookOpened(Message):
+    """Posted to the home screen once the app is on another notebook: it lists that one
+    afresh, with the keys on its list (the button goes with the welcome)."""
 
 
 class Welcome(Vertical):
@@ -57,7 +63,7 @@ def load_demo(app) -> None:
 
 def _refusal(path: Path) -> str | None:
     """Why the demo will not use `path` (the checks of `supportlog demo`), or None."""
-    from ..store.demo import demo_refusal
+    from ..demo.notebook import demo_refusal
     refusal = demo_refusal(path, unmarked_ok=True)
     if refusal == "link":
         return f"{path} is a symbolic link, so the demo leaves it alone; remove it first"
@@ -70,7 +76,7 @@ def _refusal(path: Path) -> str | None:
 def _build(path: Path, app) -> int | None:
     """The demo's file, built when missing (in a worker thread); how many cases it got."""
     from ..store.atomic import private_folder
-    from ..store.demo import build_demo_file
+    from ..demo.notebook import build_demo_file
     if path.exists():
         return None
     private_folder(path.parent)
@@ -104,18 +110,17 @@ async def _load_demo(app) -> None:
 async def _open(app, store) -> None:
     """The app on `store` from the home screen up: the undo stack, the readers, the ranking
     and the screens all belonged to the notebook before."""
-    from .home import HomeScreen
     from ..store.readers import ReaderPool
+    from ..store.writer import Writer
     from ..undo_actions import drop_all
     drop_all(app)
-    readers = app.readers
+    readers, writer = app.readers, app.writer
     app.store, app.readers = store, ReaderPool(store.path, app.clock, ready=1)
+    app.writer = Writer(store.path, app.clock)
     readers.close()     # the first store stays open until run_app closes it, with this one
+    writer.close(wait=False)    # after the writes already queued for the first notebook
     app.ranked, app.stalled = None, None
     while len(app.screen_stack) > 1:
         await app.pop_screen()
-    home = app.screen
     app.notebook_changed()      # the home screen counts and lists again, the ranking follows
-    if isinstance(home, HomeScreen):
-        home.reload(keep=False)
-        home.query_one("#cases").focus()    # the button goes with the welcome: keys to the list
+    app.screen.post_message(NotebookOpened())

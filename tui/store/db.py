@@ -28,14 +28,6 @@ def busy_timeout_ms() -> int:
         return BUSY_TIMEOUT_MS
 
 
-def new_uid() -> str:
-    # Never all digits: such a uid (one in 1,800) could pass for a card number in a scan.
-    import secrets  # only writes need it: opening a notebook to read stays light
-    while (uid := secrets.token_hex(8)).isdigit():
-        pass
-    return uid
-
-
 def translate(exc: BaseException, path: Path | str) -> StoreError:
     """Turn a sqlite3/OS error into one line that names the file and what to do (by error
     code: see explain.py)."""
@@ -206,9 +198,14 @@ class Connection:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write unit: BEGIN IMMEDIATE takes the write lock first, so a second writer
-        waits on the busy timeout instead of failing halfway through."""
+        waits on the busy timeout instead of failing halfway through. Inside another unit
+        it is a savepoint of that one, so several operations can make one commit."""
         if self.read_only:
             raise StoreError(self.read_only_reason)
+        if self.conn.in_transaction:
+            with self._savepoint():
+                yield self.conn
+            return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -229,6 +226,19 @@ class Connection:
                     self.conn.execute("ROLLBACK")
                 raise translate(exc, self.path) from None
             self.commits += 1
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        self.conn.execute("SAVEPOINT nested_write")
+        try:
+            yield
+        except BaseException as exc:
+            self.conn.execute("ROLLBACK TO nested_write")
+            self.conn.execute("RELEASE nested_write")
+            if isinstance(exc, sqlite3.Error):
+                raise translate(exc, self.path) from None
+            raise
+        self.conn.execute("RELEASE nested_write")
 
     def now(self) -> str:
         return to_iso(self.clock())

@@ -139,10 +139,10 @@ class VimTable(FitTable):
     last row (DataTable's go to the first and last column)."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g,home", "scroll_top", "Top", show=False),
-        Binding("G,end", "scroll_bottom", "Bottom", show=False),
+        Binding("j", "cursor_down", "Down", id="table.cursor_down", show=False),
+        Binding("k", "cursor_up", "Up", id="table.cursor_up", show=False),
+        Binding("g,home", "scroll_top", "Top", id="table.scroll_top", show=False),
+        Binding("G,end", "scroll_bottom", "Bottom", id="table.scroll_bottom", show=False),
     ]
 
 

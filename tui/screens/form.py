@@ -1,0 +1,168 @@
+"""The modal form every form screen is: labelled fields (widgets/forms.py), a save that
+writes through the app's writer with ValidationError shown next to the field it names, and
+never losing what was typed (a failed save keeps the form open; Esc on a changed form asks
+first)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static, TextArea
+
+from ..store import Store, StoreError, ValidationError
+from ..widgets.forms import clear_errors, show_error
+
+# A form's write: run on the writer thread with its Store, it returns what the form gives.
+Write = Callable[[Store], Any]
+# How long a save may wait on the notebook before the form says it is waiting.
+WAITING_SECONDS = 0.5
+
+
+def give_typed_key(form: Widget, event: events.Key) -> bool:
+    """A printable key typed while `form` was opening goes to its field with focus: one
+    typed just after the key that opened it was already on its way to the screen below,
+    one typed while it composed reached the form before any field had focus. A text field
+    takes and stops its own printable keys, so one seen here has gone astray."""
+    target = form.focused if isinstance(form, FormScreen) else None
+    if not event.is_printable or not isinstance(target, (Input, TextArea)):
+        return False
+    event.stop()
+    event.prevent_default()
+    target.post_message(events.Key(event.key, event.character))
+    return True
+
+
+class FormScreen(ModalScreen):
+    """A modal form. Subclasses compose `fields()` and implement `save()`, which reads the
+    fields (raising ValidationError for what it checks itself) and returns the write to run;
+    the screen is dismissed with that write's result once it has landed."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+    TITLE = "Form"
+    SAVE_LABEL = "Save"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dirty = False
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form", classes="form"):
+            yield Static(Content.styled(self.TITLE, "bold"), id="form-title")
+            yield Static("", id="err-form", classes="field-error")
+            with VerticalScroll(id="form-fields", can_focus=False):
+                yield from self.fields()
+            with Horizontal(id="form-buttons"):
+                yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="form-save", variant="primary")
+                yield Button("Cancel (esc)", id="form-cancel")
+
+    def on_mount(self) -> None:
+        # Prefilled values post Changed while mounting; only the user's edits count.
+        self.call_after_refresh(setattr, self, "dirty", False)
+        first = self.query("#form-fields Input, #form-fields Select, #form-fields TextArea")
+        if first:
+            first.first().focus()
+
+    def on_key(self, event: events.Key) -> None:
+        give_typed_key(self, event)
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def save(self) -> Write:
+        raise NotImplementedError
+
+    def changed_case(self, result: Any) -> int | None:
+        """Which case the save changed (None: re-assess everything)."""
+        return getattr(self, "case_id", None)
+
+    # -- values --------------------------------------------------------------------------
+    def value(self, name: str) -> str | None:
+        """The field's text (None when blank) or the Select's value (None when unset)."""
+        widget = self.query_one(f"#{name}")
+        if isinstance(widget, Select):
+            return None if widget.value is Select.NULL else str(widget.value)
+        if isinstance(widget, TextArea):
+            text = widget.text
+        else:
+            text = widget.value  # type: ignore[attr-defined]
+        return text if text.strip() else None
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.dirty = True
+
+    # -- errors --------------------------------------------------------------------------
+    def show_error(self, field_name: str, message: str) -> None:
+        target = show_error(self, field_name, message)
+        if target.id != "err-form":
+            widget = self.query(f"#{target.id.removeprefix('err-')}")
+            if widget:
+                widget.first().focus()
+                self.query_one("#form-fields").scroll_to_widget(target)
+
+    # -- actions -------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.saving:
+            return      # the first ctrl+s is still waiting on the notebook
+        clear_errors(self)
+        try:
+            write = self.save()
+        except ValidationError as exc:
+            self.show_error(exc.field, exc.message)
+            return
+        self.saving = True
+        self._write(write)
+
+    @work(group="form-save")
+    async def _write(self, write: Write) -> None:
+        waiting = self.set_timer(WAITING_SECONDS, lambda: show_error(
+            self, "form", "Saving: waiting for the notebook (another program is writing)…"))
+        try:
+            result = await self.app.write(write, quiet=True)
+        except ValidationError as exc:
+            clear_errors(self)
+            self.show_error(exc.field, exc.message)
+            return
+        except StoreError as exc:
+            clear_errors(self)
+            show_error(self, "form", str(exc))
+            return
+        finally:
+            waiting.stop()
+            self.saving = False
+        self.app.notebook_changed(self.changed_case(result))
+        if self.is_current:     # dismiss() pops the top screen, whichever it is
+            self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        if self.saving:
+            self.app.say("Still saving: the form closes once the notebook takes it.")
+            return
+        if not self.dirty:
+            self.dismiss(None)
+            return
+        from .dialogs import ConfirmScreen
+        self.app.push_screen(ConfirmScreen(Content("Discard what you typed in this form?"),
+                                           yes="Discard", no="Keep editing"),
+                             lambda yes: self.dismiss(None) if yes else None)
+
+    @on(Button.Pressed, "#form-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
