@@ -48,11 +48,11 @@ def effective(path: Path) -> list[str]:
     """The settings in force as TOML lines, the file's path first; ConfigError if the file
     cannot be used."""
     from ..advice.playbook import ConfigError
-    from ..advice.settings import (SECTIONS, load_playbook, load_profile, load_rules,
-                                   read_settings)
+    from ..advice.settings import SECTIONS, load_playbook, load_profile, read_settings
     from ..keymap import DEFAULT_THEME, binding_ids, unknown_binding
     settings = read_settings(path)
-    playbook, profile, rules = load_playbook(path), load_profile(path), load_rules(path)
+    playbook, profile = load_playbook(path), load_profile(path)
+    rules = playbook.rules      # read with the playbook: rules.toml once
     unknown = unknown_binding(settings.keys)
     if unknown:
         raise ConfigError(path, unknown[1], unknown[0])

@@ -136,14 +136,6 @@ class ListOps:
         return {case.id: case for case in map(case_from_row, by_ids(
             self.conn, _CASES_SQL, list(dict.fromkeys(ids))))}
 
-    def promises_due(self, since: str, until: str, *, limit: int = 50) -> list[Promise]:
-        """Pending promises due between `since` and `until` (ISO UTC), soonest first."""
-        rows = self.conn.execute(
-            f"SELECT {PROMISE_COLUMNS} FROM promises WHERE status = 'pending' "
-            "AND due_at >= ? AND due_at <= ? ORDER BY due_at, id LIMIT ?",
-            (since, until, limit))
-        return [Promise(*r) for r in rows]
-
     def ids_with_channel(self, ids: Iterable[int], channel: str) -> set[int]:
         """Which of these case ids had at least one contact on `channel`."""
         channel = v.choice("channel", channel, CHANNELS)
