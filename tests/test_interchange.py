@@ -126,3 +126,15 @@ def test_imported_card_numbers_are_masked(store, db_path):
     raw = db_path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     assert b"it was" in raw  # the text is there, the number is not (nor in the FTS index)
     assert b"4111 1111 1111 1111" not in raw and b"5500005555555559" not in raw
+
+
+def test_a_blank_milestone_or_outcome_imports_as_none(tmp_path, store):
+    """Hand-written files say "" for "none"; that was read so before the registry, and is."""
+    fill(store)
+    doc = export(store)
+    doc["cases"][0]["interactions"][0].update(milestone="")
+    doc["cases"][0]["interactions"][1].update(outcome="  ")
+    other = Store(tmp_path / "other.db", clock=lambda: NOW)
+    other.import_records(doc)
+    contacts = export(other)["cases"][0]["interactions"]
+    assert "milestone" not in contacts[0] and contacts[1]["outcome"] is None

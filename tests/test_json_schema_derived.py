@@ -1,6 +1,7 @@
-"""The JSON Schema's vocabularies and case fields come from tui/store/vocab.py and
-tui/store/fields.py: built with one more channel or one more field, the schema takes the real
-CLI's output carrying it, and the shipped file writes none of them out."""
+"""The JSON Schema's vocabularies and the fields of cases, contacts and promises come from
+tui/store/vocab.py and tui/store/fields.py: built with one more channel or one more field, the
+schema takes the real CLI's output carrying it, and the shipped file writes out no vocabulary
+and no case field."""
 
 from __future__ import annotations
 
@@ -11,9 +12,9 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from tui.commands.json_schema import (CASE_DEF, KIND_SHAPES, VOCABULARIES, build_schema,
-                                      definition, load_schema)
-from tui.store.fields import CASE, CASE_EXPORTED, KINDS, Field
+from tui.commands.json_schema import (CASE_DEF, CONTACT_DEF, KIND_SHAPES, PROMISE_DEF,
+                                      VOCABULARIES, build_schema, definition, load_schema)
+from tui.store.fields import CASE, CASE_EXPORTED, CONTACT, KINDS, PROMISE, Field
 from tui.store.vocab import CHANNELS
 
 SHIPPED = Path(__file__).resolve().parents[1] / "tui" / "schema" / "supportlog.schema.json"
@@ -81,6 +82,40 @@ def test_a_new_case_field_is_in_every_shape_of_a_case(run):
         assert valid(schema, name, data), name
 
 
+def test_a_new_contact_or_promise_field_is_in_every_shape_of_one(run):
+    _case_with_a_contact(run)
+    chased = Field("chased", "seconds", "Chased for", default=0)
+    schema = build_schema(vocab=WITH_FAX, contact_fields=(*CONTACT, *EXTRA))
+    promise_schema = build_schema(promise_fields=(*PROMISE, chased))
+    props = schema["$defs"][CONTACT_DEF]["properties"]
+    assert props["returned_on"] == {"description": "When it went back.",
+                                    "$ref": "#/$defs/date_or_null"}
+    assert "private" not in props
+    assert promise_schema["$defs"][PROMISE_DEF]["properties"]["chased"] == {
+        "type": "integer", "minimum": 0}
+    logged = json.loads(run.ok("log", "1", "--channel", "chat", "--outcome", "info", "--json"))
+    shown = json.loads(run.ok("show", "1", "--json"))
+    doc = json.loads(run.ok("export", "1"))
+    contacts = (("log", logged, [logged]), ("show", shown, shown["interactions"]),
+                ("interchange", doc, doc["cases"][0]["interactions"]))
+    promises = (("promise", shown["promises"][0], [shown["promises"][0]]),
+                ("interchange", doc, doc["cases"][0]["promises"]))
+    cases = [(schema, c, ADDED) for c in contacts] + [
+        (promise_schema, p, {"chased": 3600}) for p in promises]
+    for built, (name, data, records), added in cases:
+        assert len(records) >= 1 and valid(load_schema(), name, data), name
+        assert valid(built, name, data) is False, name        # the new fields are required
+        for record in records:
+            record.update(added)
+        assert valid(built, name, data), name
+        assert not valid(load_schema(), name, data), name      # closed to unknown keys
+        records[0].update({k: "pigeon" for k in added})
+        assert not valid(built, name, data), name
+        for record in records:
+            for key in added:
+                del record[key]
+
+
 def test_a_field_is_null_only_when_it_has_no_default_and_is_not_required():
     props = load_schema()["$defs"][CASE_DEF]["properties"]
     check = lambda name, value: Draft202012Validator(
@@ -98,7 +133,7 @@ def test_every_kind_of_field_has_a_json_shape():
     assert set(KINDS) - {"choice"} == set(KIND_SHAPES)
 
 
-def test_the_shipped_file_writes_out_no_vocabulary_and_no_case_field():
+def test_the_shipped_file_writes_out_no_vocabulary_and_no_registry_field():
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
     enums = []
 
@@ -116,6 +151,9 @@ def test_the_shipped_file_writes_out_no_vocabulary_and_no_case_field():
         assert shipped["$defs"][name]["enum"] in ([], [None]), name
         assert not [e for e in enums if e[:len(words)] == list(words)], name
     assert not set(shipped["$defs"][CASE_DEF]["properties"]) & set(CASE_EXPORTED)
+    for name, registry in ((CONTACT_DEF, CONTACT), (PROMISE_DEF, PROMISE)):
+        written = set(shipped["$defs"][name]["properties"])
+        assert not written & {f.name for f in registry if f.exported}, name
     built = load_schema()["$defs"][CASE_DEF]
     assert set(CASE_EXPORTED) <= set(built["properties"]) and set(CASE_EXPORTED) <= set(
         built["required"])

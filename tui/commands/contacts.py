@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..store import userfiles
-from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
+from ..store.fields import CONTACT_FLAGGED, METAVARS
 from ..store.wording import plural
 from . import formats
 from ..store.times import local_time
@@ -16,23 +16,32 @@ from .output import EXIT_INPUT, Failure, clean, echo_json, for_terminal
 from .shapes import contact_record, promise_record
 
 
+# What `log` cannot do without; the start defaults to "it just ended".
+LOG_REQUIRED = ("channel", "outcome")
+
+
+def contact_options(command):
+    """The options of `log`: one per flagged contact field (fields.CONTACT), named by its
+    field, so they arrive as the store's keywords."""
+    words = {k: v for k, v in vars(formats).items() if k.isupper()}
+    for f in reversed(CONTACT_FLAGGED):
+        extra: dict = {"metavar": f.metavar or METAVARS.get(f.kind)}
+        if f.choices:
+            extra = {"type": click.Choice(f.choices)}
+            if f.default:
+                extra.update(default=f.default, show_default=True)
+        command = click.option(f.flag, f.name, required=f.name in LOG_REQUIRED,
+                               help=f.help.format_map(words) or None, **extra)(command)
+    return command
+
+
 @click.command()
 @click.argument("case")
-@click.option("--channel", required=True, type=click.Choice(CHANNELS))
-@click.option("--outcome", required=True, type=click.Choice(OUTCOMES),
-              help="resolved, promised, escalated and info are progress; the rest dead ends.")
-@click.option("--agent", help="The agent's name as given.")
-@click.option("--agent-id", help="The agent's ID as given.")
-@click.option("--at", "at", metavar="WHEN",
-              help=f"When it started: {formats.MOMENT} (default: it just ended).")
+@contact_options
 @click.option("--duration", metavar="D", help="How long it took: 25m, 1h10m, 90s.")
-@click.option("--hold", metavar="D", help="Time on hold: 12m.")
-@click.option("--reference", help="The reference number they gave.")
-@click.option("--transcript", metavar="REF", help="Where the transcript is: file, URL, Message-ID.")
 @click.option("--transcript-file", metavar="FILE",
               type=click.Path(allow_dash=True, path_type=Path),
               help="Import the transcript text from a file ('-' for stdin).")
-@click.option("--note", help="What happened.")
 @click.option("--promise", help="What they promised (with --due).")
 @click.option("--due", metavar="WHEN", help=f"When the promise is due: {formats.DEADLINE}.")
 @click.option("--asked", metavar="TEXT",
@@ -42,15 +51,12 @@ from .shapes import contact_record, promise_record
 @click.option("--formal-complaint", is_flag=True, help="This contact was your formal complaint.")
 @click.option("--final-response", is_flag=True,
               help="This contact was the company's final response to your complaint.")
-@click.option("--direction", type=click.Choice(DIRECTIONS), default="out", show_default=True,
-              help="out: you contacted them; in: they contacted you.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the contact as `show --json` lists it, with the promise and the ask "
                    "it made.")
 @click.pass_obj
-def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, reference, transcript,
-        transcript_file, note, promise, due, asked, asked_due, formal_complaint, final_response,
-        direction, as_json):
+def log(env, case, channel, outcome, duration, transcript_file, promise, due, asked, asked_due,
+        formal_complaint, final_response, as_json, **fields):
     """Log a contact with a company against CASE and print its id (and what they asked of
     you, with its label)."""
     if due and not promise:
@@ -68,10 +74,9 @@ def log(env, case, channel, outcome, agent, agent_id, at, duration, hold, refere
     text = transcript_text(transcript_file) if transcript_file else None
     store = env.store()
     interaction = store.log_interaction(
-        store.resolve_case(case), channel, outcome, started_at=at, duration=duration, hold=hold,
-        agent=agent, agent_id=agent_id, reference=reference, transcript_ref=transcript,
-        notes=note, promise=promise, promise_due=due, asked=asked, asked_due=asked_due,
-        milestone=milestone, direction=direction, transcript_text=text)
+        store.resolve_case(case), channel, outcome, duration=duration, promise=promise,
+        promise_due=due, asked=asked, asked_due=asked_due, milestone=milestone,
+        transcript_text=text, **fields)
     for warning in store.take_warnings():
         click.echo(f"supportlog: warning: {warning}", err=True)
     if as_json:

@@ -1,7 +1,8 @@
 """`supportlog schema`: the JSON Schema (draft 2020-12) of every command's --json output and
 of the interchange format. The shipped tui/schema/supportlog.schema.json is written by hand
-but for the vocabularies' enums and the case's fields, which are filled in here from
-tui/store/vocab.py and tui/store/fields.py, so a new channel or field is declared once."""
+but for the vocabularies' enums and the fields of cases, contacts and promises, which are
+filled in here from tui/store/vocab.py and tui/store/fields.py, so a new channel or field is
+declared once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import click
 
-from ..store.fields import CASE, Field
+from ..store.fields import CASE, CONTACT, PROMISE, Field
 from ..store.vocab import (CATEGORIES, CHANNELS, CLOCK_STARTS, DIRECTIONS, MILESTONES,
                            OUTCOMES, PARTIES, POLICY_UNITS, PROMISE_STATUSES, REF_KINDS,
                            ROUTE_KINDS, ROUTE_PURPOSES, STATUSES, WANTS)
@@ -21,6 +22,8 @@ from .output import EXIT_INPUT, Failure, echo_json
 SCHEMA_FILE = ("schema", "supportlog.schema.json")
 REF_PREFIX = "#/$defs/"
 CASE_DEF = "case_fields"     # the definition the case's exported fields are added to
+CONTACT_DEF = "interaction_fields"   # ... a contact's
+PROMISE_DEF = "promise_fields"       # ... a promise's
 
 # The $defs entry of each vocabulary: its words come first in its enum, then whatever the
 # file lists there (an outcome may be null).
@@ -44,7 +47,10 @@ KIND_SHAPES: dict[str, tuple[dict, dict]] = {
     "date": (_ref("date_or_null"), _ref("date_or_null", type="string")),
     "due_date": (_ref("date_or_null"), _ref("date_or_null", type="string")),
     "when": (_ref("timestamp_or_null"), _ref("timestamp")),
+    "deadline": (_ref("timestamp_or_null"), _ref("timestamp")),
+    "seconds": ({"type": ["integer", "null"], "minimum": 0}, {"type": "integer", "minimum": 0}),
     "amount": (_ref("amount"), _ref("amount", type="string")),
+    "link": (_ref("id_or_null"), _ref("id")),
 }
 _PLACEHOLDER = re.compile(r"[:,]?\s*\{[A-Z_]+\}")   # a wording of tui.commands.formats
 
@@ -55,38 +61,50 @@ def _description(field: Field) -> str:
 
 
 def field_schema(field: Field, vocab: Mapping[str, Sequence[str]]) -> dict:
-    """One case field's JSON: null is allowed unless it is required or has a default (a
-    Case then always holds a value)."""
-    nullable = not field.required and field.default is None
+    """One field's JSON: null is allowed unless it is required or has a default (a record
+    then always holds a value) or says otherwise."""
+    nullable = field.may_be_null
     if field.kind == "choice":
-        name = next((n for n, words in vocab.items() if tuple(words) == field.choices), None)
+        # Its vocabulary, as given or as the store has it (a test may give one more word).
+        name = next((n for n, words in (*vocab.items(), *VOCABULARIES.items())
+                     if tuple(words) == field.choices), None)
         shape = _ref(name) if name else {"enum": list(field.choices or ())}
         if nullable:
             shape = {"anyOf": [shape, {"type": "null"}]}
     else:
         shape = dict(KIND_SHAPES[field.kind][0 if nullable else 1])
-    if field.required:
+    if field.required and field.kind == "text":
         shape["minLength"] = 1
     described = _description(field)
     return {"description": described, **shape} if described else shape
 
 
 def build_schema(vocab: Mapping[str, Sequence[str]] = VOCABULARIES,
-                 case_fields: Iterable[Field] = CASE) -> dict:
-    """The schema: the shipped file with each vocabulary's enum and the case's exported
-    fields filled in."""
+                 case_fields: Iterable[Field] = CASE, contact_fields: Iterable[Field] = CONTACT,
+                 promise_fields: Iterable[Field] = PROMISE) -> dict:
+    """The schema: the shipped file with each vocabulary's enum and the exported fields of
+    cases, contacts and promises filled in."""
     schema = json.loads(_shipped_text())
     schema.pop("$comment", None)    # it tells the file's reader what is filled in here
     defs = schema["$defs"]
     for name, words in vocab.items():
         entry = defs.setdefault(name, {"enum": []})
         entry["enum"] = [*words, *(w for w in entry.get("enum", ()) if w not in words)]
-    case = defs[CASE_DEF]
-    for field in case_fields:
-        if field.exported:
-            case["properties"][field.name] = field_schema(field, vocab)
-            case["required"].append(field.name)
+    for name, fields in ((CASE_DEF, case_fields), (CONTACT_DEF, contact_fields),
+                         (PROMISE_DEF, promise_fields)):
+        _fill(defs[name], fields, vocab)
     return schema
+
+
+def _fill(entry: dict, fields: Iterable[Field], vocab: Mapping[str, Sequence[str]]) -> None:
+    """Add the exported `fields` to a definition's properties (each required unless it is
+    left out when blank), in place of any the file spells out."""
+    ours = [f for f in fields if f.exported]
+    names = {f.name for f in ours}
+    entry["properties"] = {**{k: v for k, v in entry["properties"].items() if k not in names},
+                           **{f.name: field_schema(f, vocab) for f in ours}}
+    entry["required"] = [*(k for k in entry["required"] if k not in names),
+                         *(f.name for f in ours if not f.omit_blank)]
 
 
 def _shipped_text() -> str:

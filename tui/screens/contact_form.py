@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from ..store import Interaction, ValidationError
 from ..store import times
 from ..store import validate as v
-from ..store.records import CHANNELS, DIRECTIONS, OUTCOMES
+from ..store.fields import CONTACT_SHOWN, Field
 from ..widgets.date_input import DateInput
 from .dialogs import DUE_PLACEHOLDER, ask_fields, milestone_field
 from ..widgets.forms import field, select
@@ -19,7 +19,9 @@ from .form import FormScreen, Write
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, lit, local
 
-TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
+# Shown fields the form reads on its own: the start is typed in local time, and the store
+# takes channel and outcome before the rest.
+OWN_VALUES = ("channel", "outcome", "started_at")
 
 
 class ContactForm(FormScreen):
@@ -40,35 +42,35 @@ class ContactForm(FormScreen):
         length = ""
         if i and i.ended_at:
             length = times.format_duration(int((local(i.ended_at) - start).total_seconds()))
-        yield field("channel", "Channel", select(CHANNELS, i.channel if i else "phone"))
-        yield Static("", id="channel-route", classes="field-hint")
-        yield field("outcome", "Outcome", select(OUTCOMES, i.outcome if i else None),
-                    "progress: resolved, promised, escalated, info; the rest are dead ends")
-        yield field("started_at", "Started (local time)",
-                    DateInput(start.strftime("%Y-%m-%d %H:%M"), kind="at"),
-                    "back-dating is fine: yesterday 14:30, 3 days ago, 2h ago")
-        yield field("duration", "How long", Input(length, placeholder="25m, 1h10m"))
-        yield field("hold", "Of which on hold", Input(
-            times.format_duration(i.hold_seconds) if i and i.hold_seconds else "",
-            placeholder="10m"))
-        yield field("direction", "Who reached out", select(
-            DIRECTIONS, i.direction if i else "out",
-            labels={"out": "you contacted them", "in": "they contacted you"}))
-        yield field("agent", "Agent", Input(i.agent or "" if i else "",
-                                            suggester=agent_suggester(self.app, lambda: None)))
-        yield field("agent_id", "Agent ID", Input(i.agent_id or "" if i else ""))
-        yield field("reference", "Reference they gave", Input(i.reference or "" if i else ""))
-        yield field("transcript_ref", "Transcript reference",
-                    Input(i.transcript_ref or "" if i else "",
-                          placeholder="file path, URL, e-mail subject or chat ID"))
-        if i is None:
-            yield field("promise", "What they promised", Input(placeholder="if anything"))
-            yield field("promise_due", "Promised by", DateInput(
-                kind="due", placeholder=DUE_PLACEHOLDER))
-            yield from ask_fields()
-        yield milestone_field(i.milestone if i else None)
-        yield field("notes", "Notes", PlainTextArea(i.notes or "" if i else "",
-                                                         soft_wrap=True))
+        for f in CONTACT_SHOWN:
+            if f.name == "milestone":
+                if i is None:   # a promise and an ask come with a new contact
+                    yield field("promise", "What they promised", Input(placeholder="if anything"))
+                    yield field("promise_due", "Promised by", DateInput(
+                        kind="due", placeholder=DUE_PLACEHOLDER))
+                    yield from ask_fields()
+                yield milestone_field(i.milestone if i else None)
+                continue
+            yield field(f.key, f.label, self._input(f, start), f.hint)
+            if f.name == "channel":
+                yield Static("", id="channel-route", classes="field-hint")
+            elif f.name == "started_at":
+                yield field("duration", "How long", Input(length, placeholder="25m, 1h10m"))
+
+    def _input(self, f: Field, start):
+        """The widget for one field of the registry, holding the contact's value."""
+        value = getattr(self.interaction, f.name) if self.interaction else None
+        if f.choices:
+            return select(f.choices, value or f.suggested or f.default, labels=dict(f.labels))
+        if f.name == "started_at":
+            return DateInput(start.strftime("%Y-%m-%d %H:%M"), kind="at")
+        if f.kind == "seconds":
+            return Input(times.format_duration(value) if value else "",
+                         placeholder=f.placeholder)
+        if f.multiline:
+            return PlainTextArea(value or "", soft_wrap=True)
+        suggester = agent_suggester(self.app, lambda: None) if f.name == "agent" else None
+        return Input(value or "", placeholder=f.placeholder, suggester=suggester)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -99,13 +101,12 @@ class ContactForm(FormScreen):
         channel = self.value("channel")
         if channel is None:
             raise ValidationError("channel", "choose the channel")
-        texts = {name: self.value(name) for name in TEXT_FIELDS}
+        texts = {f.name: self.value(f.key) for f in CONTACT_SHOWN if f.name not in OWN_VALUES}
         started = self.value("started_at")
         case_id = self.case_id
         if self.interaction is None:
             given = {name: self.value(name) for name in (
-                "duration", "hold", "direction", "promise", "promise_due", "asked",
-                "asked_due", "milestone")}
+                "duration", "promise", "promise_due", "asked", "asked_due")}
             return lambda s: s.log_interaction(case_id, channel, outcome, started_at=started,
                                                **given, **texts).id
         start_iso = v.parse_when("at", started, now=self.app.now())
@@ -113,9 +114,7 @@ class ContactForm(FormScreen):
         ended = times.add(start_iso, seconds) if self.value("duration") else None
         contact_id = self.interaction.id
         edits = dict(channel=channel, outcome=outcome, started_at=start_iso,
-                     ended_at=ended or self.interaction.ended_at, hold=self.value("hold") or 0,
-                     direction=self.value("direction"), milestone=self.value("milestone"),
-                     **texts)
+                     ended_at=ended or self.interaction.ended_at, **texts)
 
         def edit(store) -> int:
             store.edit_interaction(contact_id, **edits)

@@ -17,7 +17,8 @@ from textual.widgets.option_list import Option
 
 from ..store import Company, StoreError, ValidationError
 from ..exports.dossier import MILESTONE_TEXT
-from ..store.records import CHANNELS, MILESTONES, OUTCOMES, PROGRESS_OUTCOMES
+from ..store.fields import CONTACT_BY_NAME, PROMISE_BY_NAME
+from ..store.records import CHANNELS, OUTCOMES, PROGRESS_OUTCOMES
 from ..widgets.date_input import DateInput
 from ..widgets.forms import clear_errors, field, select, show_error
 from ..widgets.text import lit
@@ -134,7 +135,7 @@ def _route(company: Company | None, channel: str) -> str | None:
     return routes_line(company, channel) or None
 
 
-DUE_PLACEHOLDER = "YYYY-MM-DD, friday, in 10 working days"
+DUE_PLACEHOLDER = PROMISE_BY_NAME["due_at"].placeholder
 
 
 def ask_fields() -> ComposeResult:
@@ -145,9 +146,10 @@ def ask_fields() -> ComposeResult:
 
 
 def milestone_field(value: str | None = None) -> Widget:
-    return field("milestone", "This contact was", select(
-        MILESTONES, value, blank=True, prompt="neither", labels=MILESTONE_TEXT),
-        "a formal complaint starts the scheme's clock; a final response opens the ombudsman")
+    """The registry's milestone field, blank for neither, in the dossier's words."""
+    f = CONTACT_BY_NAME["milestone"]
+    return field(f.key, f.label, select(
+        f.choices, value, blank=True, prompt="neither", labels=MILESTONE_TEXT), f.hint)
 
 
 class FinishContactScreen(ModalScreen[bool]):

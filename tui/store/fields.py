@@ -1,7 +1,8 @@
-"""Each editable field of a case declared once: its parser, its labels, its command-line
-flag, whether it is exported and shown. The column lists, the interchange fields, the
-`new`/`edit` options, the case form and the case header are read from here (light to import:
-the CLI loads it; no Textual, no connection)."""
+"""Each field of a case, a contact and a promise declared once: its parser, its labels, its
+command-line flag, whether it is exported and shown. The records, the column lists, the
+interchange fields, the `new`/`edit`/`log` options, the forms, the case header and the JSON
+Schema's properties are read from here (light to import: the CLI loads it; no Textual, no
+connection)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from datetime import datetime
 from typing import Any
 
 from . import validate as v
-from .vocab import CATEGORIES, STATUSES, WANTS
+from .vocab import (CATEGORIES, CHANNELS, DIRECTIONS, MILESTONES, OUTCOMES, PARTIES,
+                    PROMISE_STATUSES, STATUSES, WANTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,22 +21,40 @@ class Field:
     of tui.commands.formats in braces ({DAY}); `header` is the group of the case header
     it is shown in (None: not there)."""
 
-    name: str                        # the column, the interchange key and the Case attribute
-    kind: str                        # text | choice | date | due_date | when | amount | currency
+    name: str                        # the column, the interchange key and the record's attribute
+    kind: str                        # a key of KINDS
     label: str                       # the form's label
     short: str = ""                  # the header's and `show`'s word for it
-    flag: str | None = None          # the option of `new` and `edit`
+    flag: str | None = None          # the option of `new` and `edit` (a contact's: `log`)
     help: str = ""
     exported: bool = True            # in the interchange document
-    shown: bool = True               # in the case form
+    shown: bool = True               # in the record's form
     searchable: bool = False         # in the full-text index
     choices: tuple[str, ...] | None = None
-    default: str | None = None       # what a blank choice means; a Case's default
-    suggested: str | None = None     # what the form offers a new case
+    default: Any = None              # what a blank choice means; the record's default
+    suggested: str | None = None     # what the form offers a new record
     required: bool = False
     multiline: bool = False
     placeholder: str = ""
     header: str | None = None        # facts | dates | more
+    param: str | None = None         # the store's keyword, form input and error name, if not name
+    metavar: str | None = None       # the option's metavar, if not its kind's
+    hint: str = ""                   # the form's line under the input
+    labels: tuple[tuple[str, str], ...] = ()   # the form's words for some choices
+    omit_blank: bool = False         # left out of an exported record when None
+    nullable: bool | None = None     # may be null in the JSON (None: unless required or default)
+
+    @property
+    def key(self) -> str:
+        """The name the store's keywords, the form's input and the errors use."""
+        return self.param or self.name
+
+    @property
+    def may_be_null(self) -> bool:
+        """Whether the JSON may hold null for it (a field left out when blank never does)."""
+        if self.nullable is not None:
+            return self.nullable
+        return not (self.required or self.omit_blank) and self.default is None
 
     def parse(self, value: Any, now: datetime | None = None) -> Any:
         """The stored form of `value` (an amount is parsed by normalise_case_fields, as it
@@ -42,16 +62,29 @@ class Field:
         return KINDS[self.kind](self, value, now)
 
 
+def _choice(f: Field, value: Any, now: datetime | None) -> str | None:
+    """A word of the field's choices; blank stays None where a record may lack one."""
+    if (value is None or not str(value).strip()) and f.default is None and not f.required:
+        return None
+    return v.choice(f.key, value or f.default, f.choices)
+
+
 KINDS = {
-    "text": lambda f, value, now: v.text(f.name, value, f.required),
-    "currency": lambda f, value, now: v.text(f.name, value),
-    "choice": lambda f, value, now: v.choice(f.name, value or f.default, f.choices),
-    "date": lambda f, value, now: v.parse_date(f.name, value, now=now),
-    "due_date": lambda f, value, now: v.parse_date(f.name, value, now=now, ahead=True),
-    "when": lambda f, value, now: v.parse_when(f.name, value, now=now),
+    "text": lambda f, value, now: v.text(f.key, value, f.required),
+    "currency": lambda f, value, now: v.text(f.key, value),
+    "choice": _choice,
+    "date": lambda f, value, now: v.parse_date(f.key, value, now=now),
+    "due_date": lambda f, value, now: v.parse_date(f.key, value, now=now, ahead=True),
+    "when": lambda f, value, now: v.parse_when(f.key, value, now=now),
+    "deadline": lambda f, value, now: v.parse_when(f.key, value, end_of_day=True, now=now),
+    "seconds": lambda f, value, now: v.parse_duration(f.key, value),
     "amount": lambda f, value, now: value,
+    "link": lambda f, value, now: value,    # another record's id, set by the store
 }
-METAVARS = {"date": "DATE", "due_date": "DATE", "when": "WHEN"}
+METAVARS = {"date": "DATE", "due_date": "DATE", "when": "WHEN", "deadline": "WHEN",
+            "seconds": "D"}
+# The Python type of a record's attribute of each kind (else text).
+KIND_TYPES = {"seconds": "int", "link": "int | None"}
 DAY_HINT = "YYYY-MM-DD, yesterday, fri"
 
 # In the order the interchange writes them and the form shows them.
@@ -77,6 +110,7 @@ CASE = (
     Field("currency", "currency", "Currency", "currency", "--currency", placeholder="EUR",
           help="{CURRENCY}"),
     Field("seller", "text", "Third-party seller", "seller", "--seller", header="more",
+          searchable=True,
           placeholder="when you did not buy from the shop itself",
           help="The third-party seller, if you did not buy from the shop itself."),
     Field("opened_at", "when", "Opened", "opened", "--opened", shown=False, header="more",
@@ -104,7 +138,73 @@ CASE_EXTRA = (("id", "c.id"), ("uid", "c.uid"), ("company", "co.name AS company"
 CASE_ATTRS = (*(name for name, _ in CASE_EXTRA), *CASE_NAMES)
 CASE_SELECT = ", ".join((*(sql for _, sql in CASE_EXTRA), *(f"c.{n}" for n in CASE_NAMES)))
 
-# A contact's fields in the order the interchange writes them.
-INTERACTION_NAMES = ("channel", "direction", "agent", "agent_id", "started_at", "ended_at",
-                     "hold_seconds", "outcome", "reference", "transcript_ref", "notes",
-                     "milestone")
+# A contact's fields, in the order the interchange writes them and the contact form shows
+# them; `ended_at` comes from the form's and `log`'s duration.
+CONTACT = (
+    Field("channel", "choice", "Channel", "channel", "--channel", choices=CHANNELS,
+          required=True, suggested="phone"),
+    Field("outcome", "choice", "Outcome", "outcome", "--outcome", choices=OUTCOMES,
+          help="resolved, promised, escalated and info are progress; the rest dead ends.",
+          hint="progress: resolved, promised, escalated, info; the rest are dead ends"),
+    Field("started_at", "when", "Started (local time)", "started", "--at", required=True,
+          help="When it started: {MOMENT} (default: it just ended).",
+          hint="back-dating is fine: yesterday 14:30, 3 days ago, 2h ago"),
+    Field("ended_at", "when", "Ended", "ended", shown=False),
+    Field("hold_seconds", "seconds", "Of which on hold", "hold", "--hold", default=0,
+          param="hold", placeholder="10m", help="Time on hold: 12m."),
+    Field("direction", "choice", "Who reached out", "direction", "--direction",
+          choices=DIRECTIONS, default="out",
+          labels=(("out", "you contacted them"), ("in", "they contacted you")),
+          help="out: you contacted them; in: they contacted you."),
+    Field("agent", "text", "Agent", "agent", "--agent", searchable=True,
+          help="The agent's name as given."),
+    Field("agent_id", "text", "Agent ID", "agent ID", "--agent-id", searchable=True,
+          help="The agent's ID as given."),
+    Field("reference", "text", "Reference they gave", "reference", "--reference",
+          searchable=True, help="The reference number they gave."),
+    Field("transcript_ref", "text", "Transcript reference", "transcript", "--transcript",
+          metavar="REF", searchable=True,
+          placeholder="file path, URL, e-mail subject or chat ID",
+          help="Where the transcript is: file, URL, Message-ID."),
+    Field("milestone", "choice", "This contact was", "milestone", choices=MILESTONES,
+          omit_blank=True,
+          hint="a formal complaint starts the scheme's clock; a final response opens the "
+               "ombudsman",
+          help="Only on a contact that is a rung of the ladder: your formal complaint, or "
+               "the company's final response to it."),
+    Field("notes", "text", "Notes", "notes", "--note", multiline=True, searchable=True,
+          help="What happened."),
+)
+CONTACT_BY_NAME = {f.name: f for f in CONTACT}
+INTERACTION_NAMES = tuple(f.name for f in CONTACT)
+CONTACT_EXPORTED = tuple(f.name for f in CONTACT if f.exported)
+CONTACT_FLAGGED = tuple(f for f in CONTACT if f.flag)
+CONTACT_SHOWN = tuple(f for f in CONTACT if f.shown)
+# An Interaction's attributes: its own ids, the registry's fields, then whether a
+# transcript is kept; the SELECT list reads them from `interactions i` by these names.
+INTERACTION_ATTRS = ("id", "uid", "case_id", *INTERACTION_NAMES, "has_transcript")
+INTERACTION_SELECT = ", ".join((*(f"i.{n}" for n in INTERACTION_ATTRS[:-1]), (
+    "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) AS has_transcript")))
+
+# A promise's (or an ask's) fields, in the order the interchange writes them (which names
+# the contact by `interaction_uid` instead of the id).
+PROMISE = (
+    Field("party", "choice", "Who has to act", "party", choices=PARTIES, default="company",
+          shown=False,
+          help="Whose commitment: company, what they promised you; me, what they asked you "
+               "to do (an ask). Files without it mean company."),
+    Field("text", "text", "What they promised", "promise", required=True),
+    Field("due_at", "deadline", "By when", "due",
+          placeholder="YYYY-MM-DD, friday, in 10 working days"),
+    Field("status", "choice", "Status", "status", choices=PROMISE_STATUSES, default="pending",
+          shown=False),
+    Field("settled_at", "when", "Settled", shown=False,
+          help="When it became kept or broken; null while pending."),
+    Field("created_at", "when", "Recorded", shown=False, nullable=False),
+    Field("interaction_id", "link", "Made in", exported=False, shown=False),
+)
+PROMISE_BY_NAME = {f.name: f for f in PROMISE}
+PROMISE_NAMES = tuple(f.name for f in PROMISE)
+PROMISE_EXPORTED = tuple(f.name for f in PROMISE if f.exported)
+PROMISE_ATTRS = ("id", "uid", "case_id", *PROMISE_NAMES)
+PROMISE_SELECT = ", ".join(f"p.{n}" for n in PROMISE_ATTRS)   # from `promises p`

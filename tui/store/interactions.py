@@ -8,13 +8,12 @@ from typing import Any, Iterable
 from . import live_hold, timeline
 from . import validate as v
 from . import times
-from .cases import INTERACTION_COLUMNS, PROMISE_COLUMNS, interaction_from_row
 from .uids import new_uid
 from .errors import NotFound, ValidationError
-from .records import (CHANNELS, DIRECTIONS, MILESTONES, OUTCOMES, PARTIES, PROMISE_STATUSES,
-                      Interaction, Promise)
+from .fields import CONTACT_BY_NAME, INTERACTION_SELECT, PROMISE_BY_NAME, PROMISE_SELECT
+from .records import (PARTIES, PROMISE_STATUSES, Interaction, Promise, interaction_from_row,
+                      promise_from_row)
 
-TEXT_FIELDS = ("agent", "agent_id", "reference", "transcript_ref", "notes")
 PROMISED_NEEDS = "outcome promised needs the promise: say what they promised (and by when)"
 ASKED_NEEDS = "a due date needs what they asked you for (--asked)"
 SETTLED = frozenset(("kept", "broken"))
@@ -25,24 +24,24 @@ def normalise_interaction_fields(fields: dict[str, Any],
                                  now: datetime | None = None) -> dict[str, Any]:
     """Validate the interaction fields present in `fields` (shared by log, edit, import).
     `now` (the store's clock) lets typed times be relative ("yesterday 14:30")."""
+    return _normalise(fields, CONTACT_BY_NAME, "is not an interaction field", now)
+
+
+def normalise_promise_fields(fields: dict[str, Any],
+                             now: datetime | None = None) -> dict[str, Any]:
+    """Validate the promise fields present in `fields` (the import's; the store's calls
+    name the text after the party: promise or asked)."""
+    return _normalise(fields, PROMISE_BY_NAME, "is not a promise field", now)
+
+
+def _normalise(fields: dict[str, Any], registry: dict, unknown: str,
+               now: datetime | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in fields.items():
-        if key == "channel":
-            out[key] = v.choice("channel", value, CHANNELS)
-        elif key == "outcome":
-            out[key] = None if value is None else v.choice("outcome", value, OUTCOMES)
-        elif key == "direction":
-            out[key] = v.choice("direction", value or "out", DIRECTIONS)
-        elif key == "milestone":
-            out[key] = v.choice("milestone", value, MILESTONES) if value else None
-        elif key in TEXT_FIELDS:
-            out[key] = v.text(key, value)
-        elif key in ("started_at", "ended_at"):
-            out[key] = v.parse_when(key, value, now=now)
-        elif key == "hold_seconds":
-            out[key] = v.parse_duration("hold", value)
-        else:
-            raise ValidationError(key, "is not an interaction field")
+        field = registry.get(key)
+        if field is None:
+            raise ValidationError(key, unknown)
+        out[key] = field.parse(value, now)
     return out
 
 
@@ -85,7 +84,8 @@ class InteractionOps:
         clean = normalise_interaction_fields({"channel": channel, "outcome": outcome,
                                               "milestone": milestone, **fields})
         seconds = v.parse_duration("duration", duration) if duration not in (None, "") else None
-        hold_seconds = v.parse_duration("hold", hold)
+        given_hold = clean.pop("hold_seconds", 0)   # the field, as the form and `log` give it
+        hold_seconds = given_hold if hold is None else v.parse_duration("hold", hold)
         start = v.parse_when("at", started_at, now=self.clock())
         end = v.parse_when("end", ended_at, now=self.clock())
         live = outcome is None
@@ -152,7 +152,7 @@ class InteractionOps:
     def live_contacts(self) -> list[Interaction]:
         """Contacts left live (the app or terminal died mid-call), to resume or finish."""
         return [interaction_from_row(r) for r in self.conn.execute(
-            f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.outcome IS NULL "
+            f"SELECT {INTERACTION_SELECT} FROM interactions i WHERE i.outcome IS NULL "
             "ORDER BY i.started_at")]
 
     def finish_contact(self, interaction_id: int, outcome: str, *, ended_at: str | None = None,
@@ -214,7 +214,8 @@ class InteractionOps:
                                   (interaction_id, transcript))
             self._insert_commitments(current.case_id, interaction_id, made_now)
             if current.live:
-                live_hold.follow(self.conn, current.uid, running_hold, hold_set=hold is not None,
+                live_hold.follow(self.conn, current.uid, running_hold,
+                                 hold_set="hold_seconds" in fields,
                                  ended=clean.get("outcome") is not None)
             self._follow_timeline([current.case_id])
         return self.get_interaction(interaction_id)
@@ -227,7 +228,7 @@ class InteractionOps:
             self._follow_timeline([contact.case_id])
 
     def get_interaction(self, interaction_id: int) -> Interaction:
-        row = self.conn.execute(f"SELECT {INTERACTION_COLUMNS} FROM interactions i "
+        row = self.conn.execute(f"SELECT {INTERACTION_SELECT} FROM interactions i "
                                 "WHERE i.id = ?", (interaction_id,)).fetchone()
         if not row:
             raise NotFound(f"no interaction {interaction_id}")
@@ -292,8 +293,8 @@ class InteractionOps:
         return row[0]
 
     def get_promise(self, promise_id: int) -> Promise:
-        row = self.conn.execute(f"SELECT {PROMISE_COLUMNS} FROM promises WHERE id = ?",
+        row = self.conn.execute(f"SELECT {PROMISE_SELECT} FROM promises p WHERE p.id = ?",
                                 (promise_id,)).fetchone()
         if not row:
             raise NotFound(f"no promise {promise_id}")
-        return Promise(*row)
+        return promise_from_row(row)

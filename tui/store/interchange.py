@@ -9,7 +9,7 @@ from typing import IO, Any, Callable, Iterable, Iterator
 from .import_parts import Repeated, checked, checked_file
 from .importer import Importer
 from .interchange_check import (  # noqa: F401 - load_document is part of the store's API
-    CASE_FIELDS, FORMAT, INTERACTION_FIELDS, PROMISE_FIELDS, load_document)
+    CASE_FIELDS, CONTACT_OMITTED, FORMAT, INTERACTION_FIELDS, PROMISE_FIELDS, load_document)
 from .interchange_companies import company_record
 from .interchange_read import read_document
 
@@ -40,7 +40,7 @@ class InterchangeOps:
             "SELECT kind, value FROM case_refs WHERE case_id = ? ORDER BY id", (case_id,))]
         cols = ", ".join("i." + f for f in INTERACTION_FIELDS)
         record["interactions"] = [
-            _without_blank_milestone(dict(zip(
+            _without_omitted(dict(zip(
                 ("uid", *INTERACTION_FIELDS, "transcript_text", "updated_at"), r)))
             for r in self.conn.execute(
                 f"SELECT i.uid, {cols}, t.text, i.updated_at FROM interactions i "
@@ -148,10 +148,12 @@ def _parts(data: Any) -> Iterator[tuple[str | None, int | None, Any]]:
             yield key, None, value
 
 
-def _without_blank_milestone(contact: dict) -> dict:
-    """Only a contact that is a milestone says so, so files stay as they were for the rest."""
-    if contact["milestone"] is None:
-        del contact["milestone"]
+def _without_omitted(contact: dict) -> dict:
+    """Only a contact that is a milestone says so, so files stay as they were for the rest
+    (fields.CONTACT: omit_blank)."""
+    for name in CONTACT_OMITTED:
+        if contact[name] is None:
+            del contact[name]
     return contact
 
 

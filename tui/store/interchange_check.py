@@ -17,16 +17,25 @@ from .cards import has_card
 from .cases import normalise_case_fields
 from .uids import new_uid
 from .errors import ValidationError
-from .fields import CASE_BY_NAME, CASE_EXPORTED, INTERACTION_NAMES
-from .interactions import SETTLED, check_times, normalise_interaction_fields
-from .records import PARTIES, PROMISE_STATUSES, REF_KINDS, STATUSES
+from .fields import (CASE_BY_NAME, CASE_EXPORTED, CONTACT, CONTACT_EXPORTED, PROMISE,
+                     PROMISE_EXPORTED)
+from .interactions import (SETTLED, check_times, normalise_interaction_fields,
+                           normalise_promise_fields)
+from .records import REF_KINDS, STATUSES
 
 FORMAT = "supportlog/1"
 CASE_FIELDS = CASE_EXPORTED
-INTERACTION_FIELDS = INTERACTION_NAMES
-# A promise's fields after its uid and its contact's: `party` is "company" (they promised)
-# or "me" (they asked it of you); `settled_at` is when it became kept or broken.
-PROMISE_FIELDS = ("party", "text", "due_at", "status", "settled_at", "created_at")
+INTERACTION_FIELDS = CONTACT_EXPORTED
+# A promise's fields after its uid and its contact's (fields.PROMISE).
+PROMISE_FIELDS = PROMISE_EXPORTED
+_TIME_KINDS = ("when", "deadline")
+CONTACT_TIMES = tuple(f.name for f in CONTACT if f.exported and f.kind in _TIME_KINDS)
+CONTACT_SECONDS = tuple(f.name for f in CONTACT if f.exported and f.kind == "seconds")
+CONTACT_TEXTS = tuple(n for n in INTERACTION_FIELDS if n not in CONTACT_SECONDS)
+# Left out of an exported contact when blank: a file without them means none.
+CONTACT_OMITTED = frozenset(f.name for f in CONTACT if f.exported and f.omit_blank)
+PROMISE_TIMES = tuple(f.name for f in PROMISE if f.exported and f.kind in _TIME_KINDS)
+_PROMISE_STATUS = next(f for f in PROMISE if f.name == "status")
 MAX_DEPTH = 100     # a real document nests 5 levels; json itself stops at the recursion limit
 MAX_UID = 64
 _OWN_UID = re.compile(r"[0-9a-f]{16}")  # what new_uid makes: an id, even when all digits
@@ -273,13 +282,6 @@ def _time(rec: Rec, field: str, value: Any) -> str | None:
     return value if _stored(value) else rec.run(v.parse_when, field, value)
 
 
-def _due(rec: Rec, value: Any) -> str | None:
-    """A due time; a day alone is due by its end, local time, as everywhere else."""
-    if _stored(value):
-        return value
-    return rec.run(lambda: v.parse_when("due_at", value, end_of_day=True))
-
-
 def _take_stored(values: dict, keys: tuple[str, ...]) -> dict:
     """Take out of `values` the times in stored form, so only the others are parsed."""
     return {k: values.pop(k) for k in keys if _stored(values.get(k))}
@@ -319,18 +321,15 @@ def case(rec: Rec, raw: Any, seen: dict) -> dict:
         given_p = p.texts(prom, PROMISE_FIELDS)
         puid = p.uid(prom)
         _once(seen["promise"], puid, p, "uid")
-        status = p.run(v.choice, "status", given_p["status"] or "pending", PROMISE_STATUSES)
+        # A pending promise is not settled, whatever the file says.
+        if p.run(_PROMISE_STATUS.parse, given_p["status"]) not in SETTLED:
+            given_p["settled_at"] = None
+        times = _take_stored(given_p, PROMISE_TIMES)
+        clean = p.run(normalise_promise_fields, given_p)
+        clean.update(times)
         promises.append({
             "uid": puid,
-            "interaction_uid": p.uid(prom, "interaction_uid", generate=False),
-            "party": p.run(v.choice, "party", given_p["party"] or "company", PARTIES),
-            "text": p.run(v.text, "text", given_p["text"], True),
-            "due_at": _due(p, given_p["due_at"]),
-            "status": status,
-            # A pending promise is not settled, whatever the file says.
-            "settled_at": (_time(p, "settled_at", given_p["settled_at"])
-                           if status in SETTLED else None),
-            "created_at": _time(p, "created_at", given_p["created_at"]),
+            "interaction_uid": p.uid(prom, "interaction_uid", generate=False), **clean,
             **_stamp(p, prom), "rec": p})
     return {"uid": uid, "company": company_name, **fields, "refs": refs, "interactions": inters,
             "promises": promises, "status_events": _status_events(rec, raw, seen),
@@ -361,17 +360,16 @@ def _status_events(rec: Rec, raw: dict, seen: dict) -> list[dict] | None:
 
 def _interaction(rec: Rec, raw: Any, seen: dict) -> dict:
     raw = rec.obj(raw)
-    values = rec.texts(raw, (*(k for k in INTERACTION_FIELDS if k != "hold_seconds"),
-                             "transcript_text"))
+    values = rec.texts(raw, (*CONTACT_TEXTS, "transcript_text"))
     transcript = values.pop("transcript_text")
-    hold = raw.get("hold_seconds")
-    if hold is not None and (isinstance(hold, bool) or not isinstance(hold, int)):
-        raise rec.error("hold_seconds", f"expected a whole number of seconds, got "
-                                        f"{kind_of(hold)}")
-    times = _take_stored(values, ("started_at", "ended_at"))
+    times = _take_stored(values, CONTACT_TIMES)
     clean = rec.run(normalise_interaction_fields, values)
     clean.update(times)
-    clean["hold_seconds"] = rec.run(v.parse_duration, "hold_seconds", hold or 0)
+    for name in CONTACT_SECONDS:
+        seconds = raw.get(name)
+        if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int)):
+            raise rec.error(name, f"expected a whole number of seconds, got {kind_of(seconds)}")
+        clean[name] = rec.run(v.parse_duration, name, seconds or 0)
     if not clean.get("started_at"):
         raise rec.error("started_at", "is required (when the contact began)")
     rec.run(check_times, clean["started_at"], clean.get("ended_at"), clean["hold_seconds"])
@@ -379,7 +377,7 @@ def _interaction(rec: Rec, raw: Any, seen: dict) -> dict:
     _once(seen["contact"], uid, rec, "uid")
     stamp = _stamp(rec, raw)
     # A contact without `milestone` is none (export writes it only where there is one).
-    stamp["given"] = stamp["given"] | {"milestone"}
+    stamp["given"] = stamp["given"] | CONTACT_OMITTED
     return {"uid": uid, **clean, "transcript_text": rec.run(v.text, "transcript_text",
                                                              transcript),
             **stamp, "rec": rec}

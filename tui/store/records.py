@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field, make_dataclass
 
-from .fields import CASE
+from .fields import CASE, CONTACT, INTERACTION_ATTRS, KIND_TYPES, PROMISE, PROMISE_ATTRS, Field
 from .vocab import (  # noqa: F401 - the vocabulary, re-exported with the records
     ACTIVE_STATUSES, CATEGORIES, CHANNELS, CLOCK_STARTS, DEAD_END_OUTCOMES, DIRECTIONS,
     MILESTONES, OUTCOMES, PARTIES, POLICY_UNITS, PROGRESS_OUTCOMES, PROMISE_STATUSES,
@@ -87,50 +87,55 @@ class Ref:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Interaction:
-    id: int
-    uid: str
-    case_id: int
-    channel: str
-    started_at: str            # ISO UTC
-    direction: str = "out"
-    agent: str | None = None
-    agent_id: str | None = None
-    ended_at: str | None = None
-    hold_seconds: int = 0
-    outcome: str | None = None  # None while the contact is live
-    reference: str | None = None
-    transcript_ref: str | None = None
-    notes: str | None = None
-    has_transcript: bool = False
-    milestone: str | None = None   # formal_complaint | final_response (MILESTONES)
-
-    @property
-    def live(self) -> bool:
-        return self.outcome is None
-
-    @property
-    def dead_end(self) -> bool:
-        return self.outcome in DEAD_END_OUTCOMES
-
-    @property
-    def progress(self) -> bool:
-        return self.outcome in PROGRESS_OUTCOMES
+def _attributes(fields) -> list[tuple]:
+    """A record's attributes for the registry's `fields`: the required ones first (they
+    have no default), then the others in the registry's order with theirs."""
+    def kind(f: Field) -> str:
+        return KIND_TYPES.get(f.kind, "str" if f.required else "str | None")
+    return [*((f.name, kind(f)) for f in fields if f.required),
+            *((f.name, kind(f), dc_field(default=f.default)) for f in fields if not f.required)]
 
 
-@dataclass(frozen=True, slots=True)
-class Promise:
-    id: int
-    uid: str
-    case_id: int
-    text: str
-    status: str = "pending"
-    due_at: str | None = None       # ISO UTC
-    interaction_id: int | None = None
-    created_at: str | None = None
-    party: str = "company"          # company: they promised; me: they asked you (PARTIES)
-    settled_at: str | None = None   # when it last became kept or broken
+def _outcome_test(words: frozenset):
+    return property(lambda self: self.outcome in words)
+
+
+# A contact: its ids, then every field of the registry (fields.CONTACT), then whether a
+# transcript is kept with it.
+Interaction = make_dataclass("Interaction", [
+    ("id", int), ("uid", str), ("case_id", int), *_attributes(CONTACT),
+    ("has_transcript", bool, dc_field(default=False))], frozen=True, slots=True, namespace={
+    "live": property(lambda self: self.outcome is None, doc="No outcome yet: still going."),
+    "dead_end": _outcome_test(DEAD_END_OUTCOMES),
+    "progress": _outcome_test(PROGRESS_OUTCOMES)})
+Interaction.__module__ = __name__
+# The order cases.py and lists.py still build promises in by position (a field the registry
+# adds comes after them); promise_from_row reads by name.
+_PROMISE_PLACES = ("text", "status", "due_at", "interaction_id", "created_at", "party",
+                   "settled_at")
+# A promise (party company: they promised) or an ask (party me: they asked it of you): its
+# ids, then every field of the registry (fields.PROMISE).
+_placed = sorted(PROMISE, key=lambda f: (f.name not in _PROMISE_PLACES,
+                                        _PROMISE_PLACES.index(f.name)
+                                        if f.name in _PROMISE_PLACES else 0))
+Promise = make_dataclass("Promise", [("id", int), ("uid", str), ("case_id", int),
+                                     *_attributes(_placed)], frozen=True, slots=True)
+Promise.__module__ = __name__
+
+
+def interaction_from_row(row) -> Interaction:
+    """An Interaction from a row read by name (a tuple is a row of INTERACTION_SELECT)."""
+    if not hasattr(row, "keys"):
+        row = dict(zip(INTERACTION_ATTRS, row))
+    values = {name: row[name] for name in INTERACTION_ATTRS}
+    return Interaction(**{**values, "has_transcript": bool(values["has_transcript"])})
+
+
+def promise_from_row(row) -> Promise:
+    """A Promise from a row read by name (a tuple is a row of PROMISE_SELECT)."""
+    if not hasattr(row, "keys"):
+        return Promise(**dict(zip(PROMISE_ATTRS, row)))
+    return Promise(**{name: row[name] for name in PROMISE_ATTRS})
 
 
 # A case: its id, uid and company, then every field of the registry (fields.py) with its
