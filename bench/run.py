@@ -292,10 +292,13 @@ def cpu_ms(*command: str) -> float:
 
 
 def bench_cli_start(db: Path, results: Results, reps: int = 7) -> None:
-    """CPU of a few commands whose own work is small, against `import click, sqlite3`."""
+    """CPU of a few commands whose own work is small, against `import click, sqlite3`: the
+    read-only ones read on a bare connection (tui.store.reader), without the Store."""
     base = [sys.executable, "-c", "import click, sqlite3"]
     supportlog = str(Path(sys.executable).with_name("supportlog"))
     commands = {"--version": ["--version"], "list --limit 1": ["list", "--limit", "1"],
+                "list --sort quiet --limit 20": ["list", "--sort", "quiet", "--limit", "20"],
+                "list --json --limit 1": ["list", "--json", "--limit", "1"],
                 "show 1": ["show", "1"]}
     cpu_ms(supportlog, "--db", str(db), "list", "--limit", "1")   # any upgrade happens here
     samples = {name: [] for name in ("base", *commands)}

@@ -169,7 +169,7 @@ def test_list_and_show_import_no_textual_no_advice_and_nothing_for_writing(
     run.ok("new", "--company", "Acme", "--title", "Router keeps dropping")
     run.ok("log", "1", "--channel", "phone", "--outcome", "transferred")
     loaded = modules_after(tmp_path, "--db", str(db_path), "--now", NOW_ISO, *args)
-    assert "tui.store.store" in loaded  # the probe really opened the notebook
+    assert "tui.store.reader" in loaded  # the probe really opened the notebook
     assert not {m for m in loaded if m.split(".")[0] in ("textual", "rich")}
     assert not {m for m in loaded if m == "tui.advice" or m.startswith("tui.advice.")}
     assert not loaded & set(NOT_FOR_READING), sorted(loaded & set(NOT_FOR_READING))

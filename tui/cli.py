@@ -41,7 +41,7 @@ def _one_line(exc: Exception, ctx: click.Context):
     from .commands.env import Env
     from .commands.output import EXIT_FILE, EXIT_INPUT, Failure
     from .store import NotFound, StoreError, ValidationError
-    from .store.db import translate
+    from .store.opening import translate
     # A config error can only come from the advice's playbook once it is loaded: looking it
     # up rather than importing it keeps the advice out of commands that do not advise.
     playbook = sys.modules.get(f"{__package__}.advice.playbook")

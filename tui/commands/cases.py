@@ -1,26 +1,31 @@
-"""Case commands: new, edit, status, show, search (list is in listing.py)."""
+"""Case commands: new, edit, status, show, search (list is in listing.py).
+
+`show` prints rows read on a bare connection (Env.reader, tui.store.case_rows): no Store, no
+records; the others, and `show --json` (the interchange record), open the Store."""
 
 from __future__ import annotations
 
 
 import click
 
-from ..store.vocab import STATUS_FILTERS
+from ..store.vocab import STATUS_FILTERS, STATUSES
 from ..store.fields import CASE, CASE_FLAGGED, METAVARS
-from ..store.records import STATUSES
-from ..store.validate import parse_ref
 from ..store.times import format_duration, from_iso, local_time
 from ..store.wording import plural
-from . import formats
-from .output import (EXIT_INPUT, Failure, clean, echo_json, for_terminal,
-                     snippet)
-from .shapes import case_record, search_hit
+from . import formats, output
+from .output import EXIT_INPUT, Failure, clean, for_terminal, snippet
 
 pass_env = click.pass_obj
 
 
 def _refs(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    from ..store.validate import parse_ref
     return [parse_ref(v) for v in values]
+
+
+def case_record(store, case_id: int) -> dict:
+    from .shapes import case_record   # the interchange record: with the Store, not for `show`
+    return case_record(store, case_id)
 
 
 def case_options(new_case: bool):
@@ -53,7 +58,7 @@ def new(env, company, refs, as_json, title, **fields):
     store = env.store(create=True)
     case = store.create_case(company, title, refs=_refs(refs), **fields)
     if as_json:
-        echo_json(case_record(store, case.id))
+        output.echo_json(case_record(store, case.id))
     else:
         click.echo(case.id)
 
@@ -77,7 +82,7 @@ def edit(env, case, company, add_refs, remove_refs, as_json, **fields):
     for kind, value in _refs(remove_refs):
         if not store.remove_ref(case_id, kind, value):
             raise Failure(f"case {case_id} has no reference {kind}:{value}", EXIT_INPUT)
-    echo_json(case_record(store, case_id)) if as_json else click.echo(case_id)
+    output.echo_json(case_record(store, case_id)) if as_json else click.echo(case_id)
 
 
 @click.command()
@@ -96,7 +101,7 @@ def status(env, case, state, note, at, as_json):
     store = env.store()
     result = store.set_status(store.resolve_case(case), state, note, at=at)
     if as_json:
-        echo_json(case_record(store, result.id))
+        output.echo_json(case_record(store, result.id))
     else:
         click.echo(f"case {result.id} is {result.status}")
 
@@ -109,7 +114,7 @@ def _shown(f, value, case) -> str | None:
     if f.kind == "when":
         return local_time(value)
     if f.kind == "amount" and value:
-        return f"{value} {case.currency or ''}".strip()
+        return f"{value} {case['currency'] or ''}".strip()
     return value
 
 
@@ -124,51 +129,62 @@ MILESTONE_WORDS = {"formal_complaint": "your formal complaint",
 @pass_env
 def show(env, case, as_json):
     """Show a case: details, references, timeline, promises and what they asked of you."""
-    store = env.store()
-    case_id = store.resolve_case(case)
     if as_json:
-        echo_json(case_record(store, case_id))
+        store = env.store()
+        output.echo_json(case_record(store, store.resolve_case(case)))
         return
-    d = store.get_detail(case_id)
-    c = d.case
-    click.echo(click.style(f"#{c.id} {clean(c.title)}", bold=True) + f"  [{c.status}]")
-    fields = [("company", c.company),
-              *((f.short, _shown(f, getattr(c, f.name), c)) for f in CASE if f.name not in
-                SHOW_APART),
-              ("refs", ", ".join(f"{r.kind}:{r.value}" for r in d.refs)), ("uid", c.uid)]
+    from ..store import case_rows as rows
+    conn = env.reader()
+    conn.execute("BEGIN")   # one read: the rows agree even while another process writes
+    try:
+        case_id = rows.resolve_case(conn, case)
+        c, refs = rows.case_row(conn, case_id), rows.ref_rows(conn, case_id)
+        contacts, promises = rows.interaction_rows(conn, case_id), rows.promise_rows(conn,
+                                                                                    case_id)
+    finally:
+        conn.execute("COMMIT")
+    click.echo(click.style(f"#{c['id']} {clean(c['title'])}", bold=True) + f"  [{c['status']}]")
+    fields = [("company", c["company"]),
+              *((f.short, _shown(f, c[f.name], c)) for f in CASE if f.name not in SHOW_APART),
+              ("refs", ", ".join(f"{kind}:{value}" for kind, value in refs)), ("uid", c["uid"])]
     for label, value in fields:
         if value:
             click.echo(f"  {label + ':':<15}{clean(str(value))}")
-    if c.notes:
+    if c["notes"]:
         click.echo("\nNotes:")
-        for line in for_terminal(c.notes, multiline=True).splitlines():
+        for line in for_terminal(c["notes"], multiline=True).splitlines():
             click.echo(f"  {line}")
-    click.echo(f"\nTimeline ({plural(len(d.interactions), 'contact')}):")
-    for i in d.interactions:
-        length = ""
-        if i.ended_at:
-            secs = int((from_iso(i.ended_at) - from_iso(i.started_at)).total_seconds())
-            length = format_duration(secs)
-        hold = f" hold {format_duration(i.hold_seconds)}" if i.hold_seconds else ""
-        who = f" {clean(i.agent)}" if i.agent else ""
-        who += f" ({clean(i.agent_id)})" if i.agent_id else ""
-        marks = [m for m in ("they contacted you" if i.direction == "in" else None,
-                             MILESTONE_WORDS.get(i.milestone)) if m]
-        marks_text = f"  ({'; '.join(marks)})" if marks else ""
-        click.echo(f"  [{i.id}] {local_time(i.started_at)} {i.channel:<9} "
-                   f"{(i.outcome or 'LIVE'):<12} {length}{hold}{who}{marks_text}")
-        for label, value in (("ref", i.reference), ("transcript", i.transcript_ref)):
-            if value:
-                click.echo(f"        {label}: {clean(value)}")
-        if i.notes:
-            click.echo(f"        {clean(i.notes, 200)}")
+    click.echo(f"\nTimeline ({plural(len(contacts), 'contact')}):")
+    for i in contacts:
+        _contact(i)
     for party, heading in (("company", "Promises:"), ("me", "They asked you:")):
-        listed = [p for p in d.promises if p.party == party]
+        listed = [p for p in promises if p["party"] == party]
         if listed:
             click.echo(f"\n{heading}")
         for p in listed:
-            due = f" due {local_time(p.due_at)}" if p.due_at else ""
-            click.echo(f"  [p{p.id}] {p.status:<8}{due}  {clean(p.text)}")
+            due = f" due {local_time(p['due_at'])}" if p["due_at"] else ""
+            click.echo(f"  [p{p['id']}] {p['status']:<8}{due}  {clean(p['text'])}")
+
+
+def _contact(i) -> None:
+    """One contact of `show`'s timeline (a row of case_rows.interaction_rows)."""
+    length = ""
+    if i["ended_at"]:
+        secs = int((from_iso(i["ended_at"]) - from_iso(i["started_at"])).total_seconds())
+        length = format_duration(secs)
+    hold = f" hold {format_duration(i['hold_seconds'])}" if i["hold_seconds"] else ""
+    who = f" {clean(i['agent'])}" if i["agent"] else ""
+    who += f" ({clean(i['agent_id'])})" if i["agent_id"] else ""
+    marks = [m for m in ("they contacted you" if i["direction"] == "in" else None,
+                         MILESTONE_WORDS.get(i["milestone"])) if m]
+    marks_text = f"  ({'; '.join(marks)})" if marks else ""
+    click.echo(f"  [{i['id']}] {local_time(i['started_at'])} {i['channel']:<9} "
+               f"{(i['outcome'] or 'LIVE'):<12} {length}{hold}{who}{marks_text}")
+    for label, value in (("ref", i["reference"]), ("transcript", i["transcript_ref"])):
+        if value:
+            click.echo(f"        {label}: {clean(value)}")
+    if i["notes"]:
+        click.echo(f"        {clean(i['notes'], 200)}")
 
 
 @click.command()
@@ -187,8 +203,10 @@ def search(env, query, status_, company, limit, as_json):
     truncated, hits = len(hits) > limit, hits[:limit]   # one more: was it cut?
     if as_json:
         found = store.cases_by_id(h.case_id for h in hits)
-        echo_json({"hits": [search_hit(h, found[h.case_id].uid if h.case_id in found else None)
-                            for h in hits], "truncated": truncated, "limit": limit})
+        from .shapes import search_hit
+        output.echo_json({"hits": [search_hit(h, found[h.case_id].uid if h.case_id in found
+                                              else None) for h in hits],
+                          "truncated": truncated, "limit": limit})
         return
     if not hits:
         click.echo(f"nothing found for {query!r}")

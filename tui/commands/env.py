@@ -1,5 +1,6 @@
 """What every command shares (click's ctx.obj): the notebook path, the clock, the open
-store. Only the standard library up front, as the entry module imports it on every start."""
+store or reader. Only the standard library up front, as the entry module imports it on
+every start."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pathlib comes with the store: --version and --help do without it
+    import sqlite3
     from pathlib import Path
 
 
@@ -22,7 +24,7 @@ def _aware_iso(text: str) -> datetime | None:
 
 
 class Env:
-    """What every command shares: the notebook path, the clock, the open store."""
+    """What every command shares: the notebook path, the clock, the open store or reader."""
 
     def __init__(self, db: str | None, now: str | None):
         self._db = db
@@ -39,11 +41,18 @@ class Env:
                 from .output import EXIT_INPUT, Failure
                 raise Failure(str(exc), EXIT_INPUT) from None
         self._store = None
+        self._reader: sqlite3.Connection | None = None
+
+    @cached_property
+    def db_name(self) -> str:
+        """The notebook's file name as the OS takes it (no pathlib for a reader)."""
+        from ..store.paths import resolve_db_name
+        return resolve_db_name(self._db)
 
     @cached_property
     def db_path(self) -> Path:
-        from ..store.paths import resolve_db_path
-        return resolve_db_path(self._db)
+        from pathlib import Path
+        return Path(self.db_name)
 
     @property
     def config_path(self) -> Path:
@@ -62,6 +71,22 @@ class Env:
                                 clock=(lambda: self.fixed_now) if self.fixed_now else None)
         return self._store
 
+    def reader(self) -> sqlite3.Connection:
+        """A connection to read the notebook with, for commands that only read: a bare one
+        (tui.store.reader: no Store to import) unless the notebook needs the full opening
+        (an upgrade, or a refusal in its words), whose connection it then is. Never makes
+        a file."""
+        if self._store is not None:
+            return self._store.conn
+        if self._reader is None:
+            from ..store.reader import open_reader
+            self._reader = open_reader(self.db_name)
+            if self._reader is None:
+                return self.store().conn
+        return self._reader
+
     def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
         if self._store is not None:
             self._store.close()

@@ -1,8 +1,9 @@
 """`supportlog list`: cases by recent activity, or by attention (the kept advice's order).
 
-By attention, the rows come from the kept assessments alone while they are fresh: no full
-store, no playbook (a cron job or a shell prompt can run it often); otherwise the advice
-brings them up to date first.
+By recent activity (or any other sort), the rows are read on a bare connection (Env.reader):
+no Store, no records. By attention, they come from the kept assessments alone while those
+are fresh: no full store, no playbook (a cron job or a shell prompt can run it often);
+otherwise the advice brings them up to date first.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Iterable, Iterator
 import click
 
 from ..store.vocab import CHANNELS, SORT_NAMES, STATUS_FILTERS
-from .output import EXIT_INPUT, Failure, clean, echo_json_listing, table
+from .output import EXIT_INPUT, Failure, clean, table
 
 ATTENTION_STATUSES = ("all", "active", "open", "waiting")
 HEADERS = ("ID", "STATUS", "COMPANY", "CONTACTS", "LAST ACTIVITY", "TITLE")
+LISTED = "c.id, c.status, co.name, c.contacts, c.last_activity_at, c.title"   # HEADERS' columns
 
 
 @click.command("list")
@@ -48,18 +50,43 @@ def list_(env, status_, company, channel, sort, stalled, limit, all_, as_json):
     elif by_attention:
         rows = _by_attention(env, env.store(), status_, company, channel, stalled, cap)
     else:
-        store = env.store()
-        filters = {"status": status_, "company": company, "channel": channel, "sort": sort}
-        cases = (store.iter_cases(**filters) if all_ else
-                 store.list_cases(limit=limit + 1, **filters).items)  # one more: was it cut?
-        rows = ((c, None) for c in cases)
+        rows = _listing(env, as_json, cap, status=status_, company=company, channel=channel,
+                        sort=sort)
     capped = Capped(rows, cap)
     if as_json:
-        from .shapes import case_row
-        echo_json_listing("cases", (case_row(c, score) for c, score in capped),
-                          lambda: {"truncated": capped.truncated, "limit": cap})
+        from .json_out import echo_json_listing
+        if by_attention:
+            from .shapes import case_row
+            records = (case_row(c, score) for c, score in capped)
+        else:
+            records = (record for record, _ in capped)
+        echo_json_listing("cases", records, lambda: {"truncated": capped.truncated,
+                                                     "limit": cap})
         return
     _print(capped, by_attention, stalled, status_, limit)
+
+
+def _listing(env, as_json: bool, cap: int | None, **listing) -> Iterator[tuple]:
+    """(row, None) for each case of the plain listing, one more than `cap` (was it cut?),
+    read on the notebook's reader: for people, the table's columns; for --json, each case's
+    listing record."""
+    from ..store.case_list import case_rows
+    conn, limit = env.reader(), None if cap is None else cap + 1
+    if not as_json:
+        return ((row, None) for row in case_rows(conn, LISTED, limit=limit, **listing))
+    names, columns = _record_columns()
+    return ((dict(zip(names, row)), None)
+            for row in case_rows(conn, columns, limit=limit, **listing))
+
+
+def _record_columns() -> tuple[tuple[str, ...], str]:
+    """The names of a case's listing record, as shapes.case_row gives a Case (its
+    attributes in order, without the company's id), and the SQL that reads them."""
+    from ..store.fields import CASE, CASE_EXTRA
+    sql = {**dict(CASE_EXTRA), **{f.name: f"c.{f.name}" for f in CASE}}
+    names = ("id", "uid", "company", "title", *(f.name for f in CASE if f.name != "title"),
+             "last_activity_at", "contacts")
+    return names, ", ".join(sql[name] for name in names)
 
 
 def _listed(case) -> tuple:

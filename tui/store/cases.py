@@ -7,22 +7,18 @@ from datetime import datetime
 from operator import itemgetter
 from typing import Any, Iterable
 
-from . import timeline, undo
+from . import case_rows, timeline, undo
 from . import validate as v
 from . import times
+from .case_rows import INTERACTION_ATTRS, INTERACTION_COLUMNS, PROMISE_COLUMNS  # noqa: F401
 from .money import agrees, currency_code
 from .companies import CompanyOps, like_prefix
 from .uids import new_uid
-from .errors import NotFound, ValidationError
-from .fields import CASE_ATTRS, CASE_BY_NAME, CASE_SELECT, INTERACTION_NAMES
+from .errors import ValidationError
+from .fields import CASE_ATTRS, CASE_BY_NAME, CASE_SELECT
 from .records import REF_KINDS, STATUSES, Case, CaseDetail, Interaction, Promise, Ref
 
 CASE_COLUMNS = CASE_SELECT
-INTERACTION_ATTRS = ("id", "uid", "case_id", *INTERACTION_NAMES, "has_transcript")
-INTERACTION_COLUMNS = ", ".join((*(f"i.{n}" for n in INTERACTION_ATTRS[:-1]), (
-    "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) AS has_transcript")))
-PROMISE_COLUMNS = ("id, uid, case_id, text, status, due_at, interaction_id, created_at, party, "
-                   "settled_at")
 
 
 # A Case's attributes in its own order, picked from a row by name or, for a plain tuple of
@@ -92,14 +88,7 @@ class CaseOps(CompanyOps):
     # -- cases ---------------------------------------------------------------------------
     def resolve_case(self, ref: str | int) -> int:
         """A case's integer id from its id or its uid (as typed on the command line)."""
-        s = str(ref).strip()
-        if s.isdigit():
-            row = self.conn.execute("SELECT id FROM cases WHERE id = ?", (int(s),)).fetchone()
-        else:
-            row = self.conn.execute("SELECT id FROM cases WHERE uid = ?", (s,)).fetchone()
-        if not row:
-            raise NotFound(f"no case {s!r}; `supportlog list` shows the cases")
-        return row[0]
+        return case_rows.resolve_case(self.conn, ref)
 
     def create_case(self, company: str, title: str, *, refs: Iterable[tuple[str, str]] = (),
                     company_details: dict | None = None, uid: str | None = None,
@@ -233,27 +222,16 @@ class CaseOps(CompanyOps):
             return undo.restore(self.conn, deleted)
 
     def get_case(self, case_id: int) -> Case:
-        cur = self.conn.execute(
-            f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id "
-            "WHERE c.id = ?", (case_id,))
-        cur.row_factory = sqlite3.Row
-        row = cur.fetchone()
-        if not row:
-            raise NotFound(f"no case {case_id}; `supportlog list` shows the cases")
-        return case_from_row(row)
+        return case_from_row(case_rows.case_row(self.conn, case_id))
 
     def get_detail(self, case_id: int) -> CaseDetail:
         """The case with its references, timeline (oldest first), promises, company and
         evidence files."""
         case = self.get_case(case_id)
-        refs = tuple(Ref(*r) for r in self.conn.execute(
-            "SELECT kind, value FROM case_refs WHERE case_id = ? ORDER BY id", (case_id,)))
-        interactions = tuple(interaction_from_row(r) for r in self.conn.execute(
-            f"SELECT {INTERACTION_COLUMNS} FROM interactions i WHERE i.case_id = ? "
-            "ORDER BY i.started_at, i.id", (case_id,)))
-        promises = tuple(Promise(*r) for r in self.conn.execute(
-            f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id = ? "
-            "ORDER BY coalesce(due_at, created_at), id", (case_id,)))
+        refs = tuple(Ref(*r) for r in case_rows.ref_rows(self.conn, case_id))
+        interactions = tuple(map(interaction_from_row, case_rows.interaction_rows(self.conn,
+                                                                                  case_id)))
+        promises = tuple(Promise(*r) for r in case_rows.promise_rows(self.conn, case_id))
         return CaseDetail(case, refs, interactions, promises, self.get_company(case.company_id),
                           tuple(self.attachments(case_id)))
 

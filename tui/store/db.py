@@ -14,24 +14,10 @@ from typing import Callable, Iterator
 from . import explain, opening, schema
 from .atomic import atomic_path, private_folder, unique_path
 from .errors import StoreError
+from .opening import BUSY_TIMEOUT_MS, busy_timeout_ms, translate  # noqa: F401 - found here too
 from .paths import data_dir
 from .times import now_utc, to_iso
 from .wal import CREATED_AT, created_stamp
-
-BUSY_TIMEOUT_MS = 15_000  # SUPPORTLOG_BUSY_TIMEOUT_MS overrides it (tests, slow disks)
-
-
-def busy_timeout_ms() -> int:
-    try:
-        return max(0, int(os.environ.get("SUPPORTLOG_BUSY_TIMEOUT_MS", BUSY_TIMEOUT_MS)))
-    except ValueError:
-        return BUSY_TIMEOUT_MS
-
-
-def translate(exc: BaseException, path: Path | str) -> StoreError:
-    """Turn a sqlite3/OS error into one line that names the file and what to do (by error
-    code: see explain.py)."""
-    return explain.translate(exc, path, busy_timeout_ms() // 1000)
 
 
 class Connection:
@@ -61,8 +47,7 @@ class Connection:
         st = opening.check_file(path)
         if st is None:
             if not create:
-                raise StoreError(f"no notebook at {path}; create one with `supportlog new` "
-                                 "or pass --db with the right path")
+                raise StoreError(opening.MISSING.format(path=path))
             parent = path.parent
             if not parent.exists():
                 # Only our own data folder is made on demand: a mistyped --db folder is an
@@ -73,19 +58,12 @@ class Connection:
                 private_folder(parent)
             opening.create(path, split_sql(schema.schema_sql()))
             st = opening.check_file(path)
-        real = Path(os.path.realpath(path))  # SQLite keeps the -wal beside the link's target
-        opening.check_wal(path, real)
-        how = opening.access(path, real, st)
-        if how.refusal is None:
-            opening.secure(real, notebook=False)
-        self.read_only, self.read_only_reason = how.refusal is not None, how.refusal
-        self._read_uri = how.uri if self.read_only else real.as_uri() + "?mode=ro"
-        busy = busy_timeout_ms()
-        conn = sqlite3.connect(how.uri, uri=True, isolation_level=None, timeout=busy / 1000,
-                               check_same_thread=False)
+        conn, refusal, real, uri = opening.connect(path, st)
+        self.read_only, self.read_only_reason = refusal is not None, refusal
+        self._read_uri = uri if self.read_only else Path(real).as_uri() + "?mode=ro"
         self.conn = conn
         try:
-            self._check_and_prepare(conn, busy)
+            self._check_and_prepare(conn, busy_timeout_ms())
         except BaseException:
             conn.close()
             raise
@@ -96,7 +74,6 @@ class Connection:
 
     def _check_and_prepare(self, conn: sqlite3.Connection, busy: int) -> None:
         path = self.path
-        conn.execute(f"PRAGMA busy_timeout = {busy}")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA secure_delete = ON")  # old text is zeroed, not left in free pages
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]

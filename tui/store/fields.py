@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from . import validate as v
 from .vocab import (CATEGORIES, CHANNELS, DIRECTIONS, MILESTONES, OUTCOMES, PARTIES,
                     PROMISE_STATUSES, STATUSES, WANTS)
 
@@ -62,22 +61,28 @@ class Field:
         return KINDS[self.kind](self, value, now)
 
 
+def _v():
+    """The parsers, loaded on first parse: reading commands (`show`) use the labels only."""
+    from . import validate
+    return validate
+
+
 def _choice(f: Field, value: Any, now: datetime | None) -> str | None:
     """A word of the field's choices; blank stays None where a record may lack one."""
     if (value is None or not str(value).strip()) and f.default is None and not f.required:
         return None
-    return v.choice(f.key, value or f.default, f.choices)
+    return _v().choice(f.key, value or f.default, f.choices)
 
 
 KINDS = {
-    "text": lambda f, value, now: v.text(f.key, value, f.required),
-    "currency": lambda f, value, now: v.text(f.key, value),
+    "text": lambda f, value, now: _v().text(f.key, value, f.required),
+    "currency": lambda f, value, now: _v().text(f.key, value),
     "choice": _choice,
-    "date": lambda f, value, now: v.parse_date(f.key, value, now=now),
-    "due_date": lambda f, value, now: v.parse_date(f.key, value, now=now, ahead=True),
-    "when": lambda f, value, now: v.parse_when(f.key, value, now=now),
-    "deadline": lambda f, value, now: v.parse_when(f.key, value, end_of_day=True, now=now),
-    "seconds": lambda f, value, now: v.parse_duration(f.key, value),
+    "date": lambda f, value, now: _v().parse_date(f.key, value, now=now),
+    "due_date": lambda f, value, now: _v().parse_date(f.key, value, now=now, ahead=True),
+    "when": lambda f, value, now: _v().parse_when(f.key, value, now=now),
+    "deadline": lambda f, value, now: _v().parse_when(f.key, value, end_of_day=True, now=now),
+    "seconds": lambda f, value, now: _v().parse_duration(f.key, value),
     "amount": lambda f, value, now: value,
     "link": lambda f, value, now: value,    # another record's id, set by the store
 }

@@ -7,21 +7,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+from . import case_list
 from . import validate as v
+from .case_list import SORTS  # noqa: F401 - the sorts a listing offers, found here too
 from .cases import CASE_COLUMNS, PROMISE_COLUMNS, case_from_row
 from .chunks import MAX_IDS, by_ids, marks
 from .companies import load_companies
-from .errors import ValidationError
 from .records import CHANNELS, STATUSES, Case, CaseDetail, Company, Interaction, Page, Promise
-from .vocab import STATUS_FILTERS
 
-# sort name -> (ORDER BY columns, direction); every sort ends on id so keys are unique.
-SORTS = {
-    "recent": ("c.last_activity_at", "DESC"),   # latest activity first
-    "quiet": ("c.last_activity_at", "ASC"),     # longest silence first
-    "opened": ("c.opened_at", "DESC"),
-    "id": ("c.id", "ASC"),
-}
 PAGE = MAX_IDS   # cases or promises per page of the agenda's walks
 
 _PROMISE_COLUMNS = ", ".join(f"p.{c.strip()}" for c in PROMISE_COLUMNS.split(","))
@@ -57,48 +50,18 @@ class ListOps:
 
     def _filters(self, status: str | None, company: str | None,
                  channel: str | None) -> tuple[list[str], list[Any]]:
-        where, args = [], []
-        status = (status or "all").lower()
-        if status not in STATUS_FILTERS:
-            raise ValidationError("status", f"unknown value {status!r}; use one of: "
-                                            f"{', '.join(STATUS_FILTERS)}")
-        if status == "active":
-            where.append("c.status IN ('open', 'waiting')")
-        elif status != "all":
-            where.append("c.status = ?")
-            args.append(status)
-        if company:
-            where.append("c.company_id = (SELECT id FROM companies WHERE name = ?)")
-            args.append(company.strip())
-        if channel:
-            channel = v.choice("channel", channel, CHANNELS)
-            where.append("EXISTS (SELECT 1 FROM interactions i WHERE i.case_id = c.id "
-                         "AND i.channel = ?)")
-            args.append(channel)
-        return where, args
+        return case_list.filters(status, company,
+                                 v.choice("channel", channel, CHANNELS) if channel else None)
 
     def list_cases(self, *, status: str | None = None, company: str | None = None,
                    channel: str | None = None, sort: str = "recent", after: tuple | None = None,
                    limit: int = 50, reverse: bool = False) -> Page:
         """One page of cases; pass the returned `after` to get the next page. `reverse`
         walks the same order from its end (the last case first), for jumping to the end."""
-        if sort not in SORTS:
-            raise ValidationError("sort", f"unknown value {sort!r}; use one of: {', '.join(SORTS)}")
-        column, direction = SORTS[sort]
-        if reverse:
-            direction = "ASC" if direction == "DESC" else "DESC"
-        where, args = self._filters(status, company, channel)
-        if after is not None:
-            op = "<" if direction == "DESC" else ">"
-            if column == "c.id":
-                where.append(f"c.id {op} ?")
-                args.append(after[-1])
-            else:
-                where.append(f"({column}, c.id) {op} (?, ?)")
-                args.extend(after)
-        sql = (f"SELECT {CASE_COLUMNS} FROM cases c JOIN companies co ON co.id = c.company_id"
-               + (" WHERE " + " AND ".join(where) if where else "")
-               + f" ORDER BY {column} {direction}, c.id {direction} LIMIT ?")
+        column = case_list.sort_of(sort)[0]
+        sql, args = case_list.page_sql(
+            CASE_COLUMNS, status=status, company=company, sort=sort, after=after,
+            reverse=reverse, channel=v.choice("channel", channel, CHANNELS) if channel else None)
         cases = [case_from_row(r) for r in self.conn.execute(sql, (*args, limit))]
         key = None
         if len(cases) == limit:

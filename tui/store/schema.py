@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from functools import cache
-from pathlib import Path
-
+from .schema_file import APPLICATION_ID, schema_sql, schema_version  # noqa: F401 (re-exported)
 from .schema_v4 import TO_V4
 from .schema_v5 import TO_V5
 from .schema_v6 import TO_V6
@@ -13,7 +10,6 @@ from .schema_v7 import TO_V7
 from .schema_v8 import TO_V8, drop_vocabulary_checks
 from .schema_v9 import TO_V9
 
-APPLICATION_ID = 0x53706C67  # "Splg"
 
 # UPGRADES[n] takes a notebook from schema version n to n + 1; each runs in its own
 # BEGIN IMMEDIATE transaction, after a backup. A step is frozen as it was written: it must
@@ -320,17 +316,3 @@ def _as_they_were(conn, where: str = "") -> dict[int, tuple[str, str]]:
 # timeline rule, which reads only what schema 3 has; a later step that gives the rule more
 # to read must keep that so (or re-derive in its own step).
 FINISH = {2: _timeline_from_history, 3: _statuses_kept, 7: drop_vocabulary_checks}
-
-
-@cache
-def schema_sql() -> str:
-    # The file beside the package's modules (as importlib.resources finds it), read without
-    # importing importlib.resources: every command opening a notebook reads the version here.
-    return (Path(__file__).parent.parent / "schema.sql").read_text(encoding="utf-8")
-
-
-@cache
-def schema_version() -> int:
-    m = re.search(r"PRAGMA user_version\s*=\s*(\d+)", schema_sql())
-    assert m, "schema.sql must set PRAGMA user_version"
-    return int(m.group(1))
