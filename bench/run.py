@@ -263,7 +263,7 @@ FORMS = (("new", "form: `n` on the home screen"), ("log", "form: `l` on the home
 
 def bench_forms(db: Path, results: Results, reps: int = 5) -> None:
     """Each form from push to its first frame with a field focused, against a bare modal."""
-    bare, forms = [], {name: [] for name, _ in FORMS}
+    bare, forms, early = [], {name: [] for name, _ in FORMS}, []
     for _ in range(reps):      # interleaved, so all see the same machine load
         b = probes.run_probe(probes.BARE_MODAL)
         if "push_to_form_ms" in b:
@@ -272,7 +272,11 @@ def bench_forms(db: Path, results: Results, reps: int = 5) -> None:
             f = probes.run_probe(probes.FORM_OPEN, db, BENCH_FORM=name)
             if "push_to_form_ms" in f:
                 forms[name].append(f["push_to_form_ms"])
+        f = probes.run_probe(probes.FORM_OPEN, db, BENCH_FORM="new", BENCH_FORM_AT="first-rows")
+        early += [f["push_to_form_ms"]] if "push_to_form_ms" in f else []
     results.add("bare Textual modal: push to its focused field", bare, "reference", "info")
+    results.add("form: `n` as the first rows show (start-up work running)", early, "reference",
+                "info")     # what `n` meets while the ranking and start-up checks still run
     for name, label in FORMS:
         if not bare or not forms[name]:
             results.add(label, forms[name], f"<= {FORM_RATIO:g}x bare modal", "error")

@@ -95,7 +95,11 @@ async def test_a_locked_notebook_keeps_the_form_and_what_was_typed(app_factory, 
         try:
             assert holder.stdout.readline().strip() == "locked"
             await pilot.press("ctrl+s")
-            await settle(pilot)
+            for _ in range(50):     # the save is queued behind the keys, then waits 200 ms
+                await settle(pilot)
+                said = plain(form.query_one("#err-form"))
+                if not form.saving and said and "waiting" not in said:
+                    break
             assert app.screen is form  # not lost
             assert "locked by another program" in plain(form.query_one("#err-form"))
             assert form.query_one("#promise", Input).value == "call back [b]tomorrow[/b]"

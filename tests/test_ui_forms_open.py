@@ -55,3 +55,93 @@ async def test_a_key_the_field_took_is_not_typed_twice(app_factory, seeded):
         await pilot.press("A", "b")
         assert app.screen.query_one("#company", Input).value == "Ab"
         assert not forms.give_typed_key(app.screen.query_one("#company"), events.Key("a", "a"))
+
+
+def send(app, *keys: str) -> None:
+    """Named keys (ctrl+s, escape) as a terminal delivers them: queued at once."""
+    for key in keys:
+        app.post_message(events.Key(key, None))
+
+
+@ui
+async def test_ctrl_s_right_after_typing_saves_what_was_typed(app_factory, seeded):
+    """Seen in tmux: " (edited)" then ctrl+s at once left the edit form open with "must not
+    be empty"; the priority binding ran before the field had taken the keys."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, seeded.quiet)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#title", Input).focus()
+        await pilot.pause()
+        form.query_one("#title", Input).action_end()
+        burst(app, " (edited)")
+        send(app, "ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, CaseForm)
+        assert app.store.get_case(seeded.quiet).title == "Broken toaster (edited)"
+
+
+@ui
+async def test_the_first_frame_holds_the_first_field_and_the_rest_follow(app_factory, seeded):
+    app = app_factory()
+    frames: list[tuple[int, str | None]] = []
+    painted = app.post_display_hook
+
+    def post_display_hook() -> None:
+        painted()
+        if isinstance(app.screen, CaseForm):
+            focused = app.screen.focused
+            frames.append((len(app.screen.query(".field")), focused.id if focused else None))
+    app.post_display_hook = post_display_hook
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert frames[0] == (1, "company")
+        every = len(app.screen.query(".field"))
+        assert every > 10 and frames[-1] == (every, "company")
+        assert app.screen.query_one("#title", Input).value == ""
+
+
+@ui
+async def test_ctrl_s_as_the_form_appears_waits_for_the_rest_of_it(app_factory, seeded):
+    app = app_factory()
+    pressed: list[bool] = []
+    painted = app.post_display_hook
+
+    def post_display_hook() -> None:
+        painted()
+        if isinstance(app.screen, CaseForm) and not pressed:
+            pressed.append(app.screen.whole)
+            send(app, "ctrl+s")         # on its first frame: its other fields still to come
+    app.post_display_hook = post_display_hook
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, seeded.quiet)
+        await pilot.press("e")
+        await settle(pilot)
+        assert pressed == [False]
+        assert not isinstance(app.screen, CaseForm)     # saved unchanged, and closed
+        assert app.store.get_case(seeded.quiet).title == "Broken toaster"
+
+
+@ui
+async def test_prefilled_fields_are_no_edit_but_typing_while_they_mount_is(app_factory,
+                                                                          seeded):
+    from tui.screens.dialogs import ConfirmScreen
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, seeded.quiet)
+        burst(app, "e")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseForm) and not app.screen.dirty
+        await pilot.press("escape")                      # nothing typed: closes at once
+        await settle(pilot)
+        assert not isinstance(app.screen, (CaseForm, ConfirmScreen))
+        burst(app, "eB")                                 # typed while the rest mounts
+        await settle(pilot)
+        assert app.screen.dirty
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)

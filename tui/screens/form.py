@@ -1,11 +1,12 @@
 """The modal form every form screen is: labelled fields (widgets/forms.py), a save that
 writes through the app's writer with ValidationError shown next to the field it names, and
 never losing what was typed (a failed save keeps the form open; Esc on a changed form asks
-first)."""
+first). It opens at once: the first field and the buttons are painted first, the other
+fields are mounted just after that first frame."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -55,23 +56,51 @@ class FormScreen(ModalScreen):
         super().__init__()
         self.dirty = False
         self.saving = False
+        self.rest: ComposeResult | None = None     # the fields mounted after the first frame
+        self.whole = False          # every field mounted (see _mount_rest)
+        self.save_waiting = False   # ctrl+s came before the form was whole
+        self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="form"):
             yield Static(Content.styled(self.TITLE, "bold"), id="form-title")
             yield Static("", id="err-form", classes="field-error")
             with VerticalScroll(id="form-fields", can_focus=False):
-                yield from self.fields()
+                yield from self._first_field(iter(self.fields()))
             with Horizontal(id="form-buttons"):
                 yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="form-save", variant="primary")
                 yield Button("Cancel (esc)", id="form-cancel")
 
+    def _first_field(self, fields: Iterator[Widget]) -> ComposeResult:
+        """The first field and what follows it up to the next one (a hint of its own); the
+        rest of `fields` is kept in `self.rest` for after the first frame."""
+        seen = False
+        for item in fields:
+            if item.has_class("field"):
+                if seen:
+                    self.rest = _then(item, fields)
+                    return
+                seen = True
+            yield item
+
     def on_mount(self) -> None:
-        # Prefilled values post Changed while mounting; only the user's edits count.
-        self.call_after_refresh(setattr, self, "dirty", False)
         first = self.query("#form-fields Input, #form-fields Select, #form-fields TextArea")
         if first:
             first.first().focus()
+            self.prefilled = (first.first(), current(first.first()))
+        self.call_after_refresh(self._mount_rest)
+
+    async def _mount_rest(self) -> None:
+        rest, self.rest = self.rest, None
+        if rest is not None:
+            await self.query_one("#form-fields").mount_compose(rest)
+        self.call_after_refresh(self._became_whole)
+
+    def _became_whole(self) -> None:
+        self.whole = True
+        if self.save_waiting:
+            self.save_waiting = False
+            self.action_save()
 
     def on_key(self, event: events.Key) -> None:
         give_typed_key(self, event)
@@ -92,16 +121,20 @@ class FormScreen(ModalScreen):
         widget = self.query_one(f"#{name}")
         if isinstance(widget, Select):
             return None if widget.value is Select.NULL else str(widget.value)
-        if isinstance(widget, TextArea):
-            text = widget.text
-        else:
-            text = widget.value  # type: ignore[attr-defined]
+        text = current(widget)
         return text if text.strip() else None
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
-    def _changed(self) -> None:
+    def _changed(self, event: Input.Changed | TextArea.Changed | Select.Changed) -> None:
+        # Fields post their prefilled values as they mount, whenever that is: only a change
+        # to the field being edited, away from what it opened with, is the user's.
+        control = event.control
+        if not control.has_focus_within:
+            return
+        if self.prefilled and self.prefilled == (control, current(control)):
+            return
         self.dirty = True
 
     # -- errors --------------------------------------------------------------------------
@@ -115,6 +148,15 @@ class FormScreen(ModalScreen):
 
     # -- actions -------------------------------------------------------------------------
     def action_save(self) -> None:
+        """Save once the form is whole and the keys typed before ctrl+s are in their field:
+        a priority binding runs before the focused field has taken the keys queued for it,
+        so the save is queued behind them."""
+        if not self.whole:
+            self.save_waiting = True
+            return
+        (self.focused or self).call_later(self._save)
+
+    def _save(self) -> None:
         if self.saving:
             return      # the first ctrl+s is still waiting on the notebook
         clear_errors(self)
@@ -166,3 +208,13 @@ class FormScreen(ModalScreen):
     @on(Button.Pressed, "#form-cancel")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
+
+
+def _then(first: Widget, rest: Iterator[Widget]) -> ComposeResult:
+    yield first
+    yield from rest
+
+
+def current(widget: Widget) -> Any:
+    """What a field holds: a TextArea's text, an Input's or a Select's value."""
+    return widget.text if isinstance(widget, TextArea) else widget.value  # type: ignore
