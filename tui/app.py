@@ -108,8 +108,8 @@ class SupportlogApp(FitsTerminal, App[None]):
 
     def on_mount(self) -> None:
         self.fit_terminal(self.size.width, self.size.height)
-        from .keymap import apply_settings
-        apply_settings(self, THEME_META)     # the theme and the key map from config.toml
+        from .keymap import apply_theme
+        apply_theme(self, THEME_META)     # config.toml's theme; its key map after the paint
         self._theme_loaded = True
         # The home screen paints its first page first; then the heavier startup checks.
         self.call_after_refresh(self.startup_checks)
@@ -283,6 +283,8 @@ class SupportlogApp(FitsTerminal, App[None]):
     @work(group="startup")
     async def startup_checks(self) -> None:
         """Offer to resume contacts left live; name the cases that stalled since last time."""
+        from .keymap import apply_keys
+        apply_keys(self)
         if self.playbook and self.advisor.problem:
             self.say(self.advisor.problem, severity="warning", timeout=10)
         live = await self.read(lambda s: s.live_contacts())

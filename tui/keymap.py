@@ -48,35 +48,18 @@ def unknown_binding(keys: dict[str, str]) -> tuple[str, str] | None:
     return None
 
 
-def apply_settings(app, theme_meta: str) -> None:
-    """Apply config.toml's theme and key map to the app, saying what it cannot use. A theme
-    an older version kept in the notebook's meta is used once, when config.toml names none,
+def apply_theme(app, theme_meta: str) -> None:
+    """Before the first frame: config.toml's theme, saying what it cannot use. A theme an
+    older version kept in the notebook's meta is used once, when config.toml names none,
     and then dropped. A file that cannot be used at all is said by the Advisor when it loads
     the playbook, so here it only leaves the defaults."""
-    from .advice.playbook import ConfigError
-    from .advice.settings import read_settings
     from .store.paths import config_path
     path, old = config_path(), app.store.meta_get(theme_meta)
-    try:
-        settings = read_settings(path)
-    except ConfigError:
-        settings = None
-    for line in _apply(app, settings, path, old) if settings else ():
-        app.say(line, severity="warning", timeout=10)
-    if old and not app.store.read_only:
-        app.write_soon(lambda s: s.meta_set(theme_meta, None), quiet=True)
-
-
-def _apply(app, settings, path, notebook_theme: str | None) -> list[str]:
+    settings = _settings(path)
+    theme = settings.theme if settings else None
     said = []
-    unknown = unknown_binding(settings.keys)
-    if unknown:
-        said.append(f"config file {path}: {unknown[1]} (using the default keys)")
-    elif settings.keys:
-        app.set_keymap(settings.keys)
-    theme = settings.theme
-    if theme is None and notebook_theme:
-        theme = notebook_theme
+    if theme is None and old:
+        theme = old
         said.append(f'The theme now lives in config.toml: put theme = "{theme}" in {path} '
                     "to keep it")
     if theme is not None:
@@ -85,7 +68,39 @@ def _apply(app, settings, path, notebook_theme: str | None) -> list[str]:
         else:
             said.append(f"config file {path}: theme = {theme!r} is not a theme here; "
                         f"choose one of {', '.join(sorted(app.available_themes))}")
-    return said
+    for line in said:
+        app.say(line, severity="warning", timeout=10)
+    if old and not app.store.read_only:
+        app.write_soon(lambda s: s.meta_set(theme_meta, None), quiet=True)
+
+
+def apply_keys(app) -> None:
+    """After the first frame: config.toml's key map, once every binding id is known (which
+    imports every screen module)."""
+    from .store.paths import config_path
+    path = config_path()
+    settings = _settings(path)
+    if not settings or not settings.keys:
+        return
+    unknown = unknown_binding(settings.keys)
+    if unknown:
+        app.say(f"config file {path}: {unknown[1]} (using the default keys)",
+                severity="warning", timeout=10)
+    else:
+        app.set_keymap(settings.keys)
+
+
+def _settings(path):
+    """config.toml's settings; None when there is no file (the advice layer, which parses
+    it, is then not imported before the first frame) or it cannot be used."""
+    if not path.exists():
+        return None
+    from .advice.playbook import ConfigError
+    from .advice.settings import read_settings
+    try:
+        return read_settings(path)
+    except ConfigError:
+        return None
 
 
 def theme_changed(app, theme: str) -> None:
