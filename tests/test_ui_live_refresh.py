@@ -5,6 +5,7 @@ transcript reference, notes box, F3 and press restart."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from textual.widgets import Input, OptionList, TextArea
 from ui_fixtures import SIZE, messages, plain, settle, table_text, ui
@@ -38,7 +39,7 @@ def add_cases(db_path, clock, n: int) -> None:
 def test_the_watch_tells_another_connections_commit_from_the_apps_own(db_path, seeded, clock):
     main, reader, other = (Store(db_path, clock=clock) for _ in range(3))
     try:
-        watch = NotebookWatch(main.conn)
+        watch = NotebookWatch(main)
         assert not watch.changed()
         main.meta_set("k", "main")                     # the app's own write: never news
         assert not watch.changed()
@@ -55,6 +56,19 @@ def test_the_watch_tells_another_connections_commit_from_the_apps_own(db_path, s
         assert watch.changed() and not watch.changed()
         watch.run(reader, lambda: reader.meta_get("k"))   # a read alone
         assert not watch.changed()
+        # Another process commits just after the app's own, before the poll: data_version
+        # moves once for both, and the other's write is still news.
+        watch.run(reader, lambda: reader.meta_set("k", "r4"))
+        other.meta_set("k", "o4")
+        assert watch.changed() and not watch.changed()
+        # A tool that does not count its writes (sqlite-utils, Datasette) is news too.
+        watch.run(reader, lambda: reader.meta_set("k", "r5"))
+        assert not watch.changed()
+        tool = sqlite3.connect(db_path)
+        with tool:
+            tool.execute("UPDATE cases SET notes = 'from a tool' WHERE id = 1")
+        tool.close()
+        assert watch.changed() and not watch.changed()
     finally:
         for s in (main, reader, other):
             s.close()

@@ -87,7 +87,7 @@ class SupportlogApp(FitsTerminal, App[None]):
         # One at hand for the home screen's counts (its first page is read on this thread).
         self.readers = ReaderPool(store.path, self.clock, ready=1)
         self.writer = Writer(store.path, self.clock)    # opens its connection on first use
-        self.notebook_watch = NotebookWatch(store.conn)   # after the reader's opening
+        self.notebook_watch = NotebookWatch(store)   # after the reader's opening
         self.advisor = advisor or Advisor()
         self.ranked: list[AdviceRow] | None = None   # Ranked.rows of the latest ranking
         self.undo_stack = UndoStack()   # what u undoes (tui/undo_actions.py)
@@ -118,7 +118,7 @@ class SupportlogApp(FitsTerminal, App[None]):
     def check_notebook(self) -> None:
         """Another process wrote (the CLI, a second app): reload as after a write here."""
         if self.notebook_watch.main is not self.store.conn:   # another notebook opened
-            self.notebook_watch = NotebookWatch(self.store.conn)
+            self.notebook_watch = NotebookWatch(self.store)
         elif self.notebook_watch.changed():
             self.notebook_changed()
 

@@ -43,48 +43,63 @@ def data_version(conn: sqlite3.Connection) -> int | None:
         return None
 
 
+def write_count(conn: sqlite3.Connection) -> int | None:
+    """How many write units supportlog processes have committed to the notebook (0 before
+    the first); None when it cannot be read just now."""
+    try:
+        rows = conn.execute("SELECT value FROM meta WHERE key = 'writes'").fetchall()
+    except sqlite3.Error:
+        return None
+    return int(rows[0][0]) if rows else 0
+
+
 class NotebookWatch:
     """Whether another process committed to the notebook since the last look.
 
     The main connection's data_version changes whenever any other connection commits, the
     app's own among them: its writer's (every write) and its readers' (they keep the advice
-    they work out). `run` wraps such a connection's work and takes a commit it made as
-    the app's own only when that connection saw no other commit since its last run;
-    when in doubt (an app write came in between) the change counts as news, which costs
-    one reload and never hides another process's write for long."""
+    they work out). Every supportlog write unit also counts itself in `meta` ('writes'),
+    and each connection keeps the counts its own commits reached (`marks`): a change is news
+    when a count between the last look and now is not one of the app's. A tool that does not
+    count (sqlite-utils, Datasette) moves data_version alone, which is news too. `run` wraps
+    a reader's or the writer's work and takes the counts its commits reached as the app's."""
 
-    def __init__(self, main: sqlite3.Connection) -> None:
-        self.main = main
-        # Readers (in their threads) count their own commits; the poll (on the UI thread,
+    def __init__(self, main) -> None:
+        """`main`: the app's Store (its commits are the app's own too)."""
+        self.main, self._main_marks = main.conn, main.marks
+        # Readers (in their threads) hand over their counts; the poll (on the UI thread,
         # the only one that touches `main` here) takes them off.
         self._lock = threading.Lock()
-        self.seen = data_version(main)
-        self.own = 0
-        self._last: dict[int, int | None] = {}    # each reader's version after its last run
+        self.seen = data_version(self.main)
+        self.count = write_count(self.main)
+        self._own: set[int] = set()
 
     def changed(self) -> bool:
         """Whether the notebook changed since the last call, by anyone but this app."""
         version = data_version(self.main)
         if version is None or version == self.seen:
             return False
-        self.seen = version
+        count = write_count(self.main)
+        if count is None:
+            return False    # unreadable just now: look again at the next poll
+        self.seen, last, self.count = version, self.count, count
         with self._lock:
-            own, self.own = self.own, 0
-        return not own
+            own = self._own | set(self._main_marks)
+            self._own = {n for n in self._own if n > count}
+        if last is None or count <= last:
+            return True     # data_version moved with no count: a tool that does not count
+        return any(n not in own for n in range(last + 1, count + 1))
 
     def run(self, reader, fn: Callable[[], T]) -> T:
-        """`fn()`, which uses the reader Store (in the calling thread). A commit it made
-        counts as the app's own only when the reader saw no other commit since its last
-        run (its temp tables are no commit: `commits` counts write units); the main
-        connection is never used from here (its thread may be waiting on the lock)."""
-        conn = reader.conn
-        before, commits = data_version(conn), reader.commits
+        """`fn()`, which uses the reader Store (in the calling thread); the counts its
+        commits reach are the app's own. The main connection is never used from here (its
+        thread may be waiting on the lock)."""
+        marks = reader.marks
+        before = marks[-1] if marks else None
         try:
             return fn()
         finally:
-            after = data_version(conn)
-            with self._lock:
-                quiet = before is not None and self._last.get(id(conn), before) == before == after
-                self._last[id(conn)] = after
-                if reader.commits != commits and quiet:
-                    self.own += 1
+            new = [n for n in marks if before is None or n > before]
+            if new:
+                with self._lock:
+                    self._own.update(new)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
+from collections import deque
 from contextlib import contextmanager
 from functools import cached_property
 from datetime import datetime
@@ -20,6 +21,12 @@ from .times import now_utc, to_iso
 from .wal import CREATED_AT, created_stamp
 
 
+# Every write unit of every supportlog process counts itself in the notebook, in its own
+# transaction, so a commit can be told apart from another that landed with it.
+_COUNT_WRITE = ("INSERT INTO meta (key, value) VALUES ('writes', 1) ON CONFLICT (key) "
+                "DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value")
+
+
 class Connection:
     """Owns the sqlite3 connection; the operation mixins build on `conn`, `db` and `write()`."""
 
@@ -27,6 +34,9 @@ class Connection:
                  clock: Callable[[], datetime] | None = None):
         self.path = Path(path)
         self.commits = 0     # write units committed on this connection (NotebookWatch)
+        # The notebook's count of write units after each of this connection's (the last few):
+        # how the app tells its own commits from other processes' (NotebookWatch).
+        self.marks: deque[int] = deque(maxlen=64)
         self.clock = clock or now_utc
         self.read_only = False
         self.read_only_reason: str | None = None  # why writes are refused, when they are
@@ -197,12 +207,14 @@ class Connection:
             raise
         else:
             try:
+                mark = self.conn.execute(_COUNT_WRITE).fetchall()[0][0]
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise translate(exc, self.path) from None
             self.commits += 1
+            self.marks.append(int(mark))
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
