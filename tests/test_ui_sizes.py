@@ -190,3 +190,98 @@ def test_a_short_column_gives_its_share_to_the_cut_one():
     """The preview stole a third of 120 columns and "Why now" stopped at 17 characters."""
     widths = _widths(100, {"case": 18, "status": 7, "why": 70})
     assert widths["why"] >= 100 - 8 - 5 - 18 - 8 - 2   # all the case column did not need
+
+
+# -- the case's main actions, the live inputs and the filters at 80x24 -------------------------
+
+def _keys(screen) -> dict:
+    """The footer's keys that are on screen, by key."""
+    return {key.key: key for key in screen.query("FooterKey")
+            if _on_screen(key, screen.size.width) and key.styles.display != "none"}
+
+
+@ui
+async def test_80x24_case_footer_keeps_resolve_edit_company_and_headers_whole(app_factory,
+                                                                              seeded):
+    """The footer cut "r Resolv" and dropped e and g; the timeline read "Transcri"."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(seeded.stalled)
+        await settle(pilot)
+        keys = _keys(app.screen)
+        for key, words in (("r", "Resolve"), ("e", "Edit"), ("g", "Company"), ("l", "Log"),
+                           ("c", "Contact"), ("f1", "Help"), ("escape", "Back")):
+            assert key in keys and keys[key].description == words, key
+        assert sum(k.outer_size.width for k in keys.values()) <= 80
+        timeline = app.screen.query_one("#timeline", DataTable)
+        for column in timeline.columns.values():
+            assert column.width >= len(str(column.label)), str(column.label)
+        assert "Transcript" in {str(c.label) for c in timeline.columns.values()}
+        used = sum(c.get_render_width(timeline) for c in timeline.columns.values())
+        assert used <= timeline.scrollable_content_region.width
+
+
+@ui
+async def test_a_wide_case_footer_shows_every_key(app_factory, seeded):
+    app = app_factory()
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        app.open_case(seeded.stalled)
+        await settle(pilot)
+        assert {"y", "p", "k", "b", "r", "e", "g"} <= set(_keys(app.screen))
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        keys = _keys(app.screen)
+        assert "y" not in keys and "r" in keys     # said in the brief's title instead
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert "y" in _keys(app.screen)
+
+
+@ui
+async def test_80x24_live_inputs_keep_their_width_and_the_f_keys_show(app_factory, seeded):
+    """A 24-column label gutter left the inputs 20 columns of an 80-column terminal."""
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case(seeded.stalled)
+        await settle(pilot)
+        app.start_live(seeded.stalled, "phone")
+        await settle(pilot)
+        screen = app.screen
+        for name in ("agent", "agent_id", "reference", "transcript_ref"):
+            field = screen.query_one(f"#{name}")
+            assert field.region.width >= 30 and field.region.right <= 80, name
+        labels = " ".join(plain(label) for label in screen.query(".field-label"))
+        assert "Transcript reference" in labels and "Reference they gave" in labels
+        notes = screen.query_one("#notes")
+        assert notes.region.height >= 8 and notes.region.bottom <= 23   # no scrolling to it
+        keys = _keys(screen)
+        assert {"f2", "f3", "f5", "f9", "f1"} <= set(keys)
+        assert sum(k.outer_size.width for k in keys.values()) <= 80
+
+
+@ui
+async def test_80x24_filters_go_under_the_tabs_when_the_counts_are_big(app_factory, seeded,
+                                                                      monkeypatch):
+    """A 100k notebook's counts left "compan" of the company filter and no channel filter."""
+    from tui.store import Store
+    app = app_factory()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _home(app, pilot)
+        tabs = screen.query_one(Tabs)
+        company, channel = screen.query_one("#company-filter"), screen.query_one("#channel-filter")
+        assert company.region.y == tabs.region.y        # small counts: one line for all
+        big = {"open": 14848, "waiting": 11991, "resolved": 63094, "abandoned": 10067}
+        monkeypatch.setattr(Store, "status_counts", lambda self: dict(big))
+        screen.update_counts()
+        await settle(pilot)
+        assert str(tabs.query_one("#tab-all", Tab).label) == "All 100000"
+        for tab in tabs.query(Tab):
+            assert _tab_whole(tabs, tab, 80), str(tab.label)
+        for widget, least in ((company, 8), (channel, 15)):
+            region = widget.region
+            assert region.width >= least and region.right <= 80, widget.id
+            assert not region.overlaps(tabs.region), widget.id
+        assert screen.query_one("#cases").region.y > company.region.y

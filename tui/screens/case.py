@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from .following import FollowingScreen
 from ..store import CaseDetail, Interaction
 from ..store.times import format_duration
 from ..store.wording import plural
 from ..widgets.case_table import FitTable
+from ..widgets.footer import FitFooter
 from ..widgets.case_views import (
     PRESS_RESTART,
     brief_content,
@@ -25,9 +26,11 @@ from ..widgets.case_views import (
 )
 from ..widgets.text import OUTCOME_STYLES, PROMISE_STYLES, cell, day, duration, lit, when_short
 
+# The fixed columns are as wide as their cells (or label), so on a narrow terminal the room
+# an outcome like "info" does not use goes to the references and their headers.
 TIMELINE_COLUMNS = (("when", "When", 11, 0), ("channel", "Channel", 7, 0),
-                    ("agent", "Agent", 6, 2), ("length", "Length (hold)", 13, 0),
-                    ("outcome", "Outcome", 12, 0), ("reference", "Reference", 6, 2),
+                    ("agent", "Agent", 5, 2), ("length", "Time (hold)", 11, 0),
+                    ("outcome", "Outcome", 7, 0), ("reference", "Reference", 6, 2),
                     ("transcript", "Transcript", 6, 2))
 PROMISE_COLUMNS = (("due", "Due", 10, 0), ("promise", "Promise", 20, 3),
                    ("status", "Status", 7, 0), ("made", "Made", 10, 1))
@@ -36,6 +39,7 @@ ASK_COLUMNS = (("due", "Due", 10, 0), ("ask", "They asked you to", 20, 3),
 # An ask's status as the ledger words it (stored as a promise's: kept / broken).
 ASK_STATUS = {"pending": "pending", "kept": "done", "broken": "missed"}
 ASK_STYLES = {"pending": "bold", "kept": "green", "broken": "red"}
+STACK_UNDER = 120   # columns under which the advice and brief go below the record
 
 
 class CaseScreen(FollowingScreen):
@@ -100,9 +104,15 @@ class CaseScreen(FollowingScreen):
                 yield Static(id="case-advice", classes="panel")
                 yield Static(id="case-notes", classes="panel")
                 yield Static(id="case-brief", classes="panel")
-        yield Footer()
+        # Said in the panels' titles: left out first where the footer is short of room.
+        yield FitFooter(spare=("copy_brief", "promise", "promise_status('broken')",
+                               "promise_status('kept')"))
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < STACK_UNDER, "-stacked")
 
     def on_mount(self) -> None:
+        self.on_resize()
         timeline = self.query_one("#timeline", DataTable)
         timeline.border_title = "Timeline  (Enter opens a contact)"
         promises = self.query_one("#promises", DataTable)

@@ -76,10 +76,11 @@ class HomeScreen(HitSearch, TabbedScreen):
         yield Static(id="home-agenda", classes="hidden")
         with Horizontal(id="filters"):
             yield Tabs(*(Tab(t.title(), id=f"tab-{t}") for t in TABS), id="tabs")
-            yield Input(placeholder="company… (Enter)", id="company-filter", compact=True,
-                        suggester=company_suggester(self.app))
-            yield Select([(c.replace("_", " "), c) for c in CHANNELS], prompt="any channel",
-                         id="channel-filter", compact=True)
+            with Horizontal(id="filter-inputs"):
+                yield Input(placeholder="company… (Enter)", id="company-filter", compact=True,
+                            suggester=company_suggester(self.app))
+                yield Select([(c.replace("_", " "), c) for c in CHANNELS],
+                             prompt="any channel", id="channel-filter", compact=True)
         yield Input(placeholder="search titles, notes, agents, references…  (Esc to close)",
                     id="search", classes="hidden")
         with Horizontal(id="home-body"):
@@ -104,6 +105,7 @@ class HomeScreen(HitSearch, TabbedScreen):
     # -- layout --------------------------------------------------------------------------
     def on_resize(self) -> None:
         self.fit_layout()
+        self.fit_filters()
         self.call_after_refresh(self.fill_snippets)   # rows a taller table brings into view
 
     def fit_layout(self) -> None:

@@ -13,9 +13,14 @@ from ..widgets.case_views import CasePreview
 from ..widgets.text import lit
 
 
+FILTERS_MIN = 25   # both filters at their min-width, with their margins (app.tcss)
+
+
 class TabbedScreen(Screen):
     """What HomeScreen's tabs and filters do (its state: tab, company, channel, total,
     searching; its reload and _current_table)."""
+
+    tabs_width = 0   # the tabs' labels with their counts, once counted
 
     @work(exclusive=True, group="counts")
     async def update_counts(self) -> None:
@@ -39,7 +44,9 @@ class TabbedScreen(Screen):
             tabs.query_one(f"#tab-{tab}", Tab).label = (tab.title() if n is None
                                                         else f"{tab.title()} {n}")
         # As wide as the labels with their full counts; the filters get what is left.
-        tabs.styles.width = sum(len(str(t.label)) + 2 for t in tabs.query(Tab)) + 1
+        self.tabs_width = sum(len(str(t.label)) + 2 for t in tabs.query(Tab)) + 1
+        tabs.styles.width = self.tabs_width
+        self.fit_filters()
         switcher = self.query_one(ContentSwitcher)
         self.set_class(total == 0 and not self.searching, "-empty")   # the welcome, alone
         if total == 0 and not self.searching:
@@ -47,6 +54,12 @@ class TabbedScreen(Screen):
             self.query_one(CasePreview).clear("Your notebook is empty.")
         elif switcher.current == "welcome":
             switcher.current = "cases"
+
+    def fit_filters(self) -> None:
+        """The filters beside the tabs while both fit whole, else on a line of their own
+        under them (big counts on a narrow terminal)."""
+        width = self.size.width or self.app.size.width
+        self.set_class(self.tabs_width + FILTERS_MIN > width, "-filters-below")
 
     def action_tab(self, tab: str) -> None:
         self.query_one(Tabs).active = f"tab-{tab}"

@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from ..store import Interaction, StoreError, ValidationError, live_hold
 from ..store.times import clock_text, format_duration, from_iso, whole_minutes
 from ..widgets.case_views import brief_content, company_lines
+from ..widgets.footer import FitFooter
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, lit
@@ -98,7 +99,7 @@ class LiveScreen(Screen):
                 yield Static(id="live-route", classes="panel")
                 yield Static(id="live-brief", classes="panel")
                 yield Static(id="live-guide", classes="panel")
-        yield Footer()
+        yield FitFooter(spare=("copy_brief",))   # the brief's title says ctrl+y
 
     def on_mount(self) -> None:
         self.query_one("#live-brief").border_title = "Brief  (ctrl+y copies)"

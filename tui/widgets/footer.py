@@ -1,0 +1,40 @@
+"""A footer that fits its line: when the screen's keys do not all fit, the ones the screen
+names as said elsewhere (a panel's title shows them) are left out first, so quit, help and
+the main actions stay whole at 80 columns while a wide terminal shows every key."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer
+
+
+class FitFooter(Footer):
+    """`spare`: actions whose keys may be left out, the first one first."""
+
+    def __init__(self, *, spare: tuple[str, ...] = (), **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.spare = spare
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self.fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit)
+
+    def fit(self) -> None:
+        """Leave out spare keys, in order, until the rest fit in the width."""
+        keys = list(self.query("FooterKey"))
+        # Those the stylesheet hides (the palette key when narrow) stay out of the count.
+        shown = [key for key in keys if key.has_class("-left-out") or key.styles.display != "none"]
+        for key in shown:
+            key.remove_class("-left-out")
+        need = {key: key.render().cell_len + key.styles.margin.width for key in shown}
+        # The palette key is docked right behind a one-cell edge.
+        total = sum(need.values()) + sum(key.has_class("-command-palette") for key in shown)
+        for action in self.spare:
+            if total <= self.size.width:
+                break
+            for key in shown:
+                if key.action == action and not key.has_class("-left-out"):
+                    key.add_class("-left-out")
+                    total -= need[key]
