@@ -301,3 +301,68 @@ async def test_press_restart_proposes_the_advised_channel_and_its_route(app_fact
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is live and live.contact.channel == "chat"
+
+
+# -- the live-contact screen follows the notebook too ---------------------------------------
+@ui
+async def test_a_cli_write_reaches_the_live_screen_keeping_the_typing_and_the_clock(
+        app_factory, seeded, db_path, clock):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        live = await live_on(app, pilot, seeded.quiet, "phone")
+        await pilot.press(*"Priy")                     # the agent field has the focus
+        live.query_one("#notes", TextArea).focus()
+        await pilot.press(*"asked for the manager")
+        await pilot.press("f2")                        # a hold running
+        await settle(pilot)
+        clock.advance(90)
+        live.tick()                                    # saves the running hold
+        await settle(pilot)
+        app.check_notebook()    # the poll has seen that save: a commit since is news
+        held, started = live.hold_since, live.started
+        clock_before = plain(live.query_one("#live-clock"))
+        notes = live.query_one("#notes", TextArea)
+        cursor = notes.cursor_location
+
+        def write():
+            with Store(db_path, clock=clock) as s:
+                s.update_case(seeded.quiet, title="Broken toaster, sparks now")
+                s.log_interaction(seeded.quiet, "email", "info", agent="Mail desk",
+                                  started_at="2026-11-25T08:00:00Z", duration="5m")
+        await seen_by_app(app, pilot, write)
+        assert app.screen is live and not messages(app)[-1].startswith("This contact")
+        assert "Broken toaster, sparks now" in plain(live.query_one("#live-what"))
+        assert "Mail desk" in plain(live.query_one("#live-brief"))
+        assert live.query_one("#agent", Input).value == "Priy"
+        assert (notes.text, notes.cursor_location) == ("asked for the manager", cursor)
+        assert app.focused is notes
+        assert (live.hold_since, live.started) == (held, started)
+        clock.advance(5)
+        live.tick()
+        assert plain(live.query_one("#live-clock")) != clock_before   # still running
+        assert "ON HOLD" in plain(live.query_one("#live-hold"))
+        await pilot.press(*" again")
+        assert notes.text == "asked for the manager again"
+
+
+@ui
+async def test_a_live_contact_ended_elsewhere_is_said_once(app_factory, seeded, db_path,
+                                                           clock):
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        live = await live_on(app, pilot, seeded.quiet, "chat")
+        await pilot.press(*"Sam")
+
+        def write():
+            with Store(db_path, clock=clock) as s:
+                s.finish_contact(live.contact.id, "info")
+        await seen_by_app(app, pilot, write)
+        said = [m for m in messages(app) if m.startswith("This contact")]
+        assert said == ["This contact was ended elsewhere (info)."]
+        assert app.screen is live and live.query_one("#agent", Input).value == "Sam"
+        app.notebook_changed()
+        await settle(pilot)
+        assert [m for m in messages(app) if m.startswith("This contact")] == said
+
+
+# -- search: a reload keeps the hit under the cursor -----------------------------------------

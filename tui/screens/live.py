@@ -11,7 +11,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from ..store import Interaction, StoreError, ValidationError, live_hold
@@ -21,14 +20,16 @@ from ..widgets.footer import FitFooter
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
 from ..widgets.text import PlainTextArea, lit
+from .following import FollowingScreen
 
 SAVE_DEBOUNCE = 0.6
 FIELDS = ("agent", "agent_id", "reference", "transcript_ref")
 PROGRESS_SHOWN = 60  # seconds the top bar says "progress noted" after F3
 
 
-class LiveScreen(Screen):
-    """One live contact. F-keys so every letter can go into the fields."""
+class LiveScreen(FollowingScreen):
+    """One live contact. F-keys so every letter can go into the fields. Another process's
+    write reloads the brief, the route and the top bar, never the fields being typed in."""
 
     BINDINGS = [
         Binding("f2", "hold", "Hold on/off", id="live.hold", priority=True),
@@ -46,6 +47,7 @@ class LiveScreen(Screen):
         self.contact = contact
         self.company: str | None = None
         self.brief_text = ""
+        self._ended = False     # by this screen, or news from elsewhere already said
         self._reset_clock(contact)
 
     def _reset_clock(self, contact: Interaction) -> None:
@@ -111,6 +113,7 @@ class LiveScreen(Screen):
         self.query_one("#live-banner").display = False
         self.set_interval(1, self.tick)
         self.tick()
+        self.watch(self.app, "data_version", self._data_changed, init=False)
         self.load_brief()
         self.query_one("#agent", Input).focus()
 
@@ -124,12 +127,22 @@ class LiveScreen(Screen):
         self.query_one("#live-guide", Static).update(
             Content.assemble((contact.channel.replace("_", " "), "bold"), "\n", lit(guide)))
 
+    def load(self) -> None:
+        self.load_brief()
+
     @work(exclusive=True, group="live-brief")
     async def load_brief(self) -> None:
         view = await self.app.load_case(self.contact.case_id, brief=True)
         if view is None:
             return
         case = view.detail.case
+        mine = next((i for i in view.detail.interactions if i.id == self.contact.id), None)
+        if (mine is None or not mine.live) and not self._ended:
+            # Another process ended or deleted it: said once, what is typed here stays.
+            self._ended = True
+            self.app.say("This contact was deleted elsewhere." if mine is None else
+                         f"This contact was ended elsewhere ({mine.outcome}).",
+                         severity="warning", timeout=10)
         self.company = case.company
         self.brief_text = view.brief.text if view.brief and view.brief.text else \
             brief_content(view.brief).plain
@@ -284,9 +297,14 @@ class LiveScreen(Screen):
             self._save_timer.stop()
             self._save_timer = None
         contact_id, hold, values = self.contact.id, self.hold_total, self.field_values()
-        await self.app.write(lambda s: s.finish_contact(contact_id, outcome, hold=hold,
-                                                        **said, **values),
-                             case_id=self.contact.case_id)
+        self._ended = True      # the reload this write brings is no news from elsewhere
+        try:
+            await self.app.write(lambda s: s.finish_contact(contact_id, outcome, hold=hold,
+                                                            **said, **values),
+                                 case_id=self.contact.case_id)
+        except StoreError:
+            self._ended = False
+            raise
 
     def action_finish(self) -> None:
         from .dialogs import FinishContactScreen
@@ -342,6 +360,7 @@ class LiveScreen(Screen):
                 self.dismiss()
             return
         self.contact = contact
+        self._ended = False
         self._reset_clock(contact)
         self._fill_fields(contact)
         self.load_brief()
