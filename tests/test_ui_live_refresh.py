@@ -366,3 +366,26 @@ async def test_a_live_contact_ended_elsewhere_is_said_once(app_factory, seeded, 
 
 
 # -- search: a reload keeps the hit under the cursor -----------------------------------------
+@ui
+async def test_a_cli_write_keeps_the_search_cursor_on_its_hit_past_the_first_page(
+        app_factory, seeded, db_path, clock):
+    """The reload read the first page only: a cursor further down went back to the top."""
+    add_cases(db_path, clock, 70)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"filler", "enter")  # ranked fully, the hits have the keys
+        await settle(pilot)
+        hits = app.screen.query_one("#hits")
+        await pilot.press(*"j" * 60)
+        await settle(pilot)
+        key, scroll = hits.highlighted_key, hits.scroll_y
+        assert hits.cursor_row == 60 and scroll > 0
+
+        def write():
+            with Store(db_path, clock=clock) as s:
+                s.update_case(seeded.quiet, title="Broken toaster, second one")
+        await seen_by_app(app, pilot, write)
+        await pilot.pause()
+        assert (hits.highlighted_key, hits.scroll_y) == (key, scroll)
+        assert app.focused is hits

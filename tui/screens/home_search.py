@@ -100,7 +100,9 @@ class HitSearch:
         words = as_you_type(query)
         table = self.query_one("#hits", HitTable)
         shown = self._rows_in_view(table)
-        page = max(HIT_PAGE, shown + 2)   # a table taller than a page would ask for more
+        # A table taller than a page would ask for more; a reload reads as many rows as were
+        # loaded, so the hit under the cursor (past the first page too) is among them.
+        page = max(HIT_PAGE, shown + 2, table.row_count if keep else 0)
         try:
             hits = await self.app.read(lambda s: s.search(
                 words, limit=None if to_end else page, company=company, quick=not full,
@@ -111,6 +113,7 @@ class HitSearch:
         if seq != self._search_seq:
             return   # a newer query (or a closed search) owns the hits now
         moved = keep and table.cursor_row > 0 and table.highlighted_key
+        scroll = table.scroll_y
         self._hits, self._hits_full, self._hits_to_end = (words, company, len(hits)), full, False
         table.show_hits(hits, exhausted=to_end or len(hits) < page)
         self._unsnipped = {_key(hit) for hit in hits[shown:]}
@@ -118,7 +121,8 @@ class HitSearch:
         if to_end and table.row_count:
             table.move_cursor(row=table.row_count - 1)
         elif moved and moved in table.rows:
-            table.move_cursor(row=table.get_row_index(moved))
+            table.move_cursor(row=table.get_row_index(moved), animate=False)
+            table.call_after_refresh(table.scroll_to, y=scroll, animate=False)
         self._preview_highlighted(table)
         self.fill_snippets()
         if not hits:
