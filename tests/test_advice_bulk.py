@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from tui.advice import assess, default_playbook, explain, ranking
+from tui.advice.clocks import Rules, pack_clocks
 from tui.store import Store
+from tui.store.companies import CompanyChanges
 from tui.store import facts as store_facts
 from tui.demo.notebook import build_demo
 
@@ -199,3 +201,45 @@ def test_ranking_reads_no_contact(generated, monkeypatch):
     generated.conn.execute("DELETE FROM case_advice")
     rows = ranking(generated, NOW)
     assert calls == [] and rows and all(r.headline for r in rows if r.stalled)
+
+
+def refund_promised(store, company: str) -> int:
+    case = new_case(store, company, "refund promised", opened=ago(days=20), want="refund")
+    contact(store, case.id, "promised", ago(days=9), promise="a refund to your card",
+            promise_due=ago(days=-30))
+    return case.id
+
+
+def test_a_refund_promise_is_read_when_a_policy_counts_from_it(store):
+    """Ranking reads the refund promises only when a clock counts from them: a company
+    policy that does is seen by the ranking as by the one-case path (deadline, changes_at)."""
+    store.add_company("Refundco")
+    store.edit_company("Refundco", CompanyChanges(
+        policies=["refund processing: 10 working days from the refund promise"]))
+    case_id = refund_promised(store, "Refundco")
+    explained = assert_same_as_one_by_one(store, NOW)
+    assert [f.rule for f in explained[0].findings] == ["deadline"] and explained[0].case_id \
+        == case_id
+
+
+def test_a_refund_promise_is_read_when_a_clock_in_force_counts_from_it(store):
+    """The same for a pack clock switched on (the air refund clock counts from it too)."""
+    refund_promised(store, "Airline")
+    clocks = tuple(replace(c, enabled=True) if c.key == "eu_air_refund" else c
+                   for c in pack_clocks())
+    playbook = replace(default_playbook(), rules=Rules(clocks, ("card", "EU")))
+    explained = assert_same_as_one_by_one(store, NOW, playbook)
+    assert "deadline" in {f.rule for f in explained[0].findings}
+
+
+def test_a_refund_promise_is_read_when_a_clock_closes_sooner_on_it(store):
+    """A clock of the user's that opens its door sooner on a refund promise reads it too."""
+    from tui.advice.clocks import parse_clocks
+    refund_promised(store, "Airline")
+    mine = parse_clocks('[[clock]]\nkey = "door"\nname = "A door"\njurisdiction = "mine"\n'
+                        'starts = "opened"\nperiod = "60 days"\nkind = "opens"\n'
+                        'sooner_on = ["refund_promise"]\naction = "Go."\n'
+                        'source = { title = "mine" }\n', "rules.toml", origin="user")
+    playbook = replace(default_playbook(), rules=Rules((*pack_clocks(), *mine)))
+    explained = assert_same_as_one_by_one(store, NOW, playbook)
+    assert "deadline" in {f.rule for f in explained[0].findings}

@@ -173,7 +173,8 @@ def refresh(store, now: datetime, playbook: Playbook | None = None, *,
             store.save_advice((), fp, source)
         return [], True
     rows = []
-    for page in store.iter_case_facts(p.hold_since, p.min_hold, p.min_total_hold, ids=stale):
+    for page in store.iter_case_facts(p.hold_since, p.min_hold, p.min_total_hold, ids=stale,
+                                      refunds=_counts_from(store, p, "refund_promise")):
         missing = {f.company_id for f in page} - p.companies.keys()
         if missing:
             p.companies.update(store.companies_by_id(missing))
@@ -208,6 +209,13 @@ def _matching(store, rows: list[AdviceRow], filters: dict) -> list[AdviceRow]:
                 and filters.get("company") in (None, cases[r.case_id].company)
                 and filters.get("status") in (None, cases[r.case_id].status)]
     return rows
+
+
+def _counts_from(store, p: Pass, event: str) -> bool:
+    """Whether any clock in force or any company policy counts from `event` (or closes
+    sooner on it): a fact no clock reads is not worth reading for every case."""
+    return any(event in c.starts or event in c.sooner_on
+               for c in (*p.clocks.clocks, *p.clocks.doors)) or event in store.policy_starts()
 
 
 def _pass(store, now: datetime, playbook: Playbook | None) -> Pass:

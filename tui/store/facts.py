@@ -142,6 +142,14 @@ _PROMISES_SQL = ("SELECT p.case_id, p.id, p.party, p.text, p.status, p.due_at, "
                  "WHERE p.case_id IN ({marks}) AND (p.status IN ('pending', 'broken') "
                  "OR (p.party = 'company' AND p.text LIKE '%refund%')) "
                  "ORDER BY p.case_id, p.due_at, p.id")
+# The pending and broken commitments alone (promises_unsettled serves it): what a pass reads
+# when no clock in force counts from a refund promise.
+_UNSETTLED_SQL = ("SELECT p.case_id, p.id, p.party, p.text, p.status, p.due_at, "
+                  "coalesce(i.started_at, p.created_at), p.settled_at, p.interaction_id, 0 "
+                  "FROM promises p "
+                  "LEFT JOIN interactions i ON i.id = p.interaction_id AND i.case_id = p.case_id "
+                  "WHERE p.case_id IN ({marks}) AND p.status IN ('pending', 'broken') "
+                  "ORDER BY p.case_id, p.due_at, p.id")
 REFUND = re.compile(r"\brefund", re.IGNORECASE)   # as the clocks' case_dates reads a promise
 _HOLDS_SQL = ("SELECT case_id, id, started_at, hold_seconds FROM interactions "
               "WHERE case_id IN ({marks}) AND outcome IS NOT NULL AND hold_seconds > 0 "
@@ -159,18 +167,20 @@ class FactsOps:
     """Mixed into Store: what the advice reads, as plain values (read-only)."""
 
     def iter_case_facts(self, hold_since: str, min_hold: int, min_total_hold: int,
-                        ids: Iterable[int] | None = None,
-                        page: int | None = None) -> Iterator[list[CaseFacts]]:
+                        ids: Iterable[int] | None = None, page: int | None = None,
+                        refunds: bool = True) -> Iterator[list[CaseFacts]]:
         """Every open or waiting case (or the cases `ids`, whatever their status), by id,
         `page` at a time. Holds are read only for cases held `min_hold` seconds at once or
-        `min_total_hold` in all, and only those started at or after `hold_since`."""
+        `min_total_hold` in all, and only those started at or after `hold_since`. Without
+        `refunds`, refund_promise_at is left None (for a pass where no clock counts from it)
+        and settled promises are not read."""
         size = min(page or PAGE, MAX_IDS)
         if ids is None:
             after = 0
             while True:
                 rows = self.conn.execute(_ACTIVE_SQL, (after, size)).fetchall()
                 if rows:
-                    yield self._facts_page(rows, hold_since, min_hold, min_total_hold)
+                    yield self._facts_page(rows, hold_since, min_hold, min_total_hold, refunds)
                 if len(rows) < size:
                     return
                 after = rows[-1][0]
@@ -179,14 +189,15 @@ class FactsOps:
             chunk = wanted[start:start + size]
             rows = self.conn.execute(_IDS_SQL.format(marks=marks(chunk)), chunk).fetchall()
             if rows:
-                yield self._facts_page(rows, hold_since, min_hold, min_total_hold)
+                yield self._facts_page(rows, hold_since, min_hold, min_total_hold, refunds)
 
     def _facts_page(self, rows: list[tuple], hold_since: str, min_hold: int,
-                    min_total_hold: int) -> list[CaseFacts]:
+                    min_total_hold: int, with_refunds: bool = True) -> list[CaseFacts]:
         ids = [r[0] for r in rows]
+        sql = _PROMISES_SQL if with_refunds else _UNSETTLED_SQL
         promises: dict[int, list[PromiseFact]] = {}
         refunds: dict[int, str] = {}
-        for row in self.conn.execute(_PROMISES_SQL.format(marks=marks(ids)), ids):
+        for row in self.conn.execute(sql.format(marks=marks(ids)), ids):
             case_id, at = row[0], row[6]
             if row[9] and at and REFUND.search(row[3]) \
                     and (case_id not in refunds or at < refunds[case_id]):
@@ -210,7 +221,7 @@ class FactsOps:
             case_id = row[0]
             own = promises.get(case_id)
             refund = refunds.get(case_id)
-            if refund is None and own and row[want] == "refund":
+            if refund is None and own and row[want] == "refund" and with_refunds:
                 refund = _pending_refund(row[want], own)
             out.append(CaseFacts(*row, tuple(own) if own else (),
                                  tuple(holds[case_id]) if case_id in holds else (), refund))
