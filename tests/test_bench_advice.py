@@ -117,6 +117,7 @@ def test_the_app_row_waits_for_the_ranked_stalled_cases(bench, results_type, not
     assert row["ratio"] > 0 and ", ".join(top) in row["note"]
 
 
+@pytest.mark.slow   # waits out the benchmark's timeout by design
 def test_the_app_row_is_an_error_when_the_list_never_starts_with_them(bench, results_type,
                                                                       notebook, monkeypatch):
     monkeypatch.setattr(bench, "stalled_ids", lambda db, now: ["999999"])   # no such case

@@ -67,6 +67,7 @@ def test_sigkill_in_a_stream_of_logs_loses_nothing_acknowledged(db_path):
     assert store.get_case(1).contacts == len(present)  # the counters agree with the rows
 
 
+@pytest.mark.slow   # a 4,000-case import written by a child process, then killed mid-write
 def test_sigkill_during_an_import_leaves_nothing_half_done(db_path, tmp_path):
     fresh(db_path).close()
     doc = {"format": "supportlog/1", "cases": [

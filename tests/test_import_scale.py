@@ -236,6 +236,7 @@ UNDER_LIMIT = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow   # 30,000 contacts through three capped child processes
 def test_a_big_file_imports_under_a_memory_limit(tmp_path):
     with Store(tmp_path / "source.db", clock=lambda: NOW) as store:
         generate(store, 3000, 30000, seed=9)

@@ -4,6 +4,7 @@ action, stats colours that mean one thing each, and the welcome's "Load the demo
 
 from __future__ import annotations
 
+import pytest
 from textual.command import CommandList, CommandPalette
 from textual.widgets import Button, Input
 from ui_fixtures import MARKUP, SIZE, messages, open_case, plain, settle, ui
@@ -249,6 +250,7 @@ async def test_the_palette_lists_each_action_once_and_names_the_undo(app_factory
 
 
 # -- stats: a colour per meaning -------------------------------------------------------------
+@pytest.mark.slow   # the whole CSS applied again for every theme
 @ui
 async def test_stats_hold_bars_are_not_the_progress_green_in_any_theme(app_factory, seeded):
     app = app_factory()
