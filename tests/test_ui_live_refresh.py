@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 
+import pytest
+
 from textual.widgets import Input, OptionList, TextArea
 from ui_fixtures import SIZE, messages, plain, settle, table_text, ui
 from ui_fixtures import app_factory, clock, debug_errors, seeded  # noqa: F401
@@ -72,6 +74,18 @@ def test_the_watch_tells_another_connections_commit_from_the_apps_own(db_path, s
     finally:
         for s in (main, reader, other):
             s.close()
+
+
+@pytest.mark.parametrize("stored", [None, "abc", "9.2e18"])
+def test_a_write_count_that_is_not_a_number_never_fails_a_write(db_path, seeded, clock, stored):
+    with Store(db_path, clock=clock) as s:
+        s.conn.execute("UPDATE meta SET value = ? WHERE key = 'writes'", (stored,))
+        s.conn.commit()
+        s.set_status(seeded.quiet, "waiting")          # committed, and said so
+        assert s.get_case(seeded.quiet).status == "waiting"
+        s.set_status(seeded.quiet, "open")
+        count = s.conn.execute("SELECT value FROM meta WHERE key = 'writes'").fetchone()[0]
+        assert int(count) >= 1 and int(count) == s.marks[-1]
 
 
 # -- the app ------------------------------------------------------------------------------

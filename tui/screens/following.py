@@ -9,6 +9,8 @@ from typing import Callable, TypeVar
 
 from textual.screen import Screen
 
+from ..store import db
+
 T = TypeVar("T")
 
 
@@ -44,13 +46,12 @@ def data_version(conn: sqlite3.Connection) -> int | None:
 
 
 def write_count(conn: sqlite3.Connection) -> int | None:
-    """How many write units supportlog processes have committed to the notebook (0 before
-    the first); None when it cannot be read just now."""
+    """How many write units supportlog processes have committed to the notebook; None when
+    it cannot be read just now (or is not a whole number)."""
     try:
-        rows = conn.execute("SELECT value FROM meta WHERE key = 'writes'").fetchall()
+        return db.write_count(conn)
     except sqlite3.Error:
         return None
-    return int(rows[0][0]) if rows else 0
 
 
 class NotebookWatch:
@@ -61,8 +62,10 @@ class NotebookWatch:
     they work out). Every supportlog write unit also counts itself in `meta` ('writes'),
     and each connection keeps the counts its own commits reached (`marks`): a change is news
     when a count between the last look and now is not one of the app's. A tool that does not
-    count (sqlite-utils, Datasette) moves data_version alone, which is news too. `run` wraps
-    a reader's or the writer's work and takes the counts its commits reached as the app's."""
+    count (sqlite-utils, Datasette) moves data_version alone, which is news too, unless it
+    lands in the same poll as one of the app's commits (then it shows at the next change).
+    `run` wraps a reader's or the writer's work and takes its connection's counts as the
+    app's."""
 
     def __init__(self, main) -> None:
         """`main`: the app's Store (its commits are the app's own too)."""
@@ -80,9 +83,9 @@ class NotebookWatch:
         if version is None or version == self.seen:
             return False
         count = write_count(self.main)
-        if count is None:
-            return False    # unreadable just now: look again at the next poll
         self.seen, last, self.count = version, self.count, count
+        if count is None:
+            return True     # when in doubt, news: one reload too many hides nothing
         with self._lock:
             own = self._own | set(self._main_marks)
             self._own = {n for n in self._own if n > count}
@@ -94,12 +97,10 @@ class NotebookWatch:
         """`fn()`, which uses the reader Store (in the calling thread); the counts its
         commits reach are the app's own. The main connection is never used from here (its
         thread may be waiting on the lock)."""
-        marks = reader.marks
-        before = marks[-1] if marks else None
         try:
             return fn()
         finally:
-            new = [n for n in marks if before is None or n > before]
-            if new:
-                with self._lock:
-                    self._own.update(new)
+            # All it holds: a commit made as the connection opened (ANALYZE, its stamp) is
+            # the app's too, and a count the last look has passed is dropped there.
+            with self._lock:
+                self._own.update(reader.marks)

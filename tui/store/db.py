@@ -24,7 +24,20 @@ from .wal import CREATED_AT, created_stamp
 # Every write unit of every supportlog process counts itself in the notebook, in its own
 # transaction, so a commit can be told apart from another that landed with it.
 _COUNT_WRITE = ("INSERT INTO meta (key, value) VALUES ('writes', 1) ON CONFLICT (key) "
-                "DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value")
+                "DO UPDATE SET value = coalesce(CAST(value AS INTEGER), 0) + 1")
+_WRITE_COUNT = "SELECT value FROM meta WHERE key = 'writes'"
+
+
+def write_count(conn: sqlite3.Connection) -> int | None:
+    """The notebook's count of write units (0 before the first; None if it is not a whole
+    number, which the next count mends)."""
+    rows = conn.execute(_WRITE_COUNT).fetchall()
+    if not rows:
+        return 0
+    try:
+        return int(rows[0][0])
+    except (TypeError, ValueError):
+        return None
 
 
 class Connection:
@@ -33,7 +46,7 @@ class Connection:
     def __init__(self, path: str | os.PathLike, *, create: bool = True,
                  clock: Callable[[], datetime] | None = None):
         self.path = Path(path)
-        self.commits = 0     # write units committed on this connection (NotebookWatch)
+        self.commits = 0     # write units committed on this connection
         # The notebook's count of write units after each of this connection's (the last few):
         # how the app tells its own commits from other processes' (NotebookWatch).
         self.marks: deque[int] = deque(maxlen=64)
@@ -197,6 +210,7 @@ class Connection:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from None
+        changes = self.conn.total_changes
         try:
             yield self.conn
         except BaseException as exc:
@@ -207,14 +221,18 @@ class Connection:
             raise
         else:
             try:
-                mark = self.conn.execute(_COUNT_WRITE).fetchall()[0][0]
+                mark = None
+                if self.conn.total_changes != changes:    # a unit that wrote nothing is none
+                    self.conn.execute(_COUNT_WRITE)
+                    mark = write_count(self.conn)
                 self.conn.execute("COMMIT")
             except sqlite3.Error as exc:
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise translate(exc, self.path) from None
             self.commits += 1
-            self.marks.append(int(mark))
+            if mark is not None:
+                self.marks.append(mark)
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
