@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from ..store import Interaction, ValidationError
 from ..store import times
 from ..store import validate as v
-from ..store.fields import CONTACT_SHOWN, Field
+from ..store.fields import CONTACT_BY_NAME, CONTACT_SHOWN, Field
 from ..widgets.date_input import DateInput
 from .dialogs import DUE_PLACEHOLDER, ask_fields, milestone_field
 from ..widgets.forms import field, select
@@ -22,6 +22,12 @@ from ..widgets.text import PlainTextArea, lit, local
 # Shown fields the form reads on its own: the start is typed in local time, and the store
 # takes channel and outcome before the rest.
 OWN_VALUES = ("channel", "outcome", "started_at")
+# What to fill in first: what kind of contact and how it ended, then when, then who; a
+# field the registry adds comes after these.
+_FIRST = ("channel", "outcome", "started_at", "hold_seconds", "direction", "agent", "agent_id",
+          "reference", "transcript_ref", "milestone", "notes")
+FORM_ORDER = (*(f for name in _FIRST if (f := CONTACT_BY_NAME[name]).shown),
+              *(f for f in CONTACT_SHOWN if f.name not in _FIRST))
 
 
 class ContactForm(FormScreen):
@@ -42,7 +48,7 @@ class ContactForm(FormScreen):
         length = ""
         if i and i.ended_at:
             length = times.format_duration(int((local(i.ended_at) - start).total_seconds()))
-        for f in CONTACT_SHOWN:
+        for f in FORM_ORDER:
             if f.name == "milestone":
                 if i is None:   # a promise and an ask come with a new contact
                     yield field("promise", "What they promised", Input(placeholder="if anything"))

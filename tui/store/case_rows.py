@@ -8,13 +8,7 @@ from __future__ import annotations
 import sqlite3
 
 from .errors import NotFound
-from .fields import CASE_SELECT, INTERACTION_NAMES
-
-INTERACTION_ATTRS = ("id", "uid", "case_id", *INTERACTION_NAMES, "has_transcript")
-INTERACTION_COLUMNS = ", ".join((*(f"i.{n}" for n in INTERACTION_ATTRS[:-1]), (
-    "EXISTS(SELECT 1 FROM transcripts t WHERE t.interaction_id = i.id) AS has_transcript")))
-PROMISE_COLUMNS = ("id, uid, case_id, text, status, due_at, interaction_id, created_at, party, "
-                   "settled_at")
+from .fields import CASE_SELECT, INTERACTION_SELECT, PROMISE_SELECT
 
 
 def _by_name(conn: sqlite3.Connection, sql: str, args: tuple) -> sqlite3.Cursor:
@@ -52,13 +46,13 @@ def ref_rows(conn: sqlite3.Connection, case_id: int) -> list[tuple[str, str]]:
 
 def interaction_rows(conn: sqlite3.Connection, case_id: int) -> list[sqlite3.Row]:
     """The case's contacts, oldest first, by the names of INTERACTION_ATTRS."""
-    return _by_name(conn, f"SELECT {INTERACTION_COLUMNS} FROM interactions i "
+    return _by_name(conn, f"SELECT {INTERACTION_SELECT} FROM interactions i "
                           "WHERE i.case_id = ? ORDER BY i.started_at, i.id", (case_id,)
                     ).fetchall()
 
 
 def promise_rows(conn: sqlite3.Connection, case_id: int) -> list[sqlite3.Row]:
     """The case's promises and asks by due date (or when recorded), by the names of
-    PROMISE_COLUMNS, which they also hold in that order."""
-    return _by_name(conn, f"SELECT {PROMISE_COLUMNS} FROM promises WHERE case_id = ? "
+    fields.PROMISE_SELECT."""
+    return _by_name(conn, f"SELECT {PROMISE_SELECT} FROM promises p WHERE case_id = ? "
                           "ORDER BY coalesce(due_at, created_at), id", (case_id,)).fetchall()

@@ -10,13 +10,13 @@ from typing import Any, Iterable
 from . import case_rows, timeline, undo
 from . import validate as v
 from . import times
-from .case_rows import INTERACTION_ATTRS, INTERACTION_COLUMNS, PROMISE_COLUMNS  # noqa: F401
 from .money import agrees, currency_code
 from .companies import CompanyOps, like_prefix
 from .uids import new_uid
 from .errors import ValidationError
 from .fields import CASE_ATTRS, CASE_BY_NAME, CASE_SELECT
-from .records import REF_KINDS, STATUSES, Case, CaseDetail, Interaction, Promise, Ref
+from .records import (REF_KINDS, STATUSES, Case, CaseDetail, Ref, interaction_from_row,
+                      promise_from_row)
 
 CASE_COLUMNS = CASE_SELECT
 
@@ -31,14 +31,6 @@ _CASE_BY_PLACE = itemgetter(*(CASE_ATTRS.index(name) for name in _CASE_ORDER))
 def case_from_row(row: sqlite3.Row | dict | tuple) -> Case:
     """A Case from a row read by name (a tuple is a row of CASE_COLUMNS, named in order)."""
     return Case(*(_CASE_BY_NAME if hasattr(row, "keys") else _CASE_BY_PLACE)(row))
-
-
-def interaction_from_row(row: sqlite3.Row | dict | tuple) -> Interaction:
-    """An Interaction from a row read by name (a tuple is a row of INTERACTION_COLUMNS)."""
-    if not hasattr(row, "keys"):
-        row = dict(zip(INTERACTION_ATTRS, row))
-    values = {name: row[name] for name in INTERACTION_ATTRS}
-    return Interaction(**{**values, "has_transcript": bool(values["has_transcript"])})
 
 
 def normalise_case_fields(fields: dict[str, Any], now: datetime | None = None) -> dict[str, Any]:
@@ -231,7 +223,7 @@ class CaseOps(CompanyOps):
         refs = tuple(Ref(*r) for r in case_rows.ref_rows(self.conn, case_id))
         interactions = tuple(map(interaction_from_row, case_rows.interaction_rows(self.conn,
                                                                                   case_id)))
-        promises = tuple(Promise(*r) for r in case_rows.promise_rows(self.conn, case_id))
+        promises = tuple(map(promise_from_row, case_rows.promise_rows(self.conn, case_id)))
         return CaseDetail(case, refs, interactions, promises, self.get_company(case.company_id),
                           tuple(self.attachments(case_id)))
 

@@ -143,20 +143,11 @@ CASE_EXTRA = (("id", "c.id"), ("uid", "c.uid"), ("company", "co.name AS company"
 CASE_ATTRS = (*(name for name, _ in CASE_EXTRA), *CASE_NAMES)
 CASE_SELECT = ", ".join((*(sql for _, sql in CASE_EXTRA), *(f"c.{n}" for n in CASE_NAMES)))
 
-# A contact's fields, in the order the interchange writes them and the contact form shows
-# them; `ended_at` comes from the form's and `log`'s duration.
+# A contact's fields, in the order the interchange writes them (the contact form has its
+# own order); `ended_at` comes from the form's and `log`'s duration.
 CONTACT = (
     Field("channel", "choice", "Channel", "channel", "--channel", choices=CHANNELS,
           required=True, suggested="phone"),
-    Field("outcome", "choice", "Outcome", "outcome", "--outcome", choices=OUTCOMES,
-          help="resolved, promised, escalated and info are progress; the rest dead ends.",
-          hint="progress: resolved, promised, escalated, info; the rest are dead ends"),
-    Field("started_at", "when", "Started (local time)", "started", "--at", required=True,
-          help="When it started: {MOMENT} (default: it just ended).",
-          hint="back-dating is fine: yesterday 14:30, 3 days ago, 2h ago"),
-    Field("ended_at", "when", "Ended", "ended", shown=False),
-    Field("hold_seconds", "seconds", "Of which on hold", "hold", "--hold", default=0,
-          param="hold", placeholder="10m", help="Time on hold: 12m."),
     Field("direction", "choice", "Who reached out", "direction", "--direction",
           choices=DIRECTIONS, default="out",
           labels=(("out", "you contacted them"), ("in", "they contacted you")),
@@ -165,20 +156,29 @@ CONTACT = (
           help="The agent's name as given."),
     Field("agent_id", "text", "Agent ID", "agent ID", "--agent-id", searchable=True,
           help="The agent's ID as given."),
+    Field("started_at", "when", "Started (local time)", "started", "--at", required=True,
+          help="When it started: {MOMENT} (default: it just ended).",
+          hint="back-dating is fine: yesterday 14:30, 3 days ago, 2h ago"),
+    Field("ended_at", "when", "Ended", "ended", shown=False),
+    Field("hold_seconds", "seconds", "Of which on hold", "hold", "--hold", default=0,
+          param="hold", placeholder="10m", help="Time on hold: 12m."),
+    Field("outcome", "choice", "Outcome", "outcome", "--outcome", choices=OUTCOMES,
+          help="resolved, promised, escalated and info are progress; the rest dead ends.",
+          hint="progress: resolved, promised, escalated, info; the rest are dead ends"),
     Field("reference", "text", "Reference they gave", "reference", "--reference",
           searchable=True, help="The reference number they gave."),
     Field("transcript_ref", "text", "Transcript reference", "transcript", "--transcript",
           metavar="REF", searchable=True,
           placeholder="file path, URL, e-mail subject or chat ID",
           help="Where the transcript is: file, URL, Message-ID."),
+    Field("notes", "text", "Notes", "notes", "--note", multiline=True, searchable=True,
+          help="What happened."),
     Field("milestone", "choice", "This contact was", "milestone", choices=MILESTONES,
           omit_blank=True,
           hint="a formal complaint starts the scheme's clock; a final response opens the "
                "ombudsman",
           help="Only on a contact that is a rung of the ladder: your formal complaint, or "
                "the company's final response to it."),
-    Field("notes", "text", "Notes", "notes", "--note", multiline=True, searchable=True,
-          help="What happened."),
 )
 CONTACT_BY_NAME = {f.name: f for f in CONTACT}
 INTERACTION_NAMES = tuple(f.name for f in CONTACT)

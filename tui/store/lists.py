@@ -10,16 +10,17 @@ from typing import Any, Iterable, Iterator
 from . import case_list
 from . import validate as v
 from .case_list import SORTS  # noqa: F401 - the sorts a listing offers, found here too
-from .cases import CASE_COLUMNS, PROMISE_COLUMNS, case_from_row
+from .cases import CASE_COLUMNS, case_from_row
 from .chunks import MAX_IDS, by_ids, marks
 from .companies import load_companies
-from .records import CHANNELS, STATUSES, Case, CaseDetail, Company, Interaction, Page, Promise
+from .fields import PROMISE_SELECT
+from .records import (CHANNELS, STATUSES, Case, CaseDetail, Company, Interaction, Page, Promise,
+                      promise_from_row)
 
 PAGE = MAX_IDS   # cases or promises per page of the agenda's walks
 
-_PROMISE_COLUMNS = ", ".join(f"p.{c.strip()}" for c in PROMISE_COLUMNS.split(","))
 # The partial index holds only pending promises, in due order: the keyset walks it.
-_DUE_SQL = (f"SELECT {_PROMISE_COLUMNS} FROM promises p INDEXED BY promises_pending_due "
+_DUE_SQL = (f"SELECT {PROMISE_SELECT} FROM promises p INDEXED BY promises_pending_due "
             "JOIN cases c ON c.id = p.case_id "
             "WHERE p.status = 'pending' AND p.due_at IS NOT NULL AND p.due_at <= :until "
             "AND (p.due_at, p.id) > (:after_due, :after_id) "
@@ -32,7 +33,7 @@ _MILESTONES_SQL = ("SELECT id, uid, case_id, channel, started_at, milestone FROM
 # interactions_case covers (case_id, ..., channel): the channels cost no row reads.
 _CHANNELS_SQL = ("SELECT DISTINCT case_id, channel FROM interactions INDEXED BY interactions_case "
                  "WHERE case_id IN ({marks})")
-_COMPANY_PROMISES_SQL = (f"SELECT {_PROMISE_COLUMNS}, i.started_at, i.channel FROM promises p "
+_COMPANY_PROMISES_SQL = (f"SELECT {PROMISE_SELECT}, i.started_at, i.channel FROM promises p "
                          "INDEXED BY promises_case "
                          "LEFT JOIN interactions i ON i.id = p.interaction_id "
                          "WHERE p.case_id IN ({marks}) AND p.party = 'company'")
@@ -119,12 +120,12 @@ class ListOps:
             rows = self.conn.execute(_DUE_SQL, {"until": until, "after_due": after_due,
                                                 "after_id": after_id, "page": page}).fetchall()
             if rows:
-                promises = [Promise(*r) for r in rows]
+                promises = [promise_from_row(r) for r in rows]
                 cases = self.cases_by_id(p.case_id for p in promises)
                 yield [(p, cases[p.case_id]) for p in promises if p.case_id in cases]
             if len(rows) < page:
                 return
-            after_due, after_id = rows[-1][5], rows[-1][0]
+            after_due, after_id = promises[-1].due_at, promises[-1].id
 
     def iter_clock_cases(self, events: Iterable[str] = (), *, channels: bool = False,
                          page: int = PAGE) -> Iterator[list[CaseDetail]]:
@@ -153,15 +154,17 @@ class ListOps:
         promises: dict[int, list[Promise]] = {i: [] for i in ids}
         if events & MILESTONE_EVENTS:
             for r in by_ids(self.conn, _MILESTONES_SQL, ids):
-                contacts[r[2]][r[0]] = Interaction(r[0], r[1], r[2], r[3], r[4], milestone=r[5])
+                contacts[r[2]][r[0]] = Interaction(id=r[0], uid=r[1], case_id=r[2], channel=r[3],
+                                                   started_at=r[4], milestone=r[5])
         if events & PROMISE_EVENTS:
             for *r, started, channel in by_ids(self.conn, _COMPANY_PROMISES_SQL, ids):
-                promise = Promise(*r)
+                promise = promise_from_row(r)
                 promises[promise.case_id].append(promise)
                 if promise.interaction_id and started:
                     # case_dates dates a promise from the contact it was made in.
                     contacts[promise.case_id].setdefault(promise.interaction_id, Interaction(
-                        promise.interaction_id, "", promise.case_id, channel, started))
+                        id=promise.interaction_id, uid="", case_id=promise.case_id,
+                        channel=channel, started_at=started))
         used: dict[int, set[str]] = {}
         if channels:
             for case_id, channel in by_ids(self.conn, _CHANNELS_SQL, ids):
@@ -171,7 +174,8 @@ class ListOps:
             found = list(contacts[case.id].values())
             have = {i.channel for i in found}
             # Stand-ins carry the channels alone: no milestone, no promise points at them.
-            found += [Interaction(0, "", case.id, ch, case.opened_at)
+            found += [Interaction(id=0, uid="", case_id=case.id, channel=ch,
+                                  started_at=case.opened_at)
                       for ch in sorted(used.get(case.id, set()) - have)]
             found.sort(key=lambda i: (i.started_at, i.id))
             out.append(CaseDetail(case, (), tuple(found), tuple(promises[case.id]),

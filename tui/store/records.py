@@ -109,17 +109,10 @@ Interaction = make_dataclass("Interaction", [
     "dead_end": _outcome_test(DEAD_END_OUTCOMES),
     "progress": _outcome_test(PROGRESS_OUTCOMES)})
 Interaction.__module__ = __name__
-# The order cases.py and lists.py still build promises in by position (a field the registry
-# adds comes after them); promise_from_row reads by name.
-_PROMISE_PLACES = ("text", "status", "due_at", "interaction_id", "created_at", "party",
-                   "settled_at")
 # A promise (party company: they promised) or an ask (party me: they asked it of you): its
 # ids, then every field of the registry (fields.PROMISE).
-_placed = sorted(PROMISE, key=lambda f: (f.name not in _PROMISE_PLACES,
-                                        _PROMISE_PLACES.index(f.name)
-                                        if f.name in _PROMISE_PLACES else 0))
 Promise = make_dataclass("Promise", [("id", int), ("uid", str), ("case_id", int),
-                                     *_attributes(_placed)], frozen=True, slots=True)
+                                     *_attributes(PROMISE)], frozen=True, slots=True)
 Promise.__module__ = __name__
 
 
