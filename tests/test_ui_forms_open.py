@@ -127,6 +127,29 @@ async def test_ctrl_s_as_the_form_appears_waits_for_the_rest_of_it(app_factory, 
 
 
 @ui
+async def test_esc_after_an_early_ctrl_s_calls_the_save_off(app_factory, seeded):
+    app = app_factory()
+    pressed: list[bool] = []
+    painted = app.post_display_hook
+
+    def post_display_hook() -> None:
+        painted()
+        if isinstance(app.screen, CaseForm) and not pressed:
+            pressed.append(app.screen.whole)
+            app.screen.action_save()    # ctrl+s on its first frame, then Esc at once
+            app.screen.action_cancel()
+    app.post_display_hook = post_display_hook
+    async with app.run_test(size=SIZE) as pilot:
+        await open_case(app, pilot, seeded.quiet)
+        writes = app.writer.commits
+        await pilot.press("e")
+        await settle(pilot)
+        assert pressed == [False]
+        assert not isinstance(app.screen, CaseForm)     # closed: nothing typed
+        assert app.writer.commits == writes             # and nothing written
+
+
+@ui
 async def test_prefilled_fields_are_no_edit_but_typing_while_they_mount_is(app_factory,
                                                                           seeded):
     from tui.screens.dialogs import ConfirmScreen

@@ -129,12 +129,18 @@ class CompanyForm(FormScreen):
 
     # -- rows ----------------------------------------------------------------------------
     def action_add_route(self) -> None:
+        self.when_whole(self._add_route)
+
+    def _add_route(self) -> None:
         row = RouteRow(self._next())
         self.query_one("#route-rows").mount(row)
         self.dirty = True
         self.call_after_refresh(self._focus_row, f"#route_{row.n}_value")
 
     def action_add_policy(self) -> None:
+        self.when_whole(self._add_policy)
+
+    def _add_policy(self) -> None:
         row = PolicyRow(self._next())
         self.query_one("#policy-rows").mount(row)
         self.dirty = True

@@ -222,7 +222,7 @@ class AttachForm(FormScreen):
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
         if event.input.id == "path":
-            self.query_one("#note", Input).focus()
+            self.when_whole(lambda: self.query_one("#note", Input).focus())
         else:
             self.action_save()
 

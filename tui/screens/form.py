@@ -58,7 +58,7 @@ class FormScreen(ModalScreen):
         self.saving = False
         self.rest: ComposeResult | None = None     # the fields mounted after the first frame
         self.whole = False          # every field mounted (see _mount_rest)
-        self.save_waiting = False   # ctrl+s came before the form was whole
+        self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
 
     def compose(self) -> ComposeResult:
@@ -98,9 +98,17 @@ class FormScreen(ModalScreen):
 
     def _became_whole(self) -> None:
         self.whole = True
-        if self.save_waiting:
-            self.save_waiting = False
-            self.action_save()
+        waiting, self._when_whole = self._when_whole, []
+        for fn in waiting:
+            fn()
+
+    def when_whole(self, fn: Callable[[], object]) -> None:
+        """`fn()` now if every field is mounted, else as soon as they are (a key pressed in
+        the first frame may need a field mounted after it)."""
+        if self.whole:
+            fn()
+        else:
+            self._when_whole.append(fn)
 
     def on_key(self, event: events.Key) -> None:
         give_typed_key(self, event)
@@ -151,14 +159,13 @@ class FormScreen(ModalScreen):
         """Save once the form is whole and the keys typed before ctrl+s are in their field:
         a priority binding runs before the focused field has taken the keys queued for it,
         so the save is queued behind them."""
-        if not self.whole:
-            self.save_waiting = True
-            return
-        (self.focused or self).call_later(self._save)
+        self.when_whole(lambda: (self.focused or self).call_later(self._save))
 
     def _save(self) -> None:
         if self.saving:
             return      # the first ctrl+s is still waiting on the notebook
+        if not self.is_current:
+            return      # Esc came between ctrl+s and its turn: closed, or asking first
         clear_errors(self)
         try:
             write = self.save()
@@ -190,6 +197,7 @@ class FormScreen(ModalScreen):
             self.dismiss(result)
 
     def action_cancel(self) -> None:
+        self._when_whole.clear()    # a save asked for in the first frame is called off too
         if self.saving:
             self.app.say("Still saving: the form closes once the notebook takes it.")
             return
