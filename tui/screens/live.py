@@ -133,8 +133,9 @@ class LiveScreen(FollowingScreen):
     @work(exclusive=True, group="live-brief")
     async def load_brief(self) -> None:
         view = await self.app.load_case(self.contact.case_id, brief=True)
-        if view is None:
-            return
+        if view is None or not all(self.query(w) for w in ("#live-brief", "#live-what",
+                                                            "#live-route")):
+            return      # or the screen is closing: it closed while the case was read
         case = view.detail.case
         mine = next((i for i in view.detail.interactions if i.id == self.contact.id), None)
         if (mine is None or not mine.live) and not self._ended:
