@@ -102,7 +102,7 @@ class HitSearch:
         shown = self._rows_in_view(table)
         # A table taller than a page would ask for more; a reload reads as many rows as were
         # loaded, so the hit under the cursor (past the first page too) is among them.
-        page = max(HIT_PAGE, shown + 2, table.row_count if keep else 0)
+        page = max(HIT_PAGE, shown + 2, table.row_count + 1 if keep else 0)
         try:
             hits = await self.app.read(lambda s: s.search(
                 words, limit=None if to_end else page, company=company, quick=not full,
