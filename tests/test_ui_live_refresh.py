@@ -242,6 +242,7 @@ def contrast(a, b) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+@pytest.mark.slow   # the whole CSS applied again for every theme
 @ui
 async def test_live_notes_box_stands_out_in_every_theme(app_factory, seeded):
     app = app_factory()
