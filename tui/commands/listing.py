@@ -80,13 +80,11 @@ def _listing(env, as_json: bool, cap: int | None, **listing) -> Iterator[tuple]:
 
 
 def _record_columns() -> tuple[tuple[str, ...], str]:
-    """The names of a case's listing record, as shapes.case_row gives a Case (its
-    attributes in order, without the company's id), and the SQL that reads them."""
-    from ..store.fields import CASE, CASE_EXTRA
+    """The names of a case's listing record (fields.CASE_ROW_NAMES, as shapes.case_row
+    gives them) and the SQL that reads them."""
+    from ..store.fields import CASE, CASE_EXTRA, CASE_ROW_NAMES
     sql = {**dict(CASE_EXTRA), **{f.name: f"c.{f.name}" for f in CASE}}
-    names = ("id", "uid", "company", "title", *(f.name for f in CASE if f.name != "title"),
-             "last_activity_at", "contacts")
-    return names, ", ".join(sql[name] for name in names)
+    return CASE_ROW_NAMES, ", ".join(sql[name] for name in CASE_ROW_NAMES)
 
 
 def _listed(case) -> tuple:

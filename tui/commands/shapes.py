@@ -10,20 +10,19 @@ as in the interchange format (supportlog/1); `contacts` is only ever a count.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import fields
 from typing import Iterator
 
 from ..store import MARK_END, MARK_START
+from ..store.fields import CASE_ROW_NAMES
 from ..store.records import Case, SearchHit
 
 _LISTS = ("refs", "interactions", "promises", "status_events")
-_ROW_FIELDS = tuple(f.name for f in fields(Case) if f.name != "company_id")
 
 
 def case_row(case: Case, score: float | None = None) -> dict:
     """A case in a listing: its own fields, its last activity and its number of contacts
     (`score`, the advice's, when the listing is by attention)."""
-    d = {name: getattr(case, name) for name in _ROW_FIELDS}  # asdict would deep-copy each value
+    d = {name: getattr(case, name) for name in CASE_ROW_NAMES}  # asdict would deep-copy each value
     if score is not None:
         d["score"] = score
     return d

@@ -15,7 +15,7 @@ from typing import Callable, Iterator
 from . import explain, opening, schema
 from .atomic import atomic_path, private_folder, unique_path
 from .errors import StoreError
-from .opening import BUSY_TIMEOUT_MS, busy_timeout_ms, translate  # noqa: F401 - found here too
+from .opening import busy_timeout_ms, translate  # noqa: F401 - found here too
 from .paths import data_dir
 from .times import now_utc, to_iso
 from .wal import CREATED_AT, created_stamp

@@ -142,6 +142,10 @@ CASE_EXTRA = (("id", "c.id"), ("uid", "c.uid"), ("company", "co.name AS company"
               ("company_id", "c.company_id"))
 CASE_ATTRS = (*(name for name, _ in CASE_EXTRA), *CASE_NAMES)
 CASE_SELECT = ", ".join((*(sql for _, sql in CASE_EXTRA), *(f"c.{n}" for n in CASE_NAMES)))
+# A case in a listing (`list --json`, shapes.case_row): the Case's attributes in its order,
+# without the company's id.
+CASE_ROW_NAMES = ("id", "uid", "company", "title", *(n for n in CASE_NAMES if n != "title"),
+                  "last_activity_at", "contacts")
 
 # A contact's fields, in the order the interchange writes them (the contact form has its
 # own order); `ended_at` comes from the form's and `log`'s duration.
