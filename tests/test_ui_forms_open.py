@@ -105,9 +105,9 @@ async def test_the_first_frame_holds_the_first_field_and_the_rest_follow(app_fac
         assert app.screen.query_one("#title", Input).value == ""
 
 
-@ui
-async def test_ctrl_s_as_the_form_appears_waits_for_the_rest_of_it(app_factory, seeded):
-    app = app_factory()
+def on_first_form_frame(app, act) -> list[bool]:
+    """Run `act(form)` once, on the case form's first frame; the list says whether the form
+    was whole then."""
     pressed: list[bool] = []
     painted = app.post_display_hook
 
@@ -115,8 +115,16 @@ async def test_ctrl_s_as_the_form_appears_waits_for_the_rest_of_it(app_factory, 
         painted()
         if isinstance(app.screen, CaseForm) and not pressed:
             pressed.append(app.screen.whole)
-            send(app, "ctrl+s")         # on its first frame: its other fields still to come
+            act(app.screen)
     app.post_display_hook = post_display_hook
+    return pressed
+
+
+@ui
+async def test_ctrl_s_as_the_form_appears_waits_for_the_rest_of_it(app_factory, seeded):
+    app = app_factory()
+    # ctrl+s on its first frame: its other fields still to come
+    pressed = on_first_form_frame(app, lambda form: send(app, "ctrl+s"))
     async with app.run_test(size=SIZE) as pilot:
         await open_case(app, pilot, seeded.quiet)
         await pilot.press("e")
@@ -129,16 +137,8 @@ async def test_ctrl_s_as_the_form_appears_waits_for_the_rest_of_it(app_factory, 
 @ui
 async def test_esc_after_an_early_ctrl_s_calls_the_save_off(app_factory, seeded):
     app = app_factory()
-    pressed: list[bool] = []
-    painted = app.post_display_hook
-
-    def post_display_hook() -> None:
-        painted()
-        if isinstance(app.screen, CaseForm) and not pressed:
-            pressed.append(app.screen.whole)
-            app.screen.action_save()    # ctrl+s on its first frame, then Esc at once
-            app.screen.action_cancel()
-    app.post_display_hook = post_display_hook
+    # ctrl+s on its first frame, then Esc at once
+    pressed = on_first_form_frame(app, lambda form: (form.action_save(), form.action_cancel()))
     async with app.run_test(size=SIZE) as pilot:
         await open_case(app, pilot, seeded.quiet)
         writes = app.writer.commits

@@ -6,6 +6,7 @@ fields are mounted just after that first frame."""
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Any, Callable, Iterator
 
 from textual import events, on, work
@@ -78,7 +79,7 @@ class FormScreen(ModalScreen):
         for item in fields:
             if item.has_class("field"):
                 if seen:
-                    self.rest = _then(item, fields)
+                    self.rest = chain((item,), fields)
                     return
                 seen = True
             yield item
@@ -216,11 +217,6 @@ class FormScreen(ModalScreen):
     @on(Button.Pressed, "#form-cancel")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
-
-
-def _then(first: Widget, rest: Iterator[Widget]) -> ComposeResult:
-    yield first
-    yield from rest
 
 
 def current(widget: Widget) -> Any:
