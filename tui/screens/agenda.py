@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from .following import FollowingScreen
 from ..widgets.case_table import FitTable, VimTable
 from ..widgets.text import cell, lit, when_short
+from ..widgets.footer import Footer
 
 DAYS = 14       # tui.advice.agenda.DEFAULT_DAYS
 COLUMNS = (("when", "When", 11, 0), ("case", "Case", 16, 2), ("what", "What is due", 20, 3),

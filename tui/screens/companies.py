@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from .following import FollowingScreen
 from ..store.policies import policy_text
@@ -16,6 +16,7 @@ from ..store.records import Company, Route
 from ..widgets.case_table import FitTable, VimTable
 from ..widgets.text import cell, lit
 from .company_form import CompanyForm
+from ..widgets.footer import Footer
 
 LIST_COLUMNS = (("name", "Company", 14, 3), ("cases", "Cases", 5, 0), ("open", "Open", 4, 0),
                 ("policies", "Policies", 8, 1))

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from ..store import ValidationError
 from ..store.attachments import file_size
@@ -24,6 +24,7 @@ from ..widgets.forms import field
 from .form import FormScreen, Write
 from ..widgets.text import cell, lit, when
 from .following import FollowingScreen
+from ..widgets.footer import Footer
 
 COLUMNS = (("name", "File", 14, 3), ("size", "Size", 8, 0), ("added", "Added", 16, 0),
            ("contact", "Contact", 7, 0), ("note", "Note", 8, 2))

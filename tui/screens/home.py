@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Select, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static, Tab, Tabs
 
 from ..store.records import CHANNELS
 from ..widgets.case_table import CaseTable, HitTable, PagedTable
@@ -20,6 +20,7 @@ from .home_rows import TABS, RowSource
 from .welcome import NotebookOpened, Welcome
 from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 from .home_tabs import TabbedScreen
+from ..widgets.footer import Footer
 
 PREVIEW_DEBOUNCE = 0.08
 PREVIEW_RIGHT = 140  # columns from which the preview sits beside the list

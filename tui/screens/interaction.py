@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..store import NotFound
 from ..store.mail_import import message_headers
 from ..store.times import format_duration
 from ..widgets.text import duration, labelled, lit, when
 from .transcript import transcript_content
+from ..widgets.footer import Footer
 
 
 class InteractionScreen(Screen):

@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..store.errors import StoreError
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.text import PlainTextArea, lit
 from .evidence import typed_path
+from ..widgets.footer import Footer
 
 KINDS = ("complaint", "chargeback", "ombudsman", "follow-up")   # advice.playbook.LETTER_KINDS
 KIND_WORDS = {"complaint": "A formal complaint to the company",

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ..store import StatRow
 from ..store.times import format_duration
 from ..widgets.bar_chart import Bar, BarChart
+from ..widgets.footer import Footer
 
 TOP = 12  # bars per chart; the rest are summarised in the chart's title
 

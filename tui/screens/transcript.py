@@ -20,11 +20,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from ..store import NotFound, userfiles
 from ..store.mail_import import message_headers
 from ..widgets.text import PlainTextArea, labelled, lit, when
+from ..widgets.footer import Footer
 
 MAX_BYTES = 5_000_000          # a viewer, not an editor: show the first 5 MB
 EML_HEADERS = ("From", "To", "Cc", "Date", "Subject", "Message-ID")

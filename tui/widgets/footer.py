@@ -4,7 +4,21 @@ the main actions stay whole at 80 columns while a wide terminal shows every key.
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+
+class Footer(TextualFooter):
+    """Textual's footer, minus two restyles per key: a new FooterKey starts compact and is
+    then bound to the footer's value, so each key of every recompose was styled three
+    times; here a bound key starts with the footer's value (the palette key, unbound,
+    stays compact as Textual draws it)."""
+
+    def compose(self):
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
+                widget.set_reactive(FooterKey.compact, self.compact)
+            yield widget
 
 
 class FitFooter(Footer):
