@@ -6,7 +6,6 @@ connection)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,34 +13,51 @@ from .vocab import (CATEGORIES, CHANNELS, DIRECTIONS, MILESTONES, OUTCOMES, PART
                     PROMISE_STATUSES, STATUSES, WANTS)
 
 
-@dataclass(frozen=True, slots=True)
 class Field:
     """One field of a record. `kind` names its parser (KINDS); `help` may name a wording
     of tui.commands.formats in braces ({DAY}); `header` is the group of the case header
-    it is shown in (None: not there)."""
+    it is shown in (None: not there). A plain class, not a dataclass: making one costs the
+    commands that only read a field's words (`show`, `list --json`) more than their reads."""
 
-    name: str                        # the column, the interchange key and the record's attribute
-    kind: str                        # a key of KINDS
-    label: str                       # the form's label
-    short: str = ""                  # the header's and `show`'s word for it
-    flag: str | None = None          # the option of `new` and `edit` (a contact's: `log`)
-    help: str = ""
-    exported: bool = True            # in the interchange document
-    shown: bool = True               # in the record's form
-    searchable: bool = False         # in the full-text index
-    choices: tuple[str, ...] | None = None
-    default: Any = None              # what a blank choice means; the record's default
-    suggested: str | None = None     # what the form offers a new record
-    required: bool = False
-    multiline: bool = False
-    placeholder: str = ""
-    header: str | None = None        # facts | dates | more
-    param: str | None = None         # the store's keyword, form input and error name, if not name
-    metavar: str | None = None       # the option's metavar, if not its kind's
-    hint: str = ""                   # the form's line under the input
-    labels: tuple[tuple[str, str], ...] = ()   # the form's words for some choices
-    omit_blank: bool = False         # left out of an exported record when None
-    nullable: bool | None = None     # may be null in the JSON (None: unless required or default)
+    __slots__ = ("name", "kind", "label", "short", "flag", "help", "exported", "shown",
+                 "searchable", "choices", "default", "suggested", "required", "multiline",
+                 "placeholder", "header", "param", "metavar", "hint", "labels", "omit_blank",
+                 "nullable")
+
+    def __init__(self, name: str, kind: str, label: str, short: str = "",
+                 flag: str | None = None, *, help: str = "", exported: bool = True,
+                 shown: bool = True, searchable: bool = False,
+                 choices: tuple[str, ...] | None = None, default: Any = None,
+                 suggested: str | None = None, required: bool = False,
+                 multiline: bool = False, placeholder: str = "", header: str | None = None,
+                 param: str | None = None, metavar: str | None = None, hint: str = "",
+                 labels: tuple[tuple[str, str], ...] = (), omit_blank: bool = False,
+                 nullable: bool | None = None) -> None:
+        self.name = name            # the column, the interchange key and the record's attribute
+        self.kind = kind            # a key of KINDS
+        self.label = label          # the form's label
+        self.short = short          # the header's and `show`'s word for it
+        self.flag = flag            # the option of `new` and `edit` (a contact's: `log`)
+        self.help = help
+        self.exported = exported    # in the interchange document
+        self.shown = shown          # in the record's form
+        self.searchable = searchable    # in the full-text index
+        self.choices = choices
+        self.default = default      # what a blank choice means; the record's default
+        self.suggested = suggested  # what the form offers a new record
+        self.required = required
+        self.multiline = multiline
+        self.placeholder = placeholder
+        self.header = header        # facts | dates | more
+        self.param = param          # the store's keyword, form input and error name, if not name
+        self.metavar = metavar      # the option's metavar, if not its kind's
+        self.hint = hint            # the form's line under the input
+        self.labels = labels        # the form's words for some choices
+        self.omit_blank = omit_blank    # left out of an exported record when None
+        self.nullable = nullable    # may be null in the JSON (None: unless required or default)
+
+    def __repr__(self) -> str:
+        return f"Field({self.name!r}, {self.kind!r})"
 
     @property
     def key(self) -> str:
