@@ -303,7 +303,8 @@ def bench_cli_start(db: Path, results: Results, reps: int = 7) -> None:
     commands = {"--version": ["--version"], "list --limit 1": ["list", "--limit", "1"],
                 "list --sort quiet --limit 20": ["list", "--sort", "quiet", "--limit", "20"],
                 "list --json --limit 1": ["list", "--json", "--limit", "1"],
-                "show 1": ["show", "1"]}
+                "show 1": ["show", "1"], "stats": ["stats"],
+                "company list": ["company", "list"]}
     cpu_ms(supportlog, "--db", str(db), "list", "--limit", "1")   # any upgrade happens here
     samples = {name: [] for name in ("base", *commands)}
     for _ in range(reps):

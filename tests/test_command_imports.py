@@ -227,3 +227,48 @@ def test_the_reader_never_writes(store, db_path):
             conn.execute("UPDATE cases SET title = 'x'")
     finally:
         conn.close()
+
+
+# `stats`, `company list`, `show` and `list --json` read the notebook on the bare connection.
+LIGHT = [["stats"], ["stats", "--company", "Amazon"], ["stats", "--json"],
+         ["company", "list"], ["company", "list", "A"], ["show", "1"],
+         ["list", "--json", "--limit", "1"]]
+
+
+@pytest.mark.parametrize("args", LIGHT)
+def test_stats_and_company_list_read_without_the_store(demo, tmp_path, args):
+    _, loaded = probe(tmp_path, demo, *args)
+    assert "tui.store.reader" in loaded and "sqlite3" in loaded   # it did read the notebook
+    assert not loaded & set(NOT_FOR_A_READER), sorted(loaded & set(NOT_FOR_A_READER))
+    if "--json" not in args:
+        assert "tui.commands.json_out" not in loaded   # the text for people loads no json
+
+
+def test_stats_and_company_list_print_what_the_full_opening_prints(demo, tmp_path):
+    commands = [["stats"], ["stats", "--json"], ["stats", "--company", "Amazon"],
+                ["stats", "--company", "Nobody"], ["company", "list"], ["company", "list", "A"],
+                ["company", "list", "Zz"], ["company", "list", "--json"]]
+    for n, args in enumerate(commands):
+        light, _ = probe(tmp_path, demo, *args)
+        full, loaded = probe(tmp_path, full_opening(tmp_path, demo, f"full-{n}.db"), *args)
+        assert "tui.store.store" in loaded, args   # the fallback really was taken
+        assert light == full and light.strip(), args
+
+
+@pytest.mark.parametrize("kind", ["missing", "not ours", "newer", "empty"])
+def test_stats_and_company_list_refuse_as_the_full_opening_does(tmp_path, run, kind):
+    path = tmp_path / "nb.db"
+    if kind == "not ours":
+        sqlite3.connect(path).execute("CREATE TABLE t (x)").connection.close()
+    elif kind == "newer":
+        run.ok("new", "--company", "Acme", "--title", "t")
+        shutil.copy(run.db_path, path)
+        sqlite3.connect(path).execute(f"PRAGMA user_version = {schema.schema_version() + 1}"
+                                      ).connection.close()
+    elif kind == "empty":
+        path.write_bytes(b"")
+    expected = refusal(path)
+    for args in (["stats"], ["stats", "--json"], ["company", "list"]):
+        result = run("--db", str(path), *args)
+        assert result.exit_code == 3 and result.stderr.strip() == expected, (args, kind)
+        assert result.stdout == ""

@@ -50,7 +50,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "transcripts."),
     "serve": ("serve", "Open the notebook in a browser: the app served on "
               "http://127.0.0.1:8000 (needs the web extra, pip install 'supportlog[web]')."),
-    "show": ("cases", "Show a case: details, references, timeline, promises and what they "
+    "show": ("show", "Show a case: details, references, timeline, promises and what they "
              "asked of you."),
     "snooze": ("advice", "Quiet CASE's findings until UNTIL (2026-12-01, friday, in 10 "
                "working days: to the end of that day), or `off` to wake it."),

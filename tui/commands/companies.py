@@ -1,18 +1,22 @@
-"""`supportlog company list|show|add|edit`: the company directory, its routes and policies."""
+"""`supportlog company list|show|add|edit`: the company directory, its routes and policies.
+
+`company list` for people reads plain rows on a bare connection (Env.reader,
+tui.store.company_rows); the store's records, parsers and policy wording are imported by the
+commands that use them, so it loads none of them."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import click
 
-from ..store.companies import CompanyChanges
-from ..store.errors import ValidationError
-from ..store.policies import parse_policy, policy_text
-from ..store.records import Company
-from ..store.validate import parse_date
 from . import formats
-from .output import EXIT_INPUT, Failure, clean, echo_json, for_terminal, table
+from .output import EXIT_INPUT, Failure, clean, for_terminal, table
+
+if TYPE_CHECKING:
+    from ..store.companies import CompanyChanges
+    from ..store.records import Company
 
 pass_env = click.pass_obj
 
@@ -84,6 +88,10 @@ def _route(option: str, given: str, kind: str | None, purpose: str) -> dict:
 def _changes(env, kw: dict, *, name: str | None = None,
              remove_routes=(), remove_policies=()) -> CompanyChanges:
     """The options as one set of changes; an error names the option and quotes what was typed."""
+    from ..store.companies import CompanyChanges
+    from ..store.errors import ValidationError
+    from ..store.policies import parse_policy
+    from ..store.validate import parse_date
     routes = [_route(opt, given, kind, purpose) for opt, param, kind, purpose, _ in ROUTE_OPTIONS
               for given in kw[param]]
     if kw["hours"] is not None:
@@ -117,6 +125,7 @@ def _changes(env, kw: dict, *, name: str | None = None,
 
 def company_json(company: Company, counts: tuple[int, int] = (0, 0)) -> dict:
     """A company as every `company` command prints it with --json."""
+    from ..store.policies import policy_text
     return {"id": company.id, "uid": company.uid, "name": company.name,
             "notes": company.notes, "account": company.account, "cases": counts[0],
             "active": counts[1],
@@ -131,6 +140,8 @@ def company_json(company: Company, counts: tuple[int, int] = (0, 0)) -> dict:
 
 
 def _shown(store, company: Company, as_json: bool) -> None:
+    from ..store.policies import policy_text
+    from .output import echo_json
     counts = store.company_case_counts().get(company.id, (0, 0))
     if as_json:
         echo_json(company_json(company, counts))
@@ -177,20 +188,24 @@ def company() -> None:
 @pass_env
 def list_(env, prefix, as_json):
     """List the companies (those whose name starts with PREFIX), by name."""
-    store = env.store()
-    found = store.companies(prefix.strip(), limit=None)
-    counts = store.company_case_counts()
     if as_json:
+        from .output import echo_json
+        store = env.store()
+        found = store.companies(prefix.strip(), limit=None)
+        counts = store.company_case_counts()
         echo_json({"companies": [company_json(c, counts.get(c.id, (0, 0))) for c in found]})
         return
+    from ..store.company_rows import case_counts, directory_rows
+    conn = env.reader()
+    found, counts = directory_rows(conn, prefix.strip()), case_counts(conn)
     if not found:
         click.echo("no companies" + (f" starting with {prefix.strip()!r}" if prefix.strip()
                                      else "; `supportlog company add NAME` adds one"))
         return
     table(("NAME", "CASES", "OPEN", "ROUTES", "POLICIES"), (
-        (clean(c.name, 32), counts.get(c.id, (0, 0))[0], counts.get(c.id, (0, 0))[1],
-         ", ".join(dict.fromkeys(r.kind.replace("_", " ") for r in c.routes)) or "-",
-         ", ".join(p.name for p in c.policies) or "-") for c in found))
+        (clean(name, 32), counts.get(i, (0, 0))[0], counts.get(i, (0, 0))[1],
+         ", ".join(dict.fromkeys(kind.replace("_", " ") for kind in kinds)) or "-",
+         ", ".join(policies) or "-") for i, name, kinds, policies in found))
 
 
 @company.command()

@@ -1,11 +1,20 @@
-"""`supportlog stats`: how each company and channel has treated you."""
+"""`supportlog stats`: how each company and channel has treated you, read from the counters
+the schema's triggers keep (tui.store.stats) on a bare connection (Env.reader): no Store."""
 
 from __future__ import annotations
 
 import click
 
+from ..store.stats import StatsOps
 from ..store.times import format_duration
-from .output import clean, echo_json, table
+from .output import clean, table
+
+
+class _Figures(StatsOps):
+    """The Store's statistics reads, on whichever connection Env.reader gives."""
+
+    def __init__(self, conn):
+        self.conn = conn
 
 
 def _pct(share: float | None) -> str:
@@ -22,10 +31,11 @@ def _num(value: float | None, digits: int = 1) -> str:
 @click.pass_obj
 def stats(env, company, as_json):
     """Per company and channel: contacts, progress, hold, promises, days to resolution."""
-    store = env.store()
+    store = _Figures(env.reader())
     companies = store.company_stats(company)
     channels = store.channel_stats_all(company)
     if as_json:
+        from .output import echo_json   # here: the table for people loads no json
         echo_json({"companies": [r.as_dict() for r in companies],
                    "channels": [r.as_dict() for r in channels]})
         return

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from . import validate as v
 from .chunks import by_ids
+from .company_rows import case_counts, like_prefix
 from .uids import new_uid
 from .errors import NotFound, ValidationError
 from .policies import parse_policy
@@ -169,9 +170,7 @@ class CompanyOps:
 
     def company_case_counts(self) -> dict[int, tuple[int, int]]:
         """company id -> (cases, open or waiting cases)."""
-        return {cid: (n, active) for cid, n, active in self.conn.execute(
-            "SELECT company_id, count(*), sum(status IN ('open', 'waiting')) FROM cases "
-            "GROUP BY company_id")}
+        return case_counts(self.conn)
 
     def policy_starts(self) -> set[str]:
         """The start events of every company policy in the notebook."""
@@ -365,12 +364,6 @@ def legacy_route_rows(companies: Iterable[tuple]) -> Iterable[tuple]:
         for n, route in enumerate(legacy_routes(given)):
             yield (new_uid(), cid, route["kind"], "support", None, route["value"],
                    route.get("hours"), None, n, created, updated)
-
-
-def like_prefix(prefix: str) -> str:
-    """A LIKE pattern for names starting with `prefix` (its %, _ and \\ taken literally)."""
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
 
 
 def next_position(conn, company_id: int) -> int:
