@@ -319,3 +319,20 @@ def test_long_snippets_on_a_read_only_notebook(tmp_path):
     text = conn.execute("SELECT body FROM search_index WHERE rowid > 0").fetchone()[0]
     snippet = search_words.LongSnippets(conn).snippet('"walrus"', ["", "", "", text], "[", "]")
     assert snippet.endswith("[walrus]") and snippet.startswith("…")
+
+
+@pytest.mark.skipif(not os.access("/dev/shm", os.W_OK), reason="no /dev/shm on this machine")
+def test_a_file_in_dev_shm_is_read_but_the_rest_of_dev_is_not():
+    """/dev/shm holds ordinary files in memory (the suite's own folders are there when it
+    can): they read as any file does, while /dev's interfaces stay refused."""
+    import tempfile
+
+    from tui.store.userfiles import UnreadableFile, read_text
+    with tempfile.NamedTemporaryFile("w", dir="/dev/shm", suffix=".txt") as f:
+        f.write("a chat log")
+        f.flush()
+        assert read_text(f.name)[0] == "a chat log"
+    with pytest.raises(UnreadableFile, match="a device"):
+        read_text("/dev/zero")
+    with pytest.raises(UnreadableFile, match="a kernel interface under /proc"):
+        read_text("/proc/self/status")

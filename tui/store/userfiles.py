@@ -5,7 +5,8 @@ Which files are read. A transcript reference may come from an imported notebook,
 path is read only if it is plausibly the user's own document:
 - a regular file: a named pipe, device, socket or folder is refused before it is opened,
   and everything under /proc, /sys and /dev (kernel interfaces: /proc/kmsg looks like a
-  file and blocks forever) is refused by its path;
+  file and blocks forever) is refused by its path, but for /dev/shm, where a user's
+  ordinary files live in memory;
 - not in the system's own folders (/etc, /boot, /usr, /var/lib, ...): /etc/shadow is
   nobody's transcript, and a process run as root owns it, so the owner rule alone would not
   keep it out;
@@ -38,6 +39,7 @@ READ_SECONDS = 10.0         # one file's time budget
 BLOCK = 1 << 20
 
 KERNEL_FOLDERS = ("/proc", "/sys", "/dev")
+MEMORY_FOLDERS = ("/dev/shm",)     # under /dev, but files as any folder holds them
 SYSTEM_FOLDERS = ("/etc", "/boot", "/usr", "/bin", "/sbin", "/lib", "/lib32",
                   "/lib64", "/libx32", "/var/lib", "/var/log", "/var/spool", "/var/cache",
                   "/var/mail", "/var/db", "/run", "/snap", "/private/etc", "/private/var/db",
@@ -146,7 +148,7 @@ def _check(path: Path | str) -> os.stat_result:
         kind = next((what for test, what in KINDS if test(st.st_mode)), "a special file")
         raise UnreadableFile(name, "refused", f"not a regular file ({kind})")
     folder = _under(real, KERNEL_FOLDERS)
-    if folder:
+    if folder and not _under(real, MEMORY_FOLDERS):
         raise UnreadableFile(name, "refused", f"not a regular file (a kernel interface "
                                               f"under {folder})")
     folder = _under(real, SYSTEM_FOLDERS)
