@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,6 +17,44 @@ from tui.store import Store
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 NOW_ISO = "2026-11-25T12:00:00Z"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """Test folders in memory (/dev/shm) where the machine has it: every commit of the
+    suite's thousands of notebooks otherwise waits for the disk to sync. The workers get
+    folders under the one made here; `--basetemp` still chooses."""
+    if (config.option.basetemp is None and not hasattr(config, "workerinput")
+            and os.access("/dev/shm", os.W_OK)):
+        config.option.basetemp = tempfile.mkdtemp(prefix="supportlog-tests-", dir="/dev/shm")
+        config._supportlog_basetemp = config.option.basetemp
+
+
+def pytest_unconfigure(config):
+    made = getattr(config, "_supportlog_basetemp", None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def stylesheets_parsed_once():
+    """Textual keeps parsed stylesheets per app, so each of the suite's hundreds of apps
+    parsed the same CSS again; here they share one parse per stylesheet and theme, as the
+    screens of one long-running app do. Parsed rules are only read after parsing."""
+    from textual.css.stylesheet import Stylesheet
+    parsed: dict[tuple, list] = {}
+    parse_rules = Stylesheet._parse_rules
+
+    def shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):
+        key = (css, read_from, is_default_rules, tie_breaker, scope,
+               tuple(self._variables.items()))
+        if key not in parsed:
+            parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker,
+                                      scope)
+        return parsed[key]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Stylesheet, "_parse_rules", shared)
+        yield
 
 
 @pytest.fixture(autouse=True)
