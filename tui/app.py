@@ -315,6 +315,8 @@ class SupportlogApp(FitsTerminal, App[None]):
         if not self.store.read_only and current != sorted(previous):
             self.write_soon(lambda s: s.meta_set(STALLED_META, json.dumps(current)),
                             quiet=True)
+        # The forms load now, once start-up is done, so the first n or l does not wait on it.
+        from .screens import case_form, contact_form  # noqa: F401
 
     # -- navigation used by several screens ----------------------------------------------
     def open_case(self, case_id: int, interaction_id: int | None = None) -> None:
