@@ -10,6 +10,7 @@ from itertools import chain
 from typing import Any, Callable, Iterator
 
 from textual import events, on, work
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -61,6 +62,30 @@ class FormScreen(ModalScreen):
         self.whole = False          # every field mounted (see _mount_rest)
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
+        self.resumed = False        # shown once already (see _on_screen_resume)
+        self._size_classes()
+
+    def _size_classes(self) -> None:
+        """The breakpoint classes the first resize would add, set before the form is styled,
+        so that resize finds them in place and does not restyle every widget again."""
+        try:
+            app = self.app
+        except NoActiveAppError:
+            return
+        for points, extent in ((self.HORIZONTAL_BREAKPOINTS or app.HORIZONTAL_BREAKPOINTS,
+                                app.size.width),
+                               (self.VERTICAL_BREAKPOINTS or app.VERTICAL_BREAKPOINTS,
+                                app.size.height)):
+            reached = [(at, name) for at, name in points or [] if extent >= at]
+            if reached:
+                self.add_class(max(reached)[1], update=False)
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler: the first resume follows the mount that has just
+        # styled every widget, so it need not restyle them all again.
+        if not self.resumed:
+            self.resumed = True
+            event.refresh_styles = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="form"):
