@@ -27,8 +27,7 @@ def prepared(*then, toast: bool = False):
         if not toast:
             pilot.app.clear_notifications()
         for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
-        await pilot.pause()
+            widget.cursor_blink = False     # snap_compare pauses before the picture
     return run_before
 
 

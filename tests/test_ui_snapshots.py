@@ -20,8 +20,7 @@ def prepared(*then):
             await step(pilot)
             await settle(pilot)
         for widget in pilot.app.screen.query("Input, TextArea"):
-            widget.cursor_blink = False
-        await pilot.pause()
+            widget.cursor_blink = False     # snap_compare pauses before the picture
     return run_before
 
 
