@@ -227,8 +227,7 @@ async def test_interaction_and_transcripts(app_factory, seeded, db_path, tmp_pat
         text = app.screen.query_one(TextArea).text
         assert "Subject: Your chat [/]" in text and "refund approved [b]" in text
         await pilot.press("escape", "escape", "escape")
-        await settle(pilot)
-        await open_case(app, pilot, seeded.quiet)
+        await open_case(app, pilot, seeded.quiet)      # which settles first
         app.screen.query_one("#timeline").move_cursor(row=1)
         await pilot.press("t")
         assert opened == ["https://x.example/t/1"]

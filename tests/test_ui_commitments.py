@@ -166,8 +166,8 @@ async def test_editing_a_contact_sets_and_clears_its_milestone(app_factory, seed
         iid = s.get_detail(seeded.quiet).interactions[-1].id
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         for value, saved in (("final_response", "final_response"), (Select.NULL, None)):
-            await settle(pilot)
             with Store(db_path) as s:
                 app.push_screen(ContactForm(seeded.quiet, s.get_interaction(iid)))
             await settle(pilot)
@@ -184,8 +184,8 @@ async def test_editing_a_contact_sets_and_clears_its_milestone(app_factory, seed
 async def test_the_promise_form_records_an_ask_when_ticked(app_factory, seeded, db_path):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         for mine in (False, True):
-            await settle(pilot)
             app.push_screen(PromiseForm(seeded.quiet))
             await settle(pilot)
             form = app.screen

@@ -105,8 +105,7 @@ async def test_evidence_lists_a_file_and_x_removes_it(app_factory, seeded, db_pa
         confirm = await press(pilot, "x")
         await press(pilot, "n")                          # no: nothing changes
         assert path.is_file() and screen.files
-        await press(pilot, "x")
-        await press(pilot, "y")
+        await press(pilot, "x", "y")
         assert screen.files == [] and not path.exists()
         assert "no files yet" in str(screen.query_one("#evidence-list").border_subtitle)
         assert confirm is not screen
@@ -160,8 +159,6 @@ async def test_enter_opens_the_file_through_open_url(app_factory, seeded, db_pat
         await open_case(app, pilot, seeded.stalled)
         await press(pilot, "f")
         await press(pilot, "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         assert len(opened) == 1 and opened[0].startswith("file:///")
         # A read-only copy under the file's own name (the viewer learns the type from it),
         # outside the evidence folder.
@@ -173,8 +170,6 @@ async def test_enter_opens_the_file_through_open_url(app_factory, seeded, db_pat
         monkeypatch.delenv("DISPLAY")                        # over ssh: said, not run
         monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
         await press(pilot, "enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         assert len(opened) == 1
         assert app._clipboard.endswith("/receipt.txt")
 
@@ -318,15 +313,13 @@ async def test_a_deleted_cases_files_go_when_its_undo_is_dropped(app_factory, se
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         for case_id in (seeded.stalled, seeded.quiet):
             await open_case(app, pilot, case_id)
-            await press(pilot, "d")
-            await press(pilot, "y")
+            await press(pilot, "d", "y")
             if case_id == seeded.stalled:       # its undo pending: the file stays
                 assert path_one.is_file()
                 await press(pilot, "ctrl+z")
                 assert path_one.is_file() and app.store.attachments(seeded.stalled)
                 await open_case(app, pilot, case_id)
-                await press(pilot, "d")
-                await press(pilot, "y")
+                await press(pilot, "d", "y")
         assert path_one.is_file() and path_two.is_file()   # both undos are on the stack
     assert not path_one.exists() and not path_two.exists()   # they went with the app
 
@@ -365,12 +358,10 @@ async def test_removing_a_file_leaves_a_deleted_cases_files_for_its_undo(
     kept = app.store.evidence_path(one.sha256)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_case(app, pilot, seeded.stalled)
-        await press(pilot, "d")
-        await press(pilot, "y")
+        await pilot.press("d", "y")                      # open_case settles
         await open_case(app, pilot, seeded.quiet)
         await press(pilot, "f")
-        await press(pilot, "x")
-        await press(pilot, "y")
+        await press(pilot, "x", "y")
         assert app.store.attachments(seeded.quiet) == [] and kept.is_file()
         await press(pilot, "escape", "escape")
         await press(pilot, "ctrl+z")

@@ -117,8 +117,12 @@ async def test_list_pages_in_as_the_cursor_nears_the_end(app_factory, db_path, c
         await settle(pilot)
         assert table.row_count == first
         for _ in range(12):
+            if table.exhausted:
+                break
             await pilot.press("pagedown")        # near the last row: the next page comes in
             await settle(pilot)
+        await pilot.press("pagedown", "pagedown")   # past the end: nothing comes in twice
+        await settle(pilot)
         assert table.row_count == 150 and len(set(keys(table))) == 150
 
 
@@ -144,8 +148,13 @@ async def test_end_jumps_to_the_last_case_then_pages_in_above(app_factory, db_pa
         assert table.cursor_row == table.row_count - 1
         assert keys(table)[-1] == ids["Case 0"]
         for _ in range(20):
+            if table.exhausted:
+                break
             await pilot.press("pageup")          # near the top: the page above comes in
             await settle(pilot)
+        await pilot.press(*["pageup"] * 5)       # to the top and past it: nothing comes in twice
+        await settle(pilot)
+        assert table.cursor_row == 0
         assert keys(table) == [ids[f"Case {i}"] for i in range(199, -1, -1)]  # all, in order
         await pilot.press("end", "g")            # all there: g is the plain top again
         await settle(pilot)

@@ -128,8 +128,7 @@ async def test_a_promise_mark_undone_gets_its_old_status_and_time_back(
     app = app_factory()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_case(app, pilot, seeded.stalled)
-        await press(pilot, "tab")                                # to the promises
-        await press(pilot, "k")
+        await press(pilot, "tab", "k")                           # to the promises, one kept
         kept = detail(db_path, clock, seeded.stalled).promises[0]
         assert kept.status == "kept" and kept.settled_at
         assert messages(app)[-1].startswith(f"Promise marked kept on #{seeded.stalled} — u "
@@ -181,7 +180,7 @@ async def test_an_undo_whose_rows_changed_elsewhere_is_spent_and_the_next_one_fo
     app = app_factory()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_case(app, pilot, seeded.quiet)
-        await press(pilot, "a")                                  # abandoned
+        await pilot.press("a")                                   # abandoned (open_case settles)
         await open_case(app, pilot, seeded.stalled)
         await press(pilot, "tab", "k")
         with Store(db_path, clock=clock) as cli:                 # `supportlog promise p1 broken`
@@ -205,11 +204,9 @@ async def test_a_deleted_cases_files_go_when_its_undo_falls_off_the_stack(
     path = app.store.evidence_path(kept.sha256)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await open_case(app, pilot, seeded.quiet)
-        await press(pilot, "d", "y")
+        await pilot.press("d", "y")                              # open_case settles
         await open_case(app, pilot, seeded.stalled)
-        await press(pilot, "tab")
-        for _ in range(LIMIT - 1):                               # the delete still held
-            await press(pilot, "k")
+        await press(pilot, "tab", *"k" * (LIMIT - 1))            # the delete still held
         assert path.is_file() and app.last_deleted["id"] == seeded.quiet
         await press(pilot, "k")                                  # the tenth action after it
         assert app.last_deleted is None and not path.exists()
@@ -287,7 +284,6 @@ async def test_the_welcome_button_builds_and_opens_the_demo_never_your_notebook(
         assert app.focused is button and str(button.label) == "Load the demo"
         assert not demo.exists()
         await press(pilot, "enter")
-        await settle(pilot)
         assert app.store.path == demo and is_demo_file(demo)
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#lists").current == "cases"

@@ -25,7 +25,7 @@ from ui_fixtures import (  # noqa: F401
 )
 
 from tui.screens.case import CaseScreen
-from tui.screens.dialogs import ChannelPicker, ConfirmScreen
+from tui.screens.dialogs import ConfirmScreen
 from tui.screens.live_resume import ResumeLiveScreen
 from tui.screens.live import LiveScreen
 from tui.store import Store, StoreError, live_hold, undo
@@ -256,13 +256,10 @@ def contact(path, interaction_id):
 
 
 async def start_live(app, pilot, case_id: int) -> LiveScreen:
+    # Straight to the live screen: the way there (the case screen's c) is tested in
+    # test_ui_live, and nothing here depends on the screens below it.
     await settle(pilot)
-    app.open_case(case_id)
-    await settle(pilot)
-    await pilot.press("c")
-    await settle(pilot)
-    assert isinstance(app.screen, ChannelPicker)
-    await pilot.press("enter")
+    app.start_live(case_id, "phone")
     await settle(pilot)
     assert isinstance(app.screen, LiveScreen)
     return app.screen
