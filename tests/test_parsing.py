@@ -360,9 +360,8 @@ async def test_promise_form_shows_the_date_it_understood_as_you_type(app_factory
         await pilot.press(*"dya")
         await settle(pilot)
         assert preview(form, "promise_due").startswith("'fridya' is not a date; write ")
-        for _ in "fridya":
-            await pilot.press("backspace")
-        await pilot.press(*"in 10 working days")
+        # the keys above showed the preview following the typing; a whole new value is set
+        form.query_one("#promise_due", Input).value = "in 10 working days"
         await settle(pilot)
         assert preview(form, "promise_due") == "= Wed 2026-12-09 23:59"
         await pilot.press("ctrl+s")

@@ -42,6 +42,16 @@ async def start_live(app, pilot, case_id: int, channel: str = "phone") -> LiveSc
     return app.screen
 
 
+async def live_now(app, pilot, case_id: int, channel: str = "phone") -> LiveScreen:
+    """The live screen started straight from home, for tests about the screen itself (the
+    way there through the case screen and its picker is `start_live`'s)."""
+    await settle(pilot)
+    app.start_live(case_id, channel)
+    await settle(pilot)
+    assert isinstance(app.screen, LiveScreen) and app.screen.contact.channel == channel
+    return app.screen
+
+
 def banner(screen) -> str:
     widget = screen.query_one("#live-banner")
     return plain(widget) if widget.display else ""
@@ -52,7 +62,7 @@ async def test_live_contact_saves_as_it_goes_and_counts_hold(app_factory, seeded
                                                              clock):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        live = await start_live(app, pilot, seeded.quiet)
+        live = await live_now(app, pilot, seeded.quiet)
         iid = live.contact.id
         assert contact(db_path, iid).live
         await pilot.press(*"Dana")
@@ -74,7 +84,7 @@ async def test_live_contact_saves_as_it_goes_and_counts_hold(app_factory, seeded
 async def test_stall_banner_follows_the_playbook_thresholds(app_factory, seeded, clock):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        live = await start_live(app, pilot, seeded.quiet)
+        live = await live_now(app, pilot, seeded.quiet)
         limits = app.playbook.thresholds
         clock.advance(limits["live_no_progress_minutes"] * 60 - 5)
         live.tick()
@@ -95,7 +105,7 @@ async def test_press_restart_ends_as_restarted_and_starts_the_next(app_factory, 
                                                                      db_path):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        live = await start_live(app, pilot, seeded.quiet)
+        live = await live_now(app, pilot, seeded.quiet)
         first = live.contact.id
         live.query_one("#agent", Input).value = "Rude agent"
         await pilot.press("f5")
