@@ -4,6 +4,7 @@ ways, every text path and every file the product writes, secure_delete, doctor -
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from tui.store import cards
 from tui.store.card_scan import scan_file, scan_notebook
 from tui.store.cards import MAX_SPANS_PER_GROUP, find_cards, luhn_ok, mask_cards
 
-from conftest import NOW
+from conftest import NOW, NOW_ISO
 
 SUPPORTLOG = Path(sys.executable).with_name("supportlog")
 
@@ -244,10 +245,20 @@ def assert_clean(blob: bytes, typed: str, number: str, where: str) -> None:
         assert needle not in blob, f"{needle!r} in {where}"
 
 
+@pytest.fixture(scope="module")
+def blank_notebook(tmp_path_factory) -> Path:
+    """An empty notebook made by the Store once, copied where a test only needs a new one."""
+    path = tmp_path_factory.mktemp("blank") / "notebook.db"
+    Store(path, clock=lambda: NOW).close()
+    return path
+
+
 @pytest.mark.parametrize("name, typed, number", FORMS, ids=IDS)
-def test_no_form_reaches_any_file(name, typed, number, run, db_path, tmp_path):
+def test_no_form_reaches_any_file(name, typed, number, run, db_path, tmp_path,
+                                  blank_notebook):
     """Every CLI text path with the card in it; then the notebook, its WAL, a backup,
     every export and search output hold none of its digits."""
+    shutil.copy(blank_notebook, db_path)  # the text paths are the subject, not making one
     text = f"paid with {typed} ok"
     case = run.ok("new", "--company", "Acme", "--title", f"title {text}", "--note",
                   f"note {text}", "--seller", f"seller {text}", "--ref", f"order:{text}").strip()
@@ -334,16 +345,16 @@ def test_forms_and_the_store_mask_too(store):
     assert store.get_case(case.id).notes.endswith("card •••• 0005")
 
 
-def test_a_5mb_note_masks_in_bounded_time(tmp_path, db_path):
+def test_a_5mb_note_masks_in_bounded_time(tmp_path, db_path, run):
     """Through the real CLI: a 5 MB transcript with cards and codes in it."""
     line = "Agent: please read the card. Me: 4111 1111 1111 1111, cvv is 737, order " \
            "112-5550001-7654321 on 2026-11-25.\n"
     big = tmp_path / "big.txt"
     big.write_text(line * (5_000_000 // len(line)), encoding="utf-8")
     env = {"SUPPORTLOG_DB": str(db_path), "PATH": "/usr/bin:/bin"}
-    case = subprocess.run([SUPPORTLOG, "new", "--company", "Acme", "--title", "big"],
-                          env=env, capture_output=True, text=True, timeout=60, check=True)
-    subprocess.run([SUPPORTLOG, "log", case.stdout.strip(), "--channel", "chat",
+    case = run.ok("new", "--company", "Acme", "--title", "big")  # the log is the subject
+    # A process with a timeout: a masking that grew with the text would fail, not hang.
+    subprocess.run([SUPPORTLOG, "--now", NOW_ISO, "log", case.strip(), "--channel", "chat",
                     "--outcome", "info", "--transcript-file", str(big)],
                    env=env, capture_output=True, text=True, timeout=60, check=True)
     with Store(db_path) as store:
@@ -465,7 +476,6 @@ def test_validate_keeps_its_names():
 def test_the_upgrade_masks_what_older_versions_stored(tmp_path, run):
     """Older versions let a card followed by its CVV, dotted cards and 'cvv is 737' through:
     the upgrade to schema 3 masks every stored text again, search index included."""
-    import shutil
     path = tmp_path / "old.db"
     shutil.copy(Path(__file__).parent / "fixtures" / "notebook-v2.db", path)
     typed = {"4111 1111 1111 1111 123": "4111111111111111",

@@ -119,19 +119,21 @@ def test_three_writer_processes_at_once(db_path):
 def test_a_long_lock_is_a_clear_message(db_path, monkeypatch):
     fresh(db_path).close()
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent("""
-        import sys, time
+        import sys
         from tui.store import Store
         s = Store(sys.argv[1])
         with s.write():
             print("locked", flush=True)
-            time.sleep(3)
-    """), str(db_path)], stdout=subprocess.PIPE, text=True)
+            sys.stdin.readline()  # held until the test has seen the CLI give up
+    """), str(db_path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
     env = {**os.environ, "SUPPORTLOG_BUSY_TIMEOUT_MS": "300"}
-    result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db_path), "log", "1",
-                             "--channel", "chat", "--outcome", "info"], env=env,
-                            capture_output=True, text=True, timeout=60)
-    holder.wait(timeout=30)
+    try:
+        result = subprocess.run([sys.executable, "-m", "tui.cli", "--db", str(db_path), "log",
+                                 "1", "--channel", "chat", "--outcome", "info"], env=env,
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        holder.communicate("go\n", timeout=30)
     assert result.returncode == 3
     assert result.stderr.startswith(f"supportlog: {db_path} is locked by another program")
     assert "Traceback" not in result.stderr
@@ -196,11 +198,22 @@ SAMPLES = st.sampled_from(["[/]", "[bold]", "[link=x]y[/link]", "\\[", '"AND" OR
 ANY_TEXT = st.one_of(TEXT, SAMPLES)
 
 
+@pytest.fixture(scope="module")
+def blank_notebook(tmp_path_factory) -> Path:
+    """An empty notebook made by the Store once, copied where a test only needs a new one."""
+    path = tmp_path_factory.mktemp("blank") / "notebook.db"
+    Store(path, clock=lambda: NOW).close()
+    return path
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=ANY_TEXT, notes=ANY_TEXT, agent=ANY_TEXT, ref=ANY_TEXT, transcript=ANY_TEXT)
-def test_any_text_round_trips_exactly(tmp_path_factory, title, notes, agent, ref, transcript):
+def test_any_text_round_trips_exactly(tmp_path_factory, blank_notebook, title, notes, agent,
+                                      ref, transcript):
     folder = tmp_path_factory.mktemp("rt")
+    for name in ("a.db", "b.db"):  # the round trip is the subject, not making notebooks
+        shutil.copy(blank_notebook, folder / name)
     a = Store(folder / "a.db", clock=lambda: NOW)
     case = a.create_case(agent, title, notes=notes, refs=[("other", ref)], seller=notes)
     a.log_interaction(case.id, "chat", "info", agent=agent, agent_id=ref, reference=ref,

@@ -20,6 +20,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -53,6 +54,14 @@ def cli(args, *, db, timeout=60, env=None, user=None, umask=None, cwd=None):
                "--clear-groups", *cmd]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=full_env,
                           umask=-1 if umask is None else umask, cwd=cwd)
+
+
+def cli_here(run, args, *, db):
+    """The same CLI in this process, where no hang, other user, umask or environment is in
+    question; shaped as `cli`'s result."""
+    result = run("--db", str(db), *args)
+    return SimpleNamespace(returncode=result.exit_code, stdout=result.stdout,
+                           stderr=result.stderr)
 
 
 def one_line_error(result, code: int = 3) -> str:
@@ -92,10 +101,10 @@ def give_to_nobody(top: Path) -> int | None:
 # -- D2 (read side) and D10 (open side): an empty file is never made a notebook -----------
 
 @pytest.mark.parametrize("args", READ_COMMANDS)
-def test_an_empty_file_is_refused_by_read_commands(tmp_path, args):
+def test_an_empty_file_is_refused_by_read_commands(tmp_path, run, args):
     path = tmp_path / "notebook.db"  # what `export -o notebook.db` used to leave (D2)
     path.touch()
-    result = cli(args, db=path)
+    result = cli_here(run, args, db=path)
     if args == ["doctor"]:
         assert result.returncode == 3
         assert f"problem: {path} is empty: not a notebook; it may be a backup that was " \
@@ -109,10 +118,10 @@ def test_an_empty_file_is_refused_by_read_commands(tmp_path, args):
 
 
 @pytest.mark.parametrize("args", WRITE_COMMANDS)
-def test_an_empty_file_is_refused_by_write_commands(tmp_path, args):
+def test_an_empty_file_is_refused_by_write_commands(tmp_path, run, args):
     path = tmp_path / "notebook.db.v1-20261125T120000Z.bak"  # a killed backup's leftover (D10)
     path.touch()
-    assert "is empty: not a notebook" in one_line_error(cli(args, db=path))
+    assert "is empty: not a notebook" in one_line_error(cli_here(run, args, db=path))
     assert path.read_bytes() == b"" and sorted(tmp_path.iterdir()) == [path]
 
 
@@ -126,14 +135,14 @@ def test_a_truncated_notebook_stays_a_visible_loss(run, db_path):
 
 
 @pytest.mark.parametrize("args", [["list"], ["new", "--company", "A", "--title", "t"]])
-def test_a_sqlite_file_without_tables_is_refused_untouched(tmp_path, args):
+def test_a_sqlite_file_without_tables_is_refused_untouched(tmp_path, run, args):
     path = tmp_path / "half.db"
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode = WAL")  # a valid, schema-less database file
     conn.close()
     path.chmod(0o644)
     before = digest(path)
-    assert one_line_error(cli(args, db=path)) == (
+    assert one_line_error(cli_here(run, args, db=path)) == (
         f"{path} is an empty SQLite database (no tables): not a notebook; it may be a backup "
         "that was interrupted. Delete it or pass --db with another path")
     assert digest(path) == before and mode(path) == 0o644
@@ -342,10 +351,10 @@ def test_a_wal_that_cannot_be_read_in_a_read_only_folder_is_explained(shared_dir
 # -- D13: links to nothing, FIFOs, devices --------------------------------------------------
 
 @pytest.mark.parametrize("args", [["list"], WRITE_COMMANDS[0]])
-def test_a_dangling_link(tmp_path, args):
+def test_a_dangling_link(tmp_path, run, args):
     link = tmp_path / "n.db"
     link.symlink_to(tmp_path / "gone.db")
-    assert one_line_error(cli(args, db=link)) == (
+    assert one_line_error(cli_here(run, args, db=link)) == (
         f"{link} is a link to {tmp_path / 'gone.db'}, which does not exist; point the link at "
         "your notebook or pass --db with another path")
     assert not (tmp_path / "gone.db").exists() and link.is_symlink()
@@ -364,8 +373,8 @@ def test_a_fifo_is_refused_without_being_opened(tmp_path, args):
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
 
 
-def test_a_device_is_refused(tmp_path):
-    said = one_line_error(cli(["list"], db="/dev/null"))
+def test_a_device_is_refused(run):
+    said = one_line_error(cli_here(run, ["list"], db="/dev/null"))
     assert said == "/dev/null is not a regular file (a character device); pass --db with a " \
                    "notebook file"
 
@@ -410,53 +419,53 @@ def foreign_wal_beside(path: Path, tmp_path: Path, *, page_size: int | None = No
     return wal
 
 
-def test_a_wal_older_than_the_notebook_is_refused_and_doctor_says_so(tmp_path, db_path):
+def test_a_wal_older_than_the_notebook_is_refused_and_doctor_says_so(tmp_path, db_path, run):
     notebook(db_path, "mine")
     wal = foreign_wal_beside(db_path, tmp_path)
     before = digest(db_path)
     for args in (["list"], WRITE_COMMANDS[1]):
-        said = one_line_error(cli(args, db=db_path))
+        said = one_line_error(cli_here(run, args, db=db_path))
         stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
         assert re.fullmatch(
             re.escape(f"{wal} does not belong to {db_path}: it was last written ") + stamp
             + re.escape(", before the notebook was created (") + stamp
             + re.escape(f"), so another database wrote it; move it away (mv {wal} elsewhere) "
                         "and try again"), said), said
-    report = cli(["doctor"], db=db_path)
+    report = cli_here(run, ["doctor"], db=db_path)
     assert report.returncode == 3
     assert "wal:                      written by another database" in report.stdout
     assert f"problem: {wal} does not belong to {db_path}" in report.stdout
     assert digest(db_path) == before  # nothing replayed
     os.replace(wal, tmp_path / "aside.wal")
-    assert "mine" in cli(["list"], db=db_path).stdout
+    assert "mine" in cli_here(run, ["list"], db=db_path).stdout
 
 
-def test_a_wal_with_another_page_size_is_refused(tmp_path, db_path):
+def test_a_wal_with_another_page_size_is_refused(tmp_path, db_path, run):
     notebook(db_path, "mine")
     wal = foreign_wal_beside(db_path, tmp_path, page_size=1024, age=0)  # written just now
-    said = one_line_error(cli(["list"], db=db_path))
+    said = one_line_error(cli_here(run, ["list"], db=db_path))
     assert said == (f"{wal} does not belong to {db_path}: its pages are 1024 bytes and the "
                     "notebook's 4096, so another database wrote it; move it away (mv "
                     f"{wal} elsewhere) and try again")
 
 
-def test_the_notebooks_own_wal_after_a_crash_is_replayed(db_path):
+def test_the_notebooks_own_wal_after_a_crash_is_replayed(db_path, run):
     notebook(db_path)
     crash_after_writes(db_path, rows=5)
-    assert cli(["doctor"], db=db_path).returncode == 0
-    result = cli(["show", "1"], db=db_path)
+    assert cli_here(run, ["doctor"], db=db_path).returncode == 0
+    result = cli_here(run, ["show", "1"], db=db_path)
     assert result.returncode == 0 and "row 4" in result.stdout
 
 
-def test_a_wal_that_sqlite_ignores_is_no_problem(db_path):
+def test_a_wal_that_sqlite_ignores_is_no_problem(db_path, run):
     notebook(db_path)
     Path(f"{db_path}-wal").write_bytes(os.urandom(5000))
-    assert cli(["list"], db=db_path).returncode == 0
+    assert cli_here(run, ["list"], db=db_path).returncode == 0
 
 
-def test_a_new_notebook_is_not_made_where_a_live_wal_remains(tmp_path, db_path):
+def test_a_new_notebook_is_not_made_where_a_live_wal_remains(tmp_path, db_path, run):
     wal = foreign_wal_beside(db_path, tmp_path, age=0)  # the notebook was deleted, not its WAL
-    said = one_line_error(cli(WRITE_COMMANDS[0], db=db_path))
+    said = one_line_error(cli_here(run, WRITE_COMMANDS[0], db=db_path))
     assert said == (f"{wal} is left from a notebook that is gone; move it away (mv {wal} "
                     f"elsewhere) before making a new notebook at {db_path}")
     assert not db_path.exists()
