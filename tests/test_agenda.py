@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 from datetime import date, datetime, timezone
 
@@ -15,7 +16,7 @@ from tui.advice.agenda import build, until_iso
 from tui.commands.json_schema import load_schema
 from tui.store import Store
 
-from conftest import NOW
+from conftest import NOW, Cli
 
 ICS_PARSE = icalendar.Calendar.from_ical
 
@@ -24,7 +25,26 @@ def iso(day: str, at: str = "12:00:00") -> str:
     return f"{day}T{at}Z"
 
 
+SEEDED: dict = {}   # the folder the seeded notebook is built in, once per module
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seeded_folder(tmp_path_factory):
+    SEEDED["folder"] = tmp_path_factory.mktemp("agenda")
+    yield
+    SEEDED.clear()
+
+
 def seed(run) -> None:
+    """The stories below, told once through the real CLI (by the first test that needs
+    them, in its own test's surroundings); each test gets its own copy of that notebook."""
+    template = SEEDED["folder"] / "seeded.db"
+    if not template.exists():
+        tell_the_stories(Cli(template))
+    shutil.copy(template, run.db_path)
+
+
+def tell_the_stories(run) -> None:
     """Four stories at NOW (2026-11-25 12:00 UTC): an overdue ask, a promise due this week
     at a time, a price-adjustment window closing in two days, a snooze waking later."""
     run.ok("new", "--company", "Gymflex", "--title", "Cancel membership", "--opened",

@@ -22,7 +22,7 @@ import tui.commands
 from tui.cli import NO_TERMINAL, cli
 from tui.commands import COMMANDS
 
-from conftest import NOW_ISO
+from conftest import NOW_ISO, Cli
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -256,15 +256,25 @@ def on_a_terminal(args: list[str], **env: str) -> bytes:
     return out
 
 
+@pytest.fixture(scope="module")
+def coloured(tmp_path_factory) -> dict:
+    """One notebook the commands below only read, and its control run, shared by the cases."""
+    return {"folder": tmp_path_factory.mktemp("colours")}
+
+
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}, {"NO_COLOR": "yes"}])
-def test_no_color_and_a_dumb_terminal_get_no_escape_codes(run, db_path, env):
-    run.ok("new", "--company", "Acme", "--title", "Refund never came")
-    run.ok("log", "1", "--channel", "chat", "--outcome", "info", "--note",
-           "refund promised by Sam")
+def test_no_color_and_a_dumb_terminal_get_no_escape_codes(coloured, env):
+    db_path = coloured["folder"] / "notebook.db"
     db = ["--db", str(db_path), "--now", NOW_ISO]
     commands = [[*db, "list"], [*db, "show", "1"], [*db, "search", "refund"], [*db, "stats"]]
-    for args in commands:  # the control: a colour terminal does get bold
-        assert b"\x1b[" in on_a_terminal(args), args
+    if "commands" not in coloured:   # the first case here builds it (in its own test's env)
+        run = Cli(db_path)
+        run.ok("new", "--company", "Acme", "--title", "Refund never came")
+        run.ok("log", "1", "--channel", "chat", "--outcome", "info", "--note",
+               "refund promised by Sam")
+        for args in commands:  # the control: a colour terminal does get bold
+            assert b"\x1b[" in on_a_terminal(args), args
+        coloured["commands"] = commands
     for args in commands:
         out = on_a_terminal(args, **env)
         assert b"\x1b" not in out and b"Acme" in out, (args, out)

@@ -115,7 +115,8 @@ def test_bulk_import_equals_a_row_by_row_import(exported, tmp_path):
     with bulk, rows:
         assert tables(bulk.conn) == tables(rows.conn)
         assert index(bulk.conn) == index(rows.conn)
-        assert hits(bulk) == hits(rows) and all(hits(bulk).values())
+        found = hits(bulk)
+        assert found == hits(rows) and all(found.values())
         assert advised(bulk) == advised(rows)
         assert schema(bulk.conn) == schema(rows.conn)     # every trigger is back
         assert bulk.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import shutil
 import stat
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,13 +31,22 @@ phone = "+44 20 7946 0000"
 """
 
 
-@pytest.fixture
-def demo(tmp_path) -> tuple[Cli, int]:
-    """The demo notebook at the tests' fixed now, and the id of its energy case."""
-    path = tmp_path / "demo.db"
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> tuple[Path, int]:
+    """The demo notebook at the tests' fixed now, built once, and the id of its energy case."""
+    path = tmp_path_factory.mktemp("letters") / "demo.db"
     build_demo_file(path, NOW, clock=lambda: NOW)
     with Store(path, clock=lambda: NOW) as store:
         [case_id] = [c.id for c in store.iter_cases(sort="id") if c.title == ENERGY_TITLE]
+    return path, case_id
+
+
+@pytest.fixture
+def demo(demo_file, tmp_path) -> tuple[Cli, int]:
+    """A copy of the demo notebook of the test's own (tests write to it)."""
+    source, case_id = demo_file
+    path = tmp_path / "demo.db"
+    shutil.copy(source, path)
     return Cli(path), case_id
 
 

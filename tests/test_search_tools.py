@@ -6,35 +6,40 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from click.testing import CliRunner
+from datasette.cli import cli as datasette_cli
+from sqlite_utils.cli import cli as sqlite_utils_cli
 
 from tui.store import Store
 from tui.store.schema import schema_version
 
 from conftest import NOW
 
-BIN = Path(sys.executable).parent
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+# The tools' own click commands, run in this process: the same code their installed
+# scripts call, each opening the notebook on a fresh connection of its own.
+def tool_stdout(command, *args: str) -> str:
+    result = CliRunner().invoke(command, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, (args, result.exit_code, result.output)
+    return result.stdout
 
 
 def sqlite_utils_ids(db: Path, table: str, query: str, column: str = "id") -> list:
     """`sqlite-utils search` as a user runs it; its rows' ids (or another column), sorted."""
-    out = subprocess.run([str(BIN / "sqlite-utils"), "search", str(db), table, query,
-                          "-c", column], capture_output=True, text=True, timeout=60,
-                         check=True).stdout
+    out = tool_stdout(sqlite_utils_cli, "search", str(db), table, query, "-c", column)
     return sorted(row[column] for row in json.loads(out))
 
 
 def datasette_ids(db: Path, table: str, query: str) -> list[int]:
     """Datasette's table page searched with ?_search=, as its search box does."""
     path = f"/{db.stem}/{table}.json?_search={quote(query)}&_shape=array&_col=id&_size=max"
-    out = subprocess.run([str(BIN / "datasette"), str(db), "--get", path],
-                         capture_output=True, text=True, timeout=120, check=True).stdout
+    out = tool_stdout(datasette_cli, str(db), "--get", path)
     return sorted(row["id"] for row in json.loads(out))
 
 
