@@ -141,3 +141,28 @@ async def test_the_palette_offers_companies_and_agenda(app_factory, seeded):
         await settle(pilot)
         assert isinstance(app.screen, CompaniesScreen)
         assert plain(app.screen.query_one("#company-card")).startswith("Amazon")
+
+
+@ui
+async def test_an_agenda_line_read_while_the_app_closes_is_dropped(app_factory, seeded,
+                                                                   monkeypatch):
+    """Found in CI: the line's read came back after the app had removed the home screen's
+    widgets, and the worker failed with NoMatches('#home-agenda')."""
+    import asyncio
+
+    from tui.screens import agenda
+    gate, real = asyncio.Event(), agenda.load_agenda
+
+    async def late(app, days):
+        await gate.wait()
+        return await real(app, days=days)
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(agenda, "load_agenda", late)
+        worker = app.screen.update_agenda()
+        await pilot.pause()
+        await app.screen.query_one("#home-agenda").remove()   # as the app's closing does
+        gate.set()
+        await worker.wait()
+        assert worker.error is None

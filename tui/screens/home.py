@@ -279,7 +279,10 @@ class HomeScreen(HitSearch, TabbedScreen):
         worker: it counts every open case's clocks)."""
         from .agenda import load_agenda
         agenda = await load_agenda(self.app, days=0)
-        line = self.query_one("#home-agenda", Static)
+        lines = self.query("#home-agenda")
+        if not lines:
+            return      # the app is closing: the screen's widgets went while it was read
+        line = lines.first(Static)
         grouped = agenda.grouped()
         overdue, today = grouped["overdue"], grouped["today"]
         line.set_class(not (overdue or today), "hidden")
