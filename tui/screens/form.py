@@ -72,9 +72,10 @@ class FormScreen(ModalScreen):
             app = self.app
         except NoActiveAppError:
             return
-        for points, extent in ((self.HORIZONTAL_BREAKPOINTS or app.HORIZONTAL_BREAKPOINTS,
+        own = (self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
+        for points, extent in ((app.HORIZONTAL_BREAKPOINTS if own[0] is None else own[0],
                                 app.size.width),
-                               (self.VERTICAL_BREAKPOINTS or app.VERTICAL_BREAKPOINTS,
+                               (app.VERTICAL_BREAKPOINTS if own[1] is None else own[1],
                                 app.size.height)):
             reached = [(at, name) for at, name in points or [] if extent >= at]
             if reached:
