@@ -11,7 +11,8 @@ from . import case_rows, timeline, undo
 from . import validate as v
 from . import times
 from .money import agrees, currency_code
-from .companies import CompanyOps, like_prefix
+from .companies import CompanyOps
+from .company_rows import like_prefix
 from .uids import new_uid
 from .errors import ValidationError
 from .fields import CASE_ATTRS, CASE_BY_NAME, CASE_SELECT

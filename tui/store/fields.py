@@ -17,7 +17,8 @@ class Field:
     """One field of a record. `kind` names its parser (KINDS); `help` may name a wording
     of tui.commands.formats in braces ({DAY}); `header` is the group of the case header
     it is shown in (None: not there). A plain class, not a dataclass: making one costs the
-    commands that only read a field's words (`show`, `list --json`) more than their reads."""
+    commands that only read a field's words (`show`, `list --json`) more than their reads.
+    Fields are declarations: nothing assigns to one after it is made."""
 
     __slots__ = ("name", "kind", "label", "short", "flag", "help", "exported", "shown",
                  "searchable", "choices", "default", "suggested", "required", "multiline",

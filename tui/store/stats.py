@@ -42,7 +42,9 @@ class StatRow:
 
 
 class StatsOps:
-    """Mixed into Store. Each call reads a row per company or per company and channel."""
+    """Mixed into Store. Each call reads a row per company or per company and channel.
+    `supportlog stats` runs these on a bare connection (commands/stats.py), so they use
+    nothing of the Store but `self.conn`."""
 
     def channel_stats(self, company_id: int) -> dict[str, tuple[int, int]]:
         """channel -> (contacts that made progress, finished contacts) at this company, over
