@@ -21,13 +21,23 @@ NOW_ISO = "2026-11-25T12:00:00Z"
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_configure(config):
-    """Test folders in memory (/dev/shm) where the machine has it: every commit of the
-    suite's thousands of notebooks otherwise waits for the disk to sync. The workers get
-    folders under the one made here; `--basetemp` still chooses."""
+    """Test folders in memory (/dev/shm) where the machine has a roomy one that runs
+    programs (a container's may be 64 MB, noexec): every commit of the suite's thousands of
+    notebooks otherwise waits for the disk to sync. The workers get folders under the one
+    made here, removed at the end; `--basetemp` still chooses (and keeps them)."""
     if (config.option.basetemp is None and not hasattr(config, "workerinput")
-            and os.access("/dev/shm", os.W_OK)):
+            and _roomy_memory_folder("/dev/shm")):
         config.option.basetemp = tempfile.mkdtemp(prefix="supportlog-tests-", dir="/dev/shm")
         config._supportlog_basetemp = config.option.basetemp
+
+
+def _roomy_memory_folder(path: str) -> bool:
+    try:
+        st = os.statvfs(path)
+    except OSError:
+        return False
+    return (os.access(path, os.W_OK) and not st.f_flag & os.ST_NOEXEC
+            and st.f_bavail * st.f_frsize >= 2 << 30)
 
 
 def pytest_unconfigure(config):
