@@ -344,3 +344,10 @@ def test_a_file_in_dev_shm_is_read_but_the_rest_of_dev_is_not():
         read_text("/dev/zero")
     with pytest.raises(UnreadableFile, match="a kernel interface under /proc"):
         read_text("/proc/self/status")
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as folder:   # judged by what it reaches
+        link = os.path.join(folder, "innocent.txt")
+        os.symlink("/proc/self/status", link)
+        with pytest.raises(UnreadableFile, match="a kernel interface under /proc"):
+            read_text(link)
+        with pytest.raises(UnreadableFile, match="a device"):
+            read_text(os.path.join(folder, "..", "..", "zero"))

@@ -254,5 +254,3 @@ def test_stats_and_company_list_print_what_the_full_opening_prints(demo, tmp_pat
         full, loaded = probe(tmp_path, full_opening(tmp_path, demo, f"full-{n}.db"), *args)
         assert "tui.store.store" in loaded, args   # the fallback really was taken
         assert light == full and light.strip(), args
-
-
