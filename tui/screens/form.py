@@ -10,7 +10,6 @@ from itertools import chain
 from typing import Any, Callable, Iterator
 
 from textual import events, on, work
-from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -21,6 +20,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ..store import Store, StoreError, ValidationError
 from ..widgets.forms import clear_errors, show_error
+from .sizing import presize
 
 # A form's write: run on the writer thread with its Store, it returns what the form gives.
 Write = Callable[[Store], Any]
@@ -63,23 +63,7 @@ class FormScreen(ModalScreen):
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
         self.resumed = False        # shown once already (see _on_screen_resume)
-        self._size_classes()
-
-    def _size_classes(self) -> None:
-        """The breakpoint classes the first resize would add, set before the form is styled,
-        so that resize finds them in place and does not restyle every widget again."""
-        try:
-            app = self.app
-        except NoActiveAppError:
-            return
-        own = (self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
-        for points, extent in ((app.HORIZONTAL_BREAKPOINTS if own[0] is None else own[0],
-                                app.size.width),
-                               (app.VERTICAL_BREAKPOINTS if own[1] is None else own[1],
-                                app.size.height)):
-            reached = [(at, name) for at, name in points or [] if extent >= at]
-            if reached:
-                self.add_class(max(reached)[1], update=False)
+        presize(self)    # before the first styling, not at the first resize
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler: the first resume follows the mount that has just

@@ -20,6 +20,7 @@ from .home_rows import TABS, RowSource
 from .welcome import NotebookOpened, Welcome
 from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 from .home_tabs import TabbedScreen
+from .sizing import presize
 from ..widgets.footer import Footer
 
 PREVIEW_DEBOUNCE = 0.08
@@ -59,6 +60,7 @@ class HomeScreen(HitSearch, TabbedScreen):
 
     def __init__(self) -> None:
         super().__init__()
+        presize(self)    # before the first styling, not at the first resize
         self.source: RowSource | None = None
         self._paging: RowSource | None = None   # the source a page is being read from
         self.tab = "attention"
@@ -71,6 +73,7 @@ class HomeScreen(HitSearch, TabbedScreen):
         # reload(keep=True): the cursor's row, the rows loaded and the scroll, to put back.
         self._place: list | None = None
         self.preview_wanted: bool | None = None   # `p` pressed: shown or hidden at any width
+        self.fit_layout()    # the preview's place, before the first styling too
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
