@@ -23,10 +23,12 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
+from textual.screen import Screen
 
 from .advisor import Advisor
 from .clean_text import for_terminal
 from .screens.following import NotebookWatch
+from .screens.sizing import presize
 from .screens.too_small import FitsTerminal
 from .store import CaseDetail, NotFound, Store, StoreError
 from .store.readers import ReaderPool
@@ -100,7 +102,14 @@ class SupportlogApp(FitsTerminal, App[None]):
     # -- lifecycle -----------------------------------------------------------------------
     def get_default_screen(self):
         from .screens.home import HomeScreen
-        return HomeScreen()
+        home = HomeScreen()
+        presize(home, self)
+        return home
+
+    def push_screen(self, screen, *args, **kwargs):
+        if isinstance(screen, Screen):
+            presize(screen, self)   # its size classes before it is styled, not at a resize
+        return super().push_screen(screen, *args, **kwargs)
 
     @property
     def playbook(self):

@@ -10,7 +10,6 @@ from typing import Callable, TypeVar
 from textual.screen import Screen
 
 from ..store import db
-from .sizing import presize
 
 T = TypeVar("T")
 
@@ -21,10 +20,6 @@ class FollowingScreen(Screen):
     when it is next resumed."""
 
     _stale = False
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        presize(self)    # before the first styling, not at the first resize
 
     def load(self) -> None:
         raise NotImplementedError

@@ -20,7 +20,6 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ..store import Store, StoreError, ValidationError
 from ..widgets.forms import clear_errors, show_error
-from .sizing import presize
 
 # A form's write: run on the writer thread with its Store, it returns what the form gives.
 Write = Callable[[Store], Any]
@@ -63,7 +62,6 @@ class FormScreen(ModalScreen):
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
         self.resumed = False        # shown once already (see _on_screen_resume)
-        presize(self)    # before the first styling, not at the first resize
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Screen's own handler: the first resume follows the mount that has just

@@ -20,7 +20,6 @@ from .home_rows import TABS, RowSource
 from .welcome import NotebookOpened, Welcome
 from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 from .home_tabs import TabbedScreen
-from .sizing import presize
 from ..widgets.footer import Footer
 
 PREVIEW_DEBOUNCE = 0.08
@@ -60,7 +59,6 @@ class HomeScreen(HitSearch, TabbedScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        presize(self)    # before the first styling, not at the first resize
         self.source: RowSource | None = None
         self._paging: RowSource | None = None   # the source a page is being read from
         self.tab = "attention"

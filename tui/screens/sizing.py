@@ -4,17 +4,14 @@ has been styled once, and so styles them all again."""
 
 from __future__ import annotations
 
-from textual._context import NoActiveAppError
+from textual.app import App
 from textual.screen import Screen
 
 
-def presize(screen: Screen) -> None:
+def presize(screen: Screen, app: App) -> None:
     """The breakpoint classes the first resize would add, set before the screen is styled,
-    so that resize finds them in place (a later resize updates them as before)."""
-    try:
-        app = screen.app
-    except NoActiveAppError:
-        return
+    so that resize finds them in place (a later resize updates them as before). The app
+    calls it for every screen it puts up (SupportlogApp.push_screen)."""
     own = (screen.HORIZONTAL_BREAKPOINTS, screen.VERTICAL_BREAKPOINTS)
     for points, extent in ((app.HORIZONTAL_BREAKPOINTS if own[0] is None else own[0],
                             app.size.width),
