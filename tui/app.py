@@ -324,8 +324,9 @@ class SupportlogApp(FitsTerminal, App[None]):
         if not self.store.read_only and current != sorted(previous):
             self.write_soon(lambda s: s.meta_set(STALLED_META, json.dumps(current)),
                             quiet=True)
-        # The forms load now, once start-up is done, so the first n or l does not wait on it.
-        from .screens import case_form, contact_form  # noqa: F401
+        # The forms load now, once start-up is done and off the event loop, so the first n
+        # or l does not wait on it.
+        await asyncio.to_thread(_import_forms)
 
     # -- navigation used by several screens ----------------------------------------------
     def open_case(self, case_id: int, interaction_id: int | None = None) -> None:
@@ -417,3 +418,7 @@ def _palette_providers():
 
 SupportlogApp.COMMANDS = App.COMMANDS | {lambda: _palette_providers()[0],
                                          lambda: _palette_providers()[1]}
+
+
+def _import_forms() -> None:
+    from .screens import case_form, contact_form  # noqa: F401
