@@ -195,17 +195,16 @@ def list_(env, prefix, as_json):
         counts = store.company_case_counts()
         echo_json({"companies": [company_json(c, counts.get(c.id, (0, 0))) for c in found]})
         return
-    from ..store.company_rows import case_counts, directory_rows
-    conn = env.reader()
-    found, counts = directory_rows(conn, prefix.strip()), case_counts(conn)
+    from ..store.company_rows import directory_rows
+    found = directory_rows(env.reader(), prefix.strip())
     if not found:
         click.echo("no companies" + (f" starting with {prefix.strip()!r}" if prefix.strip()
                                      else "; `supportlog company add NAME` adds one"))
         return
     table(("NAME", "CASES", "OPEN", "ROUTES", "POLICIES"), (
-        (clean(name, 32), counts.get(i, (0, 0))[0], counts.get(i, (0, 0))[1],
+        (clean(name, 32), cases, active,
          ", ".join(dict.fromkeys(kind.replace("_", " ") for kind in kinds)) or "-",
-         ", ".join(policies) or "-") for i, name, kinds, policies in found))
+         ", ".join(policies) or "-") for name, (cases, active), kinds, policies in found))
 
 
 @company.command()

@@ -14,9 +14,9 @@ def like_prefix(prefix: str) -> str:
 
 
 def directory_rows(conn: sqlite3.Connection, prefix: str = ""
-                   ) -> list[tuple[int, str, list[str], list[str]]]:
-    """(id, name, route kinds in their order, policy names by name) of each company whose
-    name starts with `prefix`, by name, read in one transaction."""
+                   ) -> list[tuple[str, tuple[int, int], list[str], list[str]]]:
+    """(name, its case counts, route kinds in their order, policy names by name) of each
+    company whose name starts with `prefix`, by name, read in one transaction."""
     conn.execute("BEGIN")   # one read: the lists agree even while another process writes
     try:
         companies = conn.execute(
@@ -31,9 +31,11 @@ def directory_rows(conn: sqlite3.Connection, prefix: str = ""
                 "SELECT company_id, name FROM company_policies "
                 "ORDER BY company_id, name COLLATE NOCASE, id"):
             policies.setdefault(company_id, []).append(name)
+        counts = case_counts(conn)
     finally:
         conn.execute("COMMIT")
-    return [(i, name, routes.get(i, []), policies.get(i, [])) for i, name in companies]
+    return [(name, counts.get(i, (0, 0)), routes.get(i, []), policies.get(i, []))
+            for i, name in companies]
 
 
 def case_counts(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
