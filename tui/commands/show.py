@@ -14,11 +14,11 @@ from .output import clean, for_terminal
 SHOW_APART = ("title", "status", "notes", "currency")   # in the heading, below, or the amount
 
 
-def _shown(kind: str, value, case) -> str | None:
+def _shown(f, value, case) -> str | None:
     """A field's value as `show` prints it: times local, an amount with its currency."""
-    if kind == "when":
+    if f.kind == "when":
         return local_time(value)
-    if kind == "amount" and value:
+    if f.kind == "amount" and value:
         return f"{value} {case['currency'] or ''}".strip()
     return value
 
@@ -52,8 +52,7 @@ def show(env, case, as_json):
         conn.execute("COMMIT")
     click.echo(click.style(f"#{c['id']} {clean(c['title'])}", bold=True) + f"  [{c['status']}]")
     fields = [("company", c["company"]),
-              *((f.short, _shown(f.kind, c[f.name], c)) for f in CASE
-                if f.name not in SHOW_APART),
+              *((f.short, _shown(f, c[f.name], c)) for f in CASE if f.name not in SHOW_APART),
               ("refs", ", ".join(f"{kind}:{value}" for kind, value in refs)), ("uid", c["uid"])]
     for label, value in fields:
         if value:
