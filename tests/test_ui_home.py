@@ -223,6 +223,32 @@ async def test_names_cases_that_stalled_since_last_start(app_factory, seeded, db
 
 
 @ui
+async def test_enter_typed_before_the_hits_come_gives_them_the_keys(app_factory, seeded,
+                                                                   monkeypatch):
+    """A fast typist's Enter lands while the hits still show an earlier query's nothing:
+    the hits take the keys when they come, rather than `j` going on into the search box."""
+    from tui.screens import home_search
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"toasterz")
+        await settle(pilot)
+        hits = app.screen.query_one("#hits")
+        assert hits.row_count == 0
+        monkeypatch.setattr(home_search, "SEARCH_DEBOUNCE", 30)   # no typed search lands
+        await pilot.press("backspace", "enter")
+        await settle(pilot)
+        # one hit for the title, one for the contact's note; `j` goes to the second
+        assert keys(hits) == [seeded.quiet, seeded.quiet] and app.focused is hits
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == seeded.quiet
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "toaster"
+
+
+@ui
 async def test_search_hits_page_in_as_the_cursor_nears_the_end(app_factory, db_path, clock):
     with Store(db_path, clock=clock) as s:
         case = s.create_case("Bank", "statement", opened_at="2026-11-01T09:00:00Z")

@@ -45,6 +45,7 @@ class HitSearch:
     _hits_to_end = False  # a read of every hit left is under way
     _unsnipped: set[str] = set()            # keys of rows shown without their snippet
     _snipping: frozenset[str] = frozenset()  # keys whose snippets are being read
+    _enter_seq = -1       # the query Enter ranked before it had hits: its hits take the keys
 
     def run_search(self, query: str, debounce: bool = True, *, full: bool = False,
                    keep: bool = False, to_end: bool = False) -> None:
@@ -68,6 +69,8 @@ class HitSearch:
             hits.focus()
         if not self._hits_full or self._hits[0] != as_you_type(self._search_text()):
             self.run_search(self._search_text(), debounce=False, full=True, keep=True)
+            if not hits.row_count:   # typed faster than the hits came: they take the keys
+                self._enter_seq = self._search_seq
 
     def hits_need_more(self) -> None:
         if self._hits_to_end:
@@ -123,6 +126,8 @@ class HitSearch:
         elif moved and moved in table.rows:
             table.move_cursor(row=table.get_row_index(moved), animate=False)
             table.call_after_refresh(table.scroll_to, y=scroll, animate=False)
+        if seq == self._enter_seq and hits and self.focused is self.query_one("#search"):
+            table.focus()
         self._preview_highlighted(table)
         self.fill_snippets()
         if not hits:
