@@ -11,7 +11,7 @@ import pytest
 
 from textual.widgets import Input, OptionList, TextArea
 from ui_fixtures import SIZE, messages, plain, settle, table_text, ui
-from ui_fixtures import app_factory, clock, debug_errors, seeded  # noqa: F401
+from ui_fixtures import app_factory, clock, debug_errors, seeded, steady_home  # noqa: F401
 
 from tui.screens.case import CaseScreen
 from tui.screens.dialogs import ChannelPicker
@@ -91,7 +91,8 @@ def test_a_write_count_that_is_not_a_number_never_fails_a_write(db_path, seeded,
 # -- the app ------------------------------------------------------------------------------
 @ui
 async def test_a_cli_write_reaches_home_rows_keeping_cursor_and_scroll(app_factory, seeded,
-                                                                       db_path, clock):
+                                                                       db_path, clock,
+                                                                       steady_home):
     add_cases(db_path, clock, 70)
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
