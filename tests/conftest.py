@@ -110,3 +110,17 @@ class Cli:
 @pytest.fixture
 def run(db_path) -> Cli:
     return Cli(db_path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def quick_idle_checks():
+    """Textual's pilot waits for the app to go idle after every key and pause, checking in
+    steps of 20 ms; the suite's thousands of keys spent most of their time asleep. Steps of
+    2 ms ask the same question (is the process still working?) ten times as often; a step
+    counts as idle under a quarter of its time on the CPU, as one timer's tick in so short
+    a step would otherwise read as work and run the wait to its one-second limit."""
+    from textual import _wait
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_wait, "SLEEP_GRANULARITY", 0.002)
+        patch.setattr(_wait, "SLEEP_IDLE", 0.002 / 4)
+        yield

@@ -92,6 +92,17 @@ async def settle(pilot) -> None:
                 return
 
 
+async def resize(pilot, width: int, height: int) -> None:
+    """Resize the terminal and wait for the screens to take it: Textual hands a resize on
+    after a timer of its own, which two quick idle checks can beat."""
+    await pilot.resize_terminal(width, height)
+    for _ in range(500):
+        if pilot.app._resize_event is None:    # handed to the screens
+            break
+        await asyncio.sleep(0.002)
+    await settle(pilot)
+
+
 async def open_case(app, pilot, case_id: int):
     """The case screen of `case_id`, opened from wherever the app is, with its data in."""
     from tui.screens.case import CaseScreen
