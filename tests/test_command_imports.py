@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from advice_helpers import ago, contacts, new_case
-from conftest import NOW, NOW_ISO
+from conftest import NOW, NOW_ISO, Cli
 from tui.commands.shapes import case_row
 from tui.store import Store, StoreError
 from tui.store import schema
@@ -137,17 +137,28 @@ def full_opening(tmp_path, demo, name: str) -> Path:
     return copy
 
 
-def test_the_reader_prints_what_the_full_opening_prints(demo, tmp_path):
+def test_the_reader_prints_what_the_full_opening_prints(demo, tmp_path, monkeypatch):
+    """Every listing and every case, read both ways in this process (which modules each way
+    loads is the subprocess tests' question above)."""
+    from tui.store import reader
+    real, opened = reader.open_reader, []
+
+    def spied(db_name):
+        conn = real(db_name)
+        opened.append(conn is not None)
+        return conn
+    monkeypatch.setattr(reader, "open_reader", spied)
     commands = [["list"], ["list", "--all", "--sort", "quiet"], ["list", "--json"],
                 ["list", "--status", "open", "--channel", "chat", "--json"],
                 ["list", "--company", "Amazon", "--sort", "opened"],
                 *(["show", str(n)] for n in range(1, 32))]
     for n, args in enumerate(commands):
-        light, loaded = probe(tmp_path, demo, *args)
-        assert "tui.store.store" not in loaded
-        full, loaded = probe(tmp_path, full_opening(tmp_path, demo, f"full-{n}.db"), *args)
-        assert "tui.store.store" in loaded, args   # the fallback really was taken
-        assert light == full and light.strip(), args
+        light = Cli(demo).ok(*args)
+        assert opened[-1] is True, args            # the bare connection read it
+        # the full opening switches the copy to WAL, so each command gets a fresh one
+        heavy = Cli(full_opening(tmp_path, demo, f"full-{n}.db")).ok(*args)
+        assert opened[-1] is False, args           # the fallback really was taken
+        assert light == heavy and light.strip(), args
 
 
 def test_a_listing_record_is_the_stores_case_row(demo, tmp_path):
