@@ -199,7 +199,14 @@ def test_the_checks_refuse_an_internal_error_and_blaming_the_notebook(tmp_path):
         assert problem is None or problem in r.problems[0]
 
 
-@pytest.mark.parametrize("name", list(faults.PATHS))
+# Two paths here (a contact logged, a backup written); the other paths' sweeps spawn hundreds
+# of processes between them, so they run with the slow tests.
+IN_THE_SUITE = ("log", "backup")
+
+
+@pytest.mark.parametrize("name", [name if name in IN_THE_SUITE else
+                                  pytest.param(name, marks=pytest.mark.slow)
+                                  for name in faults.PATHS])
 def test_write_path_survives_injected_faults(sweep, name):
     results = faults.sweep_path(sweep, faults.PATHS[name], list(faults.KINDS), sample=SAMPLE,
                                 jobs=2)
