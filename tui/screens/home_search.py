@@ -55,8 +55,13 @@ class HitSearch:
         self._search(query, self._search_seq, debounce, full or to_end, keep, to_end)
 
     def search_again(self) -> None:
-        """The same query after a change to the notebook, ranked as it was."""
-        self.run_search(self._search_text(), debounce=False, full=self._hits_full, keep=True)
+        """The same query after a change to the notebook, ranked as it was (or as Enter
+        asked, if its ranking was still being read: the hits still take the keys)."""
+        entered = self._enter_seq == self._search_seq
+        self.run_search(self._search_text(), debounce=False, full=self._hits_full or entered,
+                        keep=True)
+        if entered:
+            self._enter_seq = self._search_seq
 
     def drop_search(self) -> None:
         """Search closed: whatever is still being read for it is not shown."""
@@ -126,7 +131,8 @@ class HitSearch:
         elif moved and moved in table.rows:
             table.move_cursor(row=table.get_row_index(moved), animate=False)
             table.call_after_refresh(table.scroll_to, y=scroll, animate=False)
-        if seq == self._enter_seq and hits and self.focused is self.query_one("#search"):
+        if (seq == self._enter_seq and hits and query == self._search_text()
+                and self.focused is self.query_one("#search")):
             table.focus()
         self._preview_highlighted(table)
         self.fill_snippets()
