@@ -3,7 +3,8 @@
     python bench/run_slow.py [--workers 2] [pytest arguments ...]
 
 They are the ones that take seconds apiece even alone: child processes importing tens of
-thousands of rows, a benchmark's timeout waited out, the CSS applied again for every theme.
+thousands of rows, the fault-injection samples of six write paths, a benchmark's timeout
+waited out, the CSS applied again for every theme.
 Prints each test's time and the total, writes bench/out/slow-tests.json, and exits with
 pytest's status, so CI can run it beside the suite.
 """

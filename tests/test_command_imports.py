@@ -140,24 +140,32 @@ def full_opening(tmp_path, demo, name: str) -> Path:
 def test_the_reader_prints_what_the_full_opening_prints(demo, tmp_path, monkeypatch):
     """Every listing and every case, read both ways in this process (which modules each way
     loads is the subprocess tests' question above)."""
+    from tui.commands.env import Env
     from tui.store import reader
-    real, opened = reader.open_reader, []
+    real_reader, real_store, opened = reader.open_reader, Env.store, []
 
     def spied(db_name):
-        conn = real(db_name)
+        conn = real_reader(db_name)
         opened.append(conn is not None)
         return conn
+
+    def store(env, *args, **kwargs):
+        opened.append("store")
+        return real_store(env, *args, **kwargs)
     monkeypatch.setattr(reader, "open_reader", spied)
+    monkeypatch.setattr(Env, "store", store)
     commands = [["list"], ["list", "--all", "--sort", "quiet"], ["list", "--json"],
                 ["list", "--status", "open", "--channel", "chat", "--json"],
                 ["list", "--company", "Amazon", "--sort", "opened"],
                 *(["show", str(n)] for n in range(1, 32))]
     for n, args in enumerate(commands):
+        opened.clear()
         light = Cli(demo).ok(*args)
-        assert opened[-1] is True, args            # the bare connection read it
+        assert opened == [True], args              # the bare connection alone read it
         # the full opening switches the copy to WAL, so each command gets a fresh one
+        opened.clear()
         heavy = Cli(full_opening(tmp_path, demo, f"full-{n}.db")).ok(*args)
-        assert opened[-1] is False, args           # the fallback really was taken
+        assert opened == [False, "store"], args    # the fallback really was taken
         assert light == heavy and light.strip(), args
 
 

@@ -202,6 +202,7 @@ def test_the_checks_refuse_an_internal_error_and_blaming_the_notebook(tmp_path):
 # Two paths here (a contact logged, a backup written); the other paths' sweeps spawn hundreds
 # of processes between them, so they run with the slow tests.
 IN_THE_SUITE = ("log", "backup")
+assert set(IN_THE_SUITE) <= set(faults.PATHS), "a write path kept in the suite was renamed"
 
 
 @pytest.mark.parametrize("name", [name if name in IN_THE_SUITE else

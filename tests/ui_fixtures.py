@@ -97,9 +97,11 @@ async def resize(pilot, width: int, height: int) -> None:
     after a timer of its own, which two quick idle checks can beat."""
     await pilot.resize_terminal(width, height)
     for _ in range(500):
-        if pilot.app._resize_event is None:    # handed to the screens
-            break
+        if pilot.app._resize_event is None and pilot.app.size == (width, height):
+            break                               # taken by the app, handed to the screens
         await asyncio.sleep(0.002)
+    else:
+        raise AssertionError(f"the resize to {width}x{height} never reached the screens")
     await settle(pilot)
 
 
