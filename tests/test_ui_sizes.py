@@ -150,7 +150,7 @@ async def test_preview_by_width_and_p_toggles_it(app_factory, seeded):
         await pilot.press("p")
         await pilot.pause()
         assert preview.region.width == 80 and preview.region.y > screen.query_one("#cases").region.y
-        await resize(pilot, 150, 40)
+        await resize(pilot, (150, 40))
         cases = screen.query_one("#cases").region
         assert preview.region.x >= cases.right and preview.region.width <= 64
         await pilot.press("p")
@@ -228,10 +228,10 @@ async def test_a_wide_case_footer_shows_every_key(app_factory, seeded):
         app.open_case(seeded.stalled)
         await settle(pilot)
         assert {"y", "p", "k", "b", "r", "e", "g"} <= set(_keys(app.screen))
-        await resize(pilot, 80, 24)
+        await resize(pilot, (80, 24))
         keys = _keys(app.screen)
         assert "y" not in keys and "r" in keys     # said in the brief's title instead
-        await resize(pilot, 200, 50)
+        await resize(pilot, (200, 50))
         assert "y" in _keys(app.screen)
 
 

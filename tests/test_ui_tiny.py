@@ -164,7 +164,7 @@ async def test_each_screen_survives_10x5_and_comes_back(app_factory, notebook, n
         await settle(pilot)
         await reach(app, pilot, notebook)
         under = app.screen
-        await resize(pilot, *TINY)
+        await resize(pilot, TINY)
         shown = notice(app)
         assert "80x20" in shown and "10x5" in shown
         # Out of sight: no key may act on the screen under the notice.
@@ -172,7 +172,7 @@ async def test_each_screen_survives_10x5_and_comes_back(app_factory, notebook, n
         await settle(pilot)
         assert isinstance(app.screen, TooSmallScreen)
         assert app.screen_stack[-2] is under
-        await resize(pilot, *NORMAL)
+        await resize(pilot, NORMAL)
         assert app.screen is under
         await works(app, pilot)
 
@@ -183,11 +183,11 @@ async def test_the_notice_follows_the_size_and_goes_at_the_minimum(app_factory, 
     async with app.run_test(size=TINY) as pilot:
         await settle(pilot)
         assert "10x5" in notice(app)
-        await resize(pilot, 60, 18)
+        await resize(pilot, (60, 18))
         assert "Terminal too small" in notice(app) and "60x18" in notice(app)
-        await resize(pilot, 80, 19)
+        await resize(pilot, (80, 19))
         assert "80x19" in notice(app)
-        await resize(pilot, 80, 20)
+        await resize(pilot, (80, 20))
         await home_lists_cases(app, pilot)
 
 
@@ -198,7 +198,7 @@ async def test_no_toast_covers_the_notice(app_factory, notebook):
     async with app.run_test(size=NORMAL, notifications=True) as pilot:
         await settle(pilot)
         app.notify("Zanzibar", timeout=30)
-        await resize(pilot, 30, 8)
+        await resize(pilot, (30, 8))
         assert isinstance(app.screen, TooSmallScreen)
         toasts = list(app.screen.query(Toast))
         assert toasts and not any(t.visible for t in toasts)  # there, but out of sight
@@ -212,7 +212,7 @@ async def test_screens_opened_under_the_notice_wait_for_room(app_factory, notebo
         app.open_case(notebook)                   # a callback or a worker opening a screen
         await settle(pilot)
         assert isinstance(app.screen, TooSmallScreen)
-        await resize(pilot, *NORMAL)
+        await resize(pilot, NORMAL)
         assert isinstance(app.screen, CaseScreen)
         await case_opens_the_log_form(app, pilot)
 
@@ -226,14 +226,14 @@ async def test_resuming_a_live_contact_at_10x5(app_factory, notebook, db_path, c
     async with app.run_test(size=TINY) as pilot:
         await settle(pilot)
         assert "10x5" in notice(app)                # the offer to resume waits under it
-        await resize(pilot, *NORMAL)
+        await resize(pilot, NORMAL)
         assert isinstance(app.screen, ResumeLiveScreen)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LiveScreen) and app.screen.contact.id == crashed.id
-        await resize(pilot, *TINY)
+        await resize(pilot, TINY)
         assert "10x5" in notice(app)
-        await resize(pilot, *NORMAL)
+        await resize(pilot, NORMAL)
         assert app.screen.query_one("#agent", Input).value == "Olu"
         await live_takes_typing(app, pilot)
 
@@ -255,12 +255,12 @@ async def test_lists_lay_out_at_any_width_without_the_notice(app_factory, notebo
         assert isinstance(app.screen, ResumeLiveScreen)
         # One app goes through every size: a layout depends on the size, not on the one before.
         for size in LIST_SIZES:
-            await resize(pilot, *size)
+            await resize(pilot, size)
             assert isinstance(app.screen, ResumeLiveScreen), size
         await pilot.press("escape")
         await open_case(app, pilot, notebook)
         for size in LIST_SIZES:
-            await resize(pilot, *size)
+            await resize(pilot, size)
             await pilot.press("c")                  # the picker composed at this size
             await settle(pilot)
             assert isinstance(app.screen, ChannelPicker) and app.screen.query_one(OptionList), size
@@ -268,13 +268,13 @@ async def test_lists_lay_out_at_any_width_without_the_notice(app_factory, notebo
                 await pilot.press("escape")
                 await settle(pilot)
                 assert isinstance(app.screen, CaseScreen), size
-        await resize(pilot, *NORMAL)
+        await resize(pilot, NORMAL)
         await picker_starts_a_contact(app, pilot)
         await pilot.press("f9")                     # how did it end? (another list)
         await settle(pilot)
         for size in LIST_SIZES:
-            await resize(pilot, *size)
-        await resize(pilot, *NORMAL)
+            await resize(pilot, size)
+        await resize(pilot, NORMAL)
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, LiveScreen)

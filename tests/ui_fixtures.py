@@ -75,12 +75,17 @@ def make_app(path: Path, clock: Clock, **kwargs) -> SupportlogApp:
 
 
 async def settle(pilot) -> None:
-    """Let every worker finish. A finished worker may start another, and watchers run a
-    moment later, so the app counts as settled after two idle checks in a row."""
+    """Let every worker finish and every resize reach the screens (Textual hands a resize
+    on after a timer of its own, which quick idle checks can beat). A finished worker may
+    start another, and watchers run a moment later, so the app counts as settled after two
+    idle checks in a row."""
     idle = 0
     for _ in range(20):
         await pilot.pause()
-        if any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers):
+        if pilot.app._resize_event is not None:     # still on its way to the screens
+            idle = 0
+        elif any(w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+                 for w in pilot.app.workers):
             idle = 0
             try:
                 await pilot.app.workers.wait_for_complete()
@@ -92,16 +97,8 @@ async def settle(pilot) -> None:
                 return
 
 
-async def resize(pilot, width: int, height: int) -> None:
-    """Resize the terminal and wait for the screens to take it: Textual hands a resize on
-    after a timer of its own, which two quick idle checks can beat."""
-    await pilot.resize_terminal(width, height)
-    for _ in range(500):
-        if pilot.app._resize_event is None and pilot.app.size == (width, height):
-            break                               # taken by the app, handed to the screens
-        await asyncio.sleep(0.002)
-    else:
-        raise AssertionError(f"the resize to {width}x{height} never reached the screens")
+async def resize(pilot, size: tuple[int, int]) -> None:
+    await pilot.resize_terminal(*size)
     await settle(pilot)
 
 
