@@ -38,10 +38,12 @@ def test_importing_the_advice_opens_no_database():
 
 def test_the_kept_rows_reader_loads_no_store_operations():
     """`advice --fail-on-stall` on an unchanged notebook reads the kept rows alone: its
-    module pulls in none of the Store's operations (they cost a fresh process its start)."""
-    code = ("import sys, tui.store.summaries\n"
+    module pulls in none of the Store's operations nor its opening (they cost a fresh
+    process its start)."""
+    code = ("import sys, tui.store.kept\n"
             "print(sorted(m for m in sys.modules if m in ('tui.store.lists', "
-            "'tui.store.cases', 'tui.store.facts', 'tui.store.companies')))\n")
+            "'tui.store.cases', 'tui.store.facts', 'tui.store.companies', 'tui.store.db', "
+            "'tui.store.summaries', 'pathlib')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          timeout=60)
     assert (out.returncode, out.stdout.strip()) == (0, "[]"), out.stderr

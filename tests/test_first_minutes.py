@@ -181,6 +181,19 @@ def test_version_imports_neither_the_store_nor_sqlite_nor_pathlib(tmp_path):
         loaded & {"sqlite3", "pathlib", "tui.store"})
 
 
+@pytest.mark.parametrize("args", [["advice", "--fail-on-stall"], ["list", "--stalled"]])
+def test_a_check_of_fresh_kept_advice_opens_only_the_reader(tmp_path, run, db_path, args):
+    """What cron runs every few minutes, on an unchanged notebook: the kept rows read on
+    the bare reader, without the Store's opening, the playbook, pathlib or platformdirs."""
+    run.ok("new", "--company", "Acme", "--title", "Router keeps dropping")
+    run.ok("advice")     # assesses and keeps every case
+    loaded = modules_after(tmp_path, "--db", str(db_path), "--now", NOW_ISO, *args)
+    assert {"tui.store.reader", "tui.store.kept"} <= loaded     # it read the kept rows
+    heavy = {"tui.store.db", "tui.store.summaries", "tui.advice.engine", "tui.advice.playbook",
+             "tomllib", "pathlib", "platformdirs", "textual"}
+    assert not loaded & heavy, sorted(loaded & heavy)
+
+
 def test_advice_still_loads_the_advice(tmp_path, run, db_path):
     run.ok("new", "--company", "Acme", "--title", "t")
     assert "tui.advice" in modules_after(tmp_path, "--db", str(db_path), "--now", NOW_ISO,

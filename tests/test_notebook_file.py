@@ -55,6 +55,30 @@ def test_default_data_dir_is_made_private(tmp_path):
     assert mode(path.parent) == 0o700
 
 
+@pytest.mark.parametrize("xdg", [None, "", "   ", "relative/dir", "/abs/xdg", "/abs/xdg/"])
+@pytest.mark.parametrize("home", ["/home/ann", "/home/ann/", "/", "relative", None])
+def test_the_folders_are_platformdirs_own_without_importing_it(monkeypatch, xdg, home):
+    """paths works the Linux folders out by hand (platformdirs' import is most of a cron
+    check's start): the same answer as platformdirs wherever it does not ask it."""
+    import platformdirs
+
+    from tui.store import paths
+    for var in ("XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        if xdg is None:
+            monkeypatch.delenv(var, raising=False)
+        else:
+            monkeypatch.setenv(var, xdg)
+    if home is None:
+        monkeypatch.delenv("HOME", raising=False)
+    else:
+        monkeypatch.setenv("HOME", home)
+    assert paths.config_name() == str(
+        platformdirs.user_config_path("supportlog", appauthor=False) / "config.toml")
+    assert paths.data_dir_name() == platformdirs.user_data_dir("supportlog", appauthor=False)
+    assert str(paths.config_path()) == paths.config_name()
+    assert paths.resolve_db_name() == str(paths.default_db_path())
+
+
 def test_missing_folder_is_an_error_not_a_new_notebook(tmp_path):
     path = tmp_path / "typo" / "n.db"
     with pytest.raises(StoreError, match="does not exist"):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 from typing import Callable, Iterable, Iterator, Mapping
 
-from ..store.summaries import HORIZON_DAYS
+from ..store.kept import HORIZON_DAYS
 from ..store.facts import PAGE, AdviceRow, CaseFacts, ContactFact, facts_from_detail
 from ..store.records import CaseDetail, Company
 from ..store.times import from_iso, to_iso

@@ -6,8 +6,8 @@ rows are fresh without parsing any TOML (store.advice_fresh)."""
 from __future__ import annotations
 
 import hashlib
+import os
 import time
-from pathlib import Path
 
 # Bump when a change to the rules changes what they decide or say (the cache's fingerprint).
 ENGINE_VERSION = "13.2"
@@ -20,23 +20,32 @@ def local_zone() -> str:
     return f"{time.tzname}|{time.timezone}|{time.altzone}|{time.daylight}"
 
 
-def source_fingerprint(config_path: Path | str | None) -> str:
+def source_fingerprint(config_path: os.PathLike | str | None) -> str:
+    """The hash of what the advice is made from (os.path, not pathlib: the light commands
+    call it on every start)."""
+    here = os.path.dirname(os.path.abspath(__file__))
     h = hashlib.sha256(f"{ENGINE_VERSION}\0{local_zone()}\0".encode())
-    h.update(Path(__file__).with_name(PLAYBOOK_FILE).read_bytes())   # as playbook.py reads it
-    for pack in sorted(Path(__file__).parent.parent.joinpath("rules").glob("*.toml")):
-        h.update(b"\0pack\0" + pack.name.encode() + b"\0" + pack.read_bytes())
+    h.update(_read(os.path.join(here, PLAYBOOK_FILE)))   # as playbook.py reads it
+    packs = os.path.join(os.path.dirname(here), "rules")
+    for name in sorted(n for n in os.listdir(packs) if n.endswith(".toml")):
+        h.update(b"\0pack\0" + name.encode() + b"\0" + _read(os.path.join(packs, name)))
     if config_path:
-        config_path = Path(config_path)
+        config_path = os.fspath(config_path)
         _file(h, b"config", config_path)
-        _file(h, b"rules", config_path.with_name(RULES_FILE))
+        _file(h, b"rules", os.path.join(os.path.dirname(config_path), RULES_FILE))
     else:
         h.update(b"\0none")
     return h.hexdigest()[:24]
 
 
-def _file(h, label: bytes, path: Path) -> None:
+def _read(name: str) -> bytes:
+    with open(name, "rb") as f:
+        return f.read()
+
+
+def _file(h, label: bytes, name: str) -> None:
     try:
-        h.update(b"\0" + label + b"\0" + path.read_bytes())
+        h.update(b"\0" + label + b"\0" + _read(name))
     except FileNotFoundError:
         h.update(b"\0" + label + b"\0none")
     except OSError:

@@ -3,14 +3,13 @@ its reasons; `supportlog snooze`: quiet a case's findings until a date."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import click
 
 from ..store import NotFound
 from ..store.wording import plural
-from .output import EXIT_INPUT, EXIT_STALLED, Failure, echo_json, json_text
+from .output import EXIT_INPUT, EXIT_STALLED, Failure
 from .output import for_terminal as tty
 
 if TYPE_CHECKING:  # the advice itself is imported by the command that advises
@@ -51,26 +50,21 @@ def _record(a: Assessment, case: Case) -> dict:
 
 
 class Advising:
-    """One advice command's notebook: the kept rows alone (a CacheStore) while they are
-    fresh, the full store once something has to be assessed or worded."""
+    """One advice command's notebook: the kept rows alone (read on Env.reader's connection)
+    while they are fresh, the full store once something has to be assessed or worded."""
 
     def __init__(self, env, now):
         from ..advice.source import source_fingerprint
-        from ..store.summaries import CacheStore
+        from ..store.kept import KeptReader
         from ..store.times import to_iso
         self.env, self.now, self.iso = env, now, to_iso(now)
-        self.source = source_fingerprint(env.config_path)
+        self.source = source_fingerprint(env.config_name)
         self._playbook, self.fresh = None, []
-        quick = CacheStore(env.db_path, create=False, clock=lambda: now)
+        quick = KeptReader(env.reader(), lambda: now)
         if quick.advice_fresh(self.iso, self.source):
             self.store, self.quick, self.saved = quick, True, True
         else:
-            quick.close()
             self.store, self.quick, self.saved = None, False, None
-
-    def close(self) -> None:
-        if self.quick:      # the full store is the command's, closed by the CLI
-            self.store.close()
 
     @property
     def playbook(self):
@@ -86,7 +80,6 @@ class Advising:
         """The full store (what assessing and wording read); the kept rows brought up to
         date first, and `saved` telling whether the notebook kept them."""
         if self.store is None or self.quick:
-            self.close()
             self.store, self.quick = self.env.store(create=False), False
         if self.saved is None:
             from ..advice import refresh
@@ -108,6 +101,7 @@ class Advising:
             texts = self.store.worded_for([i for i, _, kept in page if kept])
             missing = [i for i, _, kept in page if not kept or i not in texts]
             if missing:
+                from .output import json_text
                 store = self.full()
                 mark = store.advice_mark()
                 made = {rec["case_id"]: json_text(rec, indent=None)
@@ -180,6 +174,7 @@ def _echo_stalled(adv: Advising, limit: int | None) -> bool:
     """The most urgent stalled cases, and what was left out; whether any is stalled."""
     store = adv.kept()
     if store is not None:
+        import json
         entries = store.ranked_ids(stalled_only=True, limit=limit)
         records = (json.loads(t) for t in adv.worded(entries))
         total = (len(entries) if limit is None or len(entries) < limit
@@ -229,6 +224,7 @@ def _json_all(adv: Advising, limit: int | None, lines: bool) -> bool:
         _write_json(adv.worded(entries), lines)
         return bool(entries) and entries[0][1]
     from ..advice import attention_order
+    from .output import json_text
     renewed = {r.case_id for r in adv.fresh}
     rows = attention_order([r for r in adv.store.ranked_advice(now=adv.iso)
                             if r.case_id not in renewed] + adv.fresh, adv.iso)
@@ -274,21 +270,16 @@ def advice(env, case: str | None, limit: int | None, all_: bool, as_json: bool,
         stalled = _one_case(store, _case_id(store, case), now, _playbook(env),
                             "jsonl" if as_jsonl else "json" if as_json else None)
     else:
-        adv = Advising(env, now)
-        try:
-            if as_json or as_jsonl:
-                stalled = _json_all(adv, limit, as_jsonl)
-            elif fail_on_stall and not all_ and limit is None:
-                # Decided from the kept rows, nothing worded: cron mails only when there is
-                # news.
-                stalled = _any_stalled(adv)
-                if stalled:
-                    click.echo("Some cases are stalled: `supportlog advice` shows the next "
-                               "moves.")
-            else:
-                stalled = _echo_stalled(adv, None if all_ else limit or DEFAULT_LIMIT)
-        finally:
-            adv.close()
+        adv = Advising(env, now)    # its connections are env's, closed by the CLI
+        if as_json or as_jsonl:
+            stalled = _json_all(adv, limit, as_jsonl)
+        elif fail_on_stall and not all_ and limit is None:
+            # Decided from the kept rows, nothing worded: cron mails only when there is news.
+            stalled = _any_stalled(adv)
+            if stalled:
+                click.echo("Some cases are stalled: `supportlog advice` shows the next moves.")
+        else:
+            stalled = _echo_stalled(adv, None if all_ else limit or DEFAULT_LIMIT)
     if fail_on_stall and stalled:
         raise click.exceptions.Exit(EXIT_STALLED)
 
@@ -319,6 +310,7 @@ def _one_case(store, case_id: int, now, playbook, form: str | None) -> bool:
     if form is None:
         _echo_case(_record(a, detail.case), a.snoozed)
     else:
+        from .output import json_text
         _write_json([json_text(_record(a, detail.case), indent=None)], form == "jsonl")
     return a.stalled
 
@@ -338,6 +330,7 @@ def snooze(env, case: str, until: str, as_json: bool) -> None:
     wake = until.strip().lower() == "off"
     updated = store.snooze(case_id, None if wake else until)
     if as_json:
+        from .output import echo_json
         from .shapes import case_record
         echo_json(case_record(store, case_id))
     elif updated.snoozed_until:

@@ -59,6 +59,12 @@ class Env:
         from ..store.paths import config_path
         return config_path()
 
+    @property
+    def config_name(self) -> str:
+        """config_path's file name (no pathlib for a reader)."""
+        from ..store.paths import config_name
+        return config_name()
+
     def now(self) -> datetime:
         from ..store.times import now_utc
         return self.fixed_now or now_utc()

@@ -138,17 +138,14 @@ def _kept_listing(env, status_, company, stalled_only, limit) -> list | None:
     if status_ not in ATTENTION_STATUSES:
         return []
     from ..advice.source import source_fingerprint
-    from ..store.summaries import CacheStore
+    from ..store.kept import KeptReader
     from ..store.times import to_iso
     now = env.now()
-    store = CacheStore(env.db_path, create=False, clock=lambda: now)
-    try:
-        if not store.advice_fresh(to_iso(now), source_fingerprint(env.config_path)):
-            return None
-        return store.attention_listing(now=to_iso(now),
-                                       **_filters(status_, company, stalled_only, limit))
-    finally:
-        store.close()
+    kept = KeptReader(env.reader(), lambda: now)
+    if not kept.advice_fresh(to_iso(now), source_fingerprint(env.config_name)):
+        return None
+    return kept.attention_listing(now=to_iso(now),
+                                  **_filters(status_, company, stalled_only, limit))
 
 
 def _by_attention(env, store, status_, company, channel, stalled_only, limit):

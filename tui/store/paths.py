@@ -4,6 +4,7 @@ to import (pathlib and platformdirs come when a path is asked for that needs the
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,8 +14,17 @@ APP = "supportlog"
 
 
 def data_dir() -> Path:
-    import platformdirs  # here, not at import: a notebook named by --db never needs it
-    return platformdirs.user_data_path(APP, appauthor=False)
+    from pathlib import Path
+    return Path(data_dir_name())
+
+
+def data_dir_name() -> str:
+    """Where the notebooks live by default (no pathlib, no platformdirs on Linux)."""
+    folder = _linux_folder("XDG_DATA_HOME", os.path.join(".local", "share"))
+    if folder is None:
+        import platformdirs  # here, not at import: a notebook named by --db never needs it
+        folder = platformdirs.user_data_dir(APP, appauthor=False)
+    return folder
 
 
 def default_db_path() -> Path:
@@ -22,8 +32,35 @@ def default_db_path() -> Path:
 
 
 def config_path() -> Path:
-    import platformdirs
-    return platformdirs.user_config_path(APP, appauthor=False) / "config.toml"
+    from pathlib import Path
+    return Path(config_name())
+
+
+def config_name() -> str:
+    """config.toml's file name, as config_path gives it, without pathlib."""
+    folder = _linux_folder("XDG_CONFIG_HOME", ".config")
+    if folder is None:
+        import platformdirs
+        folder = platformdirs.user_config_dir(APP, appauthor=False)
+    return os.path.join(folder, "config.toml")
+
+
+def _linux_folder(xdg_var: str, under_home: str) -> str | None:
+    """platformdirs' folder for this app on Linux, worked out as its Unix class does (an
+    absolute $XDG_* folder, else the folder under an absolute $HOME), because importing it
+    (tempfile and shutil come with it) is most of a cron check's start; None elsewhere
+    (another system, Android, no usable HOME), where platformdirs answers."""
+    if sys.platform != "linux" or hasattr(sys, "getandroidapilevel") or (
+            os.environ.get("ANDROID_DATA") == "/data"
+            and os.environ.get("ANDROID_ROOT") == "/system"):
+        return None
+    base = os.environ.get(xdg_var, "")
+    if not os.path.isabs(base):
+        home = os.environ.get("HOME", "")
+        if not os.path.isabs(home):
+            return None
+        base = os.path.join(home, under_home)
+    return os.path.join(base, APP)
 
 
 def resolve_db_name(explicit: str | os.PathLike | None = None) -> str:
@@ -34,7 +71,7 @@ def resolve_db_name(explicit: str | os.PathLike | None = None) -> str:
     env = os.environ.get("SUPPORTLOG_DB")
     if env:
         return os.path.expanduser(env)
-    return str(default_db_path())
+    return os.path.join(data_dir_name(), "supportlog.db")
 
 
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:

@@ -1,0 +1,189 @@
+"""The kept assessments (case_advice) as the advice commands read them: whether they are
+fresh, the attention order, the worded entries. Light on purpose: the commands that find the
+kept rows fresh (`advice --fail-on-stall`, `list --stalled`, run from cron) read them on the
+bare reader connection (reader.py), without the Store; summaries.py adds the writes.
+
+Triggers in schema.sql delete a case's row whenever the case or its company changes, so the
+table holds active cases only; a row is also stale once the clock passes its `changes_at`, or
+when the meta key `advice_engine` names another engine (see AdviceRow). A row may have its
+case's worded `advice --json` entry (case_words), which goes with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable, Iterable
+
+from .chunks import by_ids
+from .times import from_iso, to_iso
+
+ENGINE_KEY = "advice_engine"
+# "<source>=<engine fingerprint>": the files (tui.advice.source) the engine's playbook was
+# read from, so a command can tell the rows fresh without reading the playbook.
+SOURCE_KEY = "advice_source"
+HORIZON_DAYS = 3     # not-stalled cases due within this many days come next in the list
+
+_COLUMNS = ("case_id", "score", "stalled", "snoozed", "turn", "rung", "rule", "headline",
+            "move", "who", "channel", "due", "last_activity_at", "changes_at", "company_rev")
+_SELECT = ", ".join(f"a.{c}" for c in _COLUMNS)
+_ACTIVE = "FROM cases INDEXED BY cases_active WHERE status IN ('open', 'waiting')"
+_STALE_SQL = (f"SELECT c.id {_ACTIVE.replace('FROM cases', 'FROM cases c')} AND NOT EXISTS "
+              "(SELECT 1 FROM case_advice a WHERE a.case_id = c.id) "
+              "UNION SELECT case_id FROM case_advice WHERE changes_at <= ? ORDER BY 1")
+_FRESH_SQL = (f"SELECT (SELECT value FROM meta WHERE key = '{SOURCE_KEY}') = :source || '=' || "
+              f"(SELECT value FROM meta WHERE key = '{ENGINE_KEY}') "
+              f"AND (SELECT count(*) {_ACTIVE}) = (SELECT count(*) FROM case_advice) "
+              "AND NOT EXISTS (SELECT 1 FROM case_advice WHERE changes_at <= :now)")
+# The attention order, one part at a time (each read in index order or a small sort, where
+# one ORDER BY of CASE expressions sorts every row): stalled by score, then not-stalled ones
+# due within the horizon by due, then the rest by the most recent activity.
+_STALLED_ORDER = "a.score DESC, a.last_activity_at, a.case_id"
+_PARTS = (("a.stalled = 1", _STALLED_ORDER),
+          ("a.stalled = 0 AND a.due <= :edge", "a.due, a.last_activity_at DESC, a.case_id"),
+          ("a.stalled = 0 AND (a.due IS NULL OR a.due > :edge)",
+           "a.last_activity_at DESC, a.case_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class AdviceRow:
+    """A case's kept assessment, as lists and --fail-on-stall read it (the case_advice row)."""
+
+    case_id: int
+    score: float
+    stalled: bool
+    snoozed: bool
+    turn: str                   # theirs | yours | nobody
+    rung: str
+    rule: str | None            # the top finding's rule
+    headline: str
+    move: str                   # the next move as one line
+    who: str                    # you | them | nobody
+    channel: str | None
+    due: str | None             # ISO UTC
+    last_activity_at: str
+    changes_at: str | None      # the clock alone changes the assessment then (None: never)
+    company_rev: int
+
+
+def _row(values: tuple) -> AdviceRow:
+    case_id, score, stalled, snoozed, *rest = values
+    return AdviceRow(case_id, score, bool(stalled), bool(snoozed), *rest)
+
+
+
+class KeptReads:
+    """The kept rows' reads, over `self.conn`; mixed into Store (through SummaryOps) and
+    KeptReader."""
+
+    def advice_fresh(self, now: str, source: str) -> bool:
+        """Whether every active case's kept row is fresh at `now`, made by the engine whose
+        playbook came from `source` (tui.advice.source): then nothing needs the rules."""
+        return self.conn.execute(_FRESH_SQL, {"source": source, "now": now}).fetchone()[0] == 1
+
+    def _meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row and row[0]
+
+    def ranked_advice(self, stalled_only: bool = False, limit: int | None = None,
+                      offset: int = 0, company: str | None = None, status: str | None = None,
+                      now: str | None = None,
+                      horizon: timedelta = timedelta(days=HORIZON_DAYS)) -> list[AdviceRow]:
+        """The kept assessments of active cases in the attention order: stalled ones by
+        score (then the longest untouched, then id); then the others due within `horizon`
+        of `now` (default: the store's clock), soonest first; then the rest, the most
+        recently active first. Only fresh rows are in it: rank (tui.advice) refreshes first."""
+        return [_row(r) for r in self._ranked(_SELECT, stalled_only, limit, offset, company,
+                                              status, now, horizon)]
+
+    def ranked_ids(self, stalled_only: bool = False, limit: int | None = None,
+                   now: str | None = None) -> list[tuple[int, bool, bool]]:
+        """(case id, stalled, whether its worded entry is kept) in ranked_advice's order:
+        what `advice` prints, read without building rows."""
+        return [(i, bool(stalled), bool(kept)) for i, stalled, kept in self._ranked(
+            "a.case_id, a.stalled, w.case_id IS NOT NULL", stalled_only, limit, 0, None, None,
+            now, timedelta(days=HORIZON_DAYS), "LEFT JOIN case_words w ON w.case_id = a.case_id")]
+
+    def worded_for(self, case_ids: Iterable[int]) -> dict[int, str]:
+        """The kept `advice --json` entries of these cases (those that have one)."""
+        ids = list(case_ids)
+        if not ids:
+            return {}
+        return dict(by_ids(self.conn, "SELECT case_id, worded FROM case_words "
+                           "WHERE case_id IN ({marks})", ids))
+
+    def _ranked(self, select: str, stalled_only: bool, limit: int | None, offset: int,
+                company: str | None, status: str | None, now: str | None,
+                horizon: timedelta, words: str = "") -> list[tuple]:
+        join, where, params = self._advice_filters(False, company, status)
+        start = from_iso(now or self.now())
+        params["edge"] = to_iso(start + horizon)
+        need = None if limit is None else offset + limit
+        out: list[tuple] = []
+        for term, order in _PARTS[:1] if stalled_only else _PARTS:
+            if need is not None and len(out) >= need:
+                break
+            params["limit"] = -1 if need is None else need - len(out)
+            cond = f"{where} AND {term}" if where else f"WHERE {term}"
+            out += self.conn.execute(f"SELECT {select} FROM case_advice a {join} {words} {cond} "
+                                     f"ORDER BY {order} LIMIT :limit", params).fetchall()
+        return out[offset:]
+
+    def attention_listing(self, **filters) -> list[tuple[tuple, float]]:
+        """ranked_advice's rows as a listing shows them: ((id, status, company, contacts,
+        last activity, title), score), in the same order (what `list --stalled` prints)."""
+        ranked = self.ranked_advice(**filters)
+        ids = [r.case_id for r in ranked]
+        cases = {row[0]: row for row in by_ids(
+            self.conn, "SELECT c.id, c.status, co.name, c.contacts, c.last_activity_at, c.title "
+            "FROM cases c JOIN companies co ON co.id = c.company_id WHERE c.id IN ({marks})",
+            ids)}
+        return [(cases[r.case_id], r.score) for r in ranked if r.case_id in cases]
+
+    def advice_moves(self, case_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+        """case id -> (the kept next-move line, whose turn) for the cases that have a kept
+        assessment."""
+        ids = sorted(set(case_ids))
+        return {case_id: (move, turn) for case_id, move, turn in by_ids(
+            self.conn, "SELECT case_id, move, turn FROM case_advice WHERE case_id IN ({marks})",
+            ids)}
+
+    def count_active(self) -> int:
+        """How many cases are open or waiting (each has, or needs, a kept row)."""
+        return self.conn.execute(f"SELECT count(*) {_ACTIVE}").fetchone()[0]
+
+    def any_stalled(self) -> bool:
+        return self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM case_advice WHERE stalled = 1)").fetchone()[0] == 1
+
+    def count_advice(self, stalled_only: bool = False, company: str | None = None,
+                     status: str | None = None) -> int:
+        join, where, params = self._advice_filters(stalled_only, company, status)
+        return self.conn.execute(f"SELECT count(*) FROM case_advice a {join} {where}",
+                                 params).fetchone()[0]
+
+    @staticmethod
+    def _advice_filters(stalled_only: bool, company: str | None,
+                        status: str | None) -> tuple[str, str, dict]:
+        """(the join on cases, if a filter needs it; the WHERE clause; its parameters)."""
+        terms, params = [], {}
+        if stalled_only:
+            terms.append("a.stalled = 1")
+        if company:
+            terms.append("c.company_id = (SELECT id FROM companies WHERE name = :company)")
+            params["company"] = company
+        if status:
+            terms.append("c.status = :status")
+            params["status"] = status
+        join = "JOIN cases c ON c.id = a.case_id" if company or status else ""
+        return join, "WHERE " + " AND ".join(terms) if terms else "", params
+
+
+class KeptReader(KeptReads):
+    """The kept rows read on a connection the caller owns (Env.reader's), with the clock
+    the listing's horizon counts from."""
+
+    def __init__(self, conn, clock: Callable[[], object]):
+        self.conn, self.clock = conn, clock
+
+    def now(self) -> str:
+        return to_iso(self.clock())
