@@ -1,4 +1,4 @@
--- supportlog schema, version 9: the one source of the schema.
+-- supportlog schema, version 10: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
@@ -7,7 +7,7 @@
 -- every write path checks it there, so a new word needs no table rebuild here.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 9;
+PRAGMA user_version = 10;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -101,6 +101,9 @@ CREATE INDEX cases_active_activity ON cases(last_activity_at, id)
     WHERE status IN ('open', 'waiting');
 CREATE INDEX cases_active_opened ON cases(opened_at, id) WHERE status IN ('open', 'waiting');
 CREATE INDEX cases_active ON cases(id) WHERE status IN ('open', 'waiting');  -- advice's pages
+-- Each company's open or waiting cases, counted for the company list (its total is
+-- company_figures.cases).
+CREATE INDEX cases_active_company ON cases(company_id) WHERE status IN ('open', 'waiting');
 
 CREATE TABLE case_refs (
     id      INTEGER PRIMARY KEY,

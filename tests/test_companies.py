@@ -134,6 +134,32 @@ def test_list_json_lists_them_with_their_cases(run):
         "companies"]] == ["Zeta Bank"]
 
 
+def test_the_case_counts_follow_every_change_to_the_cases(store):
+    """The company list's counts (company_figures' total, the active cases by index) stay
+    what counting the cases gives, through status changes, a move, a delete and an undo."""
+    def counted():
+        return {cid: (n, active) for cid, n, active in store.conn.execute(
+            "SELECT company_id, count(*), sum(status IN ('open', 'waiting')) FROM cases "
+            "GROUP BY company_id")}
+
+    a = store.create_case("Acme", "a", opened_at="2026-11-01")
+    b = store.create_case("Acme", "b", opened_at="2026-11-01")
+    c = store.create_case("Zeta", "c", opened_at="2026-11-01", status="waiting")
+    assert store.company_case_counts() == counted() == {a.company_id: (2, 2),
+                                                        c.company_id: (1, 1)}
+    store.set_status(a.id, "resolved")
+    store.set_status(c.id, "abandoned")
+    store.update_case(b.id, company="Zeta")
+    assert store.company_case_counts() == counted() == {a.company_id: (1, 0),
+                                                        c.company_id: (2, 1)}
+    store.set_status(a.id, "open")
+    deleted = store.delete_case(b.id)
+    assert store.company_case_counts() == counted() == {a.company_id: (1, 1),
+                                                        c.company_id: (1, 0)}
+    store.restore_case(deleted)
+    assert store.company_case_counts() == counted()
+
+
 @pytest.mark.parametrize("args, says", [
     (("--policy", "return: 30 dayz from delivered"),
      "--policy 'return: 30 dayz from delivered': the unit 'dayz' is not one we know"),

@@ -314,7 +314,7 @@ def without_updated_at(doc: dict) -> dict:
 
 
 def test_fixture_notebooks_open_with_every_row(tmp_path):
-    fixtures = sorted(FIXTURES.glob("notebook-v*.db"))
+    fixtures = sorted(FIXTURES.glob("notebook-v*.db"), key=lambda f: int(f.stem.split("-v")[1]))
     from tui.store.schema import schema_version
     assert [f.name for f in fixtures][-1] == f"notebook-v{schema_version()}.db"  # one per version
     for fixture in fixtures:

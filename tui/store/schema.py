@@ -277,6 +277,10 @@ GROUP BY c.company_id, i.channel;
     # 9: cases_fts and interactions_fts, the search tables sqlite-utils and Datasette find,
     # and a contact moved to another case counts there.
     8: TO_V9,
+    # 10: each company's open or waiting cases by index, which the company list counts.
+    9: """
+CREATE INDEX cases_active_company ON cases(company_id) WHERE status IN ('open', 'waiting');
+""",
 }
 
 
