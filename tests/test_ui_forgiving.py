@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from textual.command import CommandInput, CommandList, CommandPalette
+from textual.command import Command, CommandInput, CommandList, CommandPalette
 from textual.widgets import Select
 from ui_fixtures import MARKUP, SIZE, messages, plain, settle, ui
 from ui_fixtures import app_factory, clock, debug_errors, seeded  # noqa: F401
@@ -73,11 +73,17 @@ async def palette_entries(pilot, typed: str = "") -> list[str]:
     """What the open palette lists for `typed`; one palette serves every query, since what
     it lists depends only on the text in its input."""
     assert isinstance(pilot.app.screen, CommandPalette)
-    pilot.app.screen.query_one(CommandInput).value = typed
+    palette = pilot.app.screen
+    palette.query_one(CommandInput).value = typed
     await pilot.pause(0.3)
-    await settle(pilot)
-    commands = pilot.app.screen.query_one(CommandList)
-    return [str(o.hit.text or o.prompt).split("\n")[0] for o in commands.options]
+    for _ in range(50):      # under load the search can outlast Textual's "No matches" timer
+        await settle(pilot)
+        if not any(worker.is_running for worker in palette.workers):
+            break
+        await pilot.pause(0.1)
+    commands = palette.query_one(CommandList)
+    return [str(o.hit.text or o.prompt).split("\n")[0]
+            for o in commands.options if isinstance(o, Command)]
 
 
 @ui
