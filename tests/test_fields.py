@@ -34,7 +34,7 @@ from tui.store.bulk import INDEX_CASES_SQL, INDEX_INTERACTIONS_SQL
 from tui.store.importer import CONTACT_MERGED, PROMISE_MERGED
 from tui.store.interchange_check import CASE_FIELDS, INTERACTION_FIELDS, PROMISE_FIELDS
 from tui.store.records import Interaction, Promise, interaction_from_row, promise_from_row
-from tui.widgets.text import PlainTextArea
+from tui.widgets.plain_text_area import PlainTextArea
 
 from conftest import NOW, Cli
 from ui_fixtures import SIZE, app_factory, clock, seeded, settle, ui  # noqa: F401

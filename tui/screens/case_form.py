@@ -17,7 +17,8 @@ from ..store.case_edit import edit_case
 from ..widgets.forms import clear_errors, field, select
 from .form import FormScreen, Write
 from ..widgets.suggest import company_suggester
-from ..widgets.text import PlainTextArea, lit
+from ..widgets.plain_text_area import PlainTextArea
+from ..widgets.text import lit
 
 TEXT_FIELDS = tuple(f.name for f in CASE_SHOWN if f.kind != "choice")
 REFS_AFTER = "want"   # the references come after what you want, before the dates

@@ -17,7 +17,7 @@ from ..store.policies import EXAMPLE, parse_policy, policy_text
 from ..store.records import ROUTE_KINDS, ROUTE_PURPOSES, Company, Policy, Route
 from ..widgets.forms import field, select
 from .form import FormScreen, Write
-from ..widgets.text import PlainTextArea
+from ..widgets.plain_text_area import PlainTextArea
 
 
 class RouteRow(Vertical):

@@ -17,7 +17,8 @@ from .dialogs import DUE_PLACEHOLDER, ask_fields, milestone_field
 from ..widgets.forms import field, select
 from .form import FormScreen, Write
 from ..widgets.suggest import agent_suggester
-from ..widgets.text import PlainTextArea, lit, local
+from ..widgets.plain_text_area import PlainTextArea
+from ..widgets.text import lit, local
 
 # Shown fields the form reads on its own: the start is typed in local time, and the store
 # takes channel and outcome before the rest.

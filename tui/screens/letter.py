@@ -17,7 +17,8 @@ from textual.widgets.option_list import Option
 
 from ..store.errors import StoreError
 from ..widgets.forms import clear_errors, field, show_error
-from ..widgets.text import PlainTextArea, lit
+from ..widgets.plain_text_area import PlainTextArea
+from ..widgets.text import lit
 from .evidence import typed_path
 from ..widgets.footer import Footer
 

@@ -19,7 +19,8 @@ from ..widgets.case_views import brief_content, company_lines
 from ..widgets.footer import FitFooter
 from ..widgets.forms import clear_errors, field, show_error
 from ..widgets.suggest import agent_suggester
-from ..widgets.text import PlainTextArea, lit
+from ..widgets.plain_text_area import PlainTextArea
+from ..widgets.text import lit
 from .following import FollowingScreen
 
 SAVE_DEBOUNCE = 0.6

@@ -24,7 +24,8 @@ from textual.widgets import Static, TextArea
 
 from ..store import NotFound, userfiles
 from ..store.mail_import import message_headers
-from ..widgets.text import PlainTextArea, labelled, lit, when
+from ..widgets.plain_text_area import PlainTextArea
+from ..widgets.text import labelled, lit, when
 from ..widgets.footer import Footer
 
 MAX_BYTES = 5_000_000          # a viewer, not an editor: show the first 5 MB

@@ -9,7 +9,6 @@ from datetime import datetime, timezone
 from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import TextArea
 
 from ..clean_text import for_terminal, visible
 from ..store import MARK_END, MARK_START
@@ -141,16 +140,6 @@ class ControlsShown(Highlighter):
 
     def highlight(self, text: Text) -> None:
         text.plain = visible(text.plain)
-
-
-class PlainTextArea(TextArea):
-    """A TextArea whose control characters show as visible symbols (the text stays exact):
-    drawn raw, an escape sequence in a pasted or imported note would reach the terminal."""
-
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        line.plain = visible(line.plain)
-        return line
 
 
 def labelled(pairs: list[tuple[str, object]], label_style: str = "bold") -> Content:
