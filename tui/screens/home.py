@@ -17,7 +17,7 @@ from ..widgets.case_views import CasePreview
 from ..widgets.suggest import company_suggester
 from ..widgets.text import STATUS_STYLES, lit
 from .home_rows import TABS, RowSource
-from .welcome import NotebookOpened, Welcome
+from .welcome import NotebookOpened
 from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 from .home_tabs import TabbedScreen
 from ..widgets.footer import Footer
@@ -88,8 +88,7 @@ class HomeScreen(HitSearch, TabbedScreen):
         with Horizontal(id="home-body"):
             with ContentSwitcher(initial="cases", id="lists"):
                 yield CaseTable(id="cases")
-                yield HitTable(id="hits")
-                yield Welcome(id="welcome")
+                yield HitTable(id="hits")      # and the Welcome, mounted when wanted
             yield CasePreview(id="preview")
         yield Static(id="home-reason")
         yield Footer()

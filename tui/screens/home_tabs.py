@@ -50,6 +50,11 @@ class TabbedScreen(Screen):
         switcher = self.query_one(ContentSwitcher)
         self.set_class(total == 0 and not self.searching, "-empty")   # the welcome, alone
         if total == 0 and not self.searching:
+            if not switcher.query_children("#welcome"):
+                # Mounted when first wanted: its button's stylesheet is a good part of the
+                # start of a notebook that has cases.
+                from .welcome import Welcome
+                await switcher.mount(Welcome(id="welcome"))
             switcher.current = "welcome"
             self.query_one(CasePreview).clear("Your notebook is empty.")
         elif switcher.current == "welcome":
