@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ..store import Store, StoreError, ValidationError
 from ..widgets.forms import clear_errors, show_error
+from .sizing import StyledOnce
 
 # A form's write: run on the writer thread with its Store, it returns what the form gives.
 Write = Callable[[Store], Any]
@@ -41,7 +42,7 @@ def give_typed_key(form: Widget, event: events.Key) -> bool:
     return True
 
 
-class FormScreen(ModalScreen):
+class FormScreen(StyledOnce, ModalScreen):
     """A modal form. Subclasses compose `fields()` and implement `save()`, which reads the
     fields (raising ValidationError for what it checks itself) and returns the write to run;
     the screen is dismissed with that write's result once it has landed."""
@@ -61,14 +62,6 @@ class FormScreen(ModalScreen):
         self.whole = False          # every field mounted (see _mount_rest)
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
-        self.resumed = False        # shown once already (see _on_screen_resume)
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler: the first resume follows the mount that has just
-        # styled every widget, so it need not restyle them all again.
-        if not self.resumed:
-            self.resumed = True
-            event.refresh_styles = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form", classes="form"):

@@ -20,6 +20,7 @@ from .home_rows import TABS, RowSource
 from .welcome import NotebookOpened
 from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette imports it here
 from .home_tabs import TabbedScreen
+from .sizing import StyledOnce
 from ..widgets.footer import Footer
 
 PREVIEW_DEBOUNCE = 0.08
@@ -29,7 +30,7 @@ PREVIEW_BELOW = 100  # from which it sits below it (narrower: hidden until `p`)
 AGENDA_AFTER_START = 1.5  # seconds after the first ranking before the agenda line is read
 
 
-class HomeScreen(HitSearch, TabbedScreen):
+class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
     """The attention list, the status tabs, the filters, search and the preview."""
 
     BINDINGS = [
