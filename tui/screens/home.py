@@ -72,7 +72,7 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
         # reload(keep=True): the cursor's row, the rows loaded and the scroll, to put back.
         self._place: list | None = None
         self.preview_wanted: bool | None = None   # `p` pressed: shown or hidden at any width
-        self.fit_layout()    # the preview's place, before the first styling too
+        self.fit_layout(update=False)    # the preview's place, before the first styling
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -110,17 +110,18 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
         self.fit_filters()
         self.call_after_refresh(self.fill_snippets)   # rows a taller table brings into view
 
-    def fit_layout(self) -> None:
+    def fit_layout(self, update: bool = True) -> None:
         """The preview beside the list from PREVIEW_RIGHT columns, below it from
         PREVIEW_BELOW, hidden under that (`p` shows or hides it at any width); when it is
-        hidden, the highlighted case's full reason sits under the list."""
+        hidden, the highlighted case's full reason sits under the list. Without `update`
+        the classes wait for the screen's first styling (it is not styled yet)."""
         width = self.size.width or self.app.size.width
         shown = self.preview_wanted if self.preview_wanted is not None else (
             width >= PREVIEW_BELOW)
         place = "right" if width >= PREVIEW_RIGHT else "below"
         for where in ("right", "below"):
-            self.set_class(shown and place == where, f"-preview-{where}")
-        self.set_class(not shown, "-preview-off")
+            self.set_class(shown and place == where, f"-preview-{where}", update=update)
+        self.set_class(not shown, "-preview-off", update=update)
 
     def action_toggle_preview(self) -> None:
         self.preview_wanted = self.has_class("-preview-off")
