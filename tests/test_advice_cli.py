@@ -121,6 +121,29 @@ def test_json_limit_cuts_and_all_keeps_every_open_case(run, many):
     assert stalled.exit_code == 1 and json.loads(stalled.stdout) == everything[:1]
 
 
+def test_json_keeps_the_entries_it_words_and_reads_them_back(run, many, db_path,
+                                                             monkeypatch):
+    """The first --json words every case, a page at a time while the ranking is read, and
+    keeps the words; later ones read them (a planted entry shows), wording only what went."""
+    monkeypatch.setattr("tui.commands.advice.PAGE", 4)    # pages of 4: 22 cases in 6
+    first = run.ok("advice", "--jsonl").splitlines()
+    ids = [json.loads(line)["case_id"] for line in first]
+    assert len(ids) == 22
+
+    def kept() -> dict[int, str]:
+        with Store(db_path, clock=lambda: NOW) as s:
+            return dict(s.conn.execute("SELECT case_id, worded FROM case_words"))
+
+    assert kept() == dict(zip(ids, first))
+    planted = json.dumps({"case_id": ids[5], "planted": True})
+    with Store(db_path, clock=lambda: NOW) as s:
+        s.conn.execute("UPDATE case_words SET worded = ? WHERE case_id = ?", (planted, ids[5]))
+        s.conn.execute("DELETE FROM case_words WHERE case_id IN (?, ?)", (ids[0], ids[9]))
+    again = run.ok("advice", "--jsonl").splitlines()
+    assert again == first[:5] + [planted] + first[6:]
+    assert kept() == dict(zip(ids, again))
+
+
 def test_json_on_an_empty_notebook_is_an_empty_list(run, store):
     store.create_case("Acme", "Done", opened_at=ago(days=3))
     store.set_status(1, "resolved")

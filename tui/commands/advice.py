@@ -3,6 +3,8 @@ its reasons; `supportlog snooze`: quiet a case's findings until a date."""
 
 from __future__ import annotations
 
+import sys
+from itertools import islice
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 import click
@@ -93,22 +95,23 @@ class Advising:
             self.full()
         return self.store if self.saved else None
 
-    def worded(self, entries: list[tuple[int, bool, bool]]) -> Iterator[str]:
-        """The kept `advice --json` entries of these (case id, stalled, kept) rows, in order,
-        a page at a time; the cases without one are worded now and kept, best effort."""
-        for start in range(0, len(entries), PAGE):
-            page = entries[start:start + PAGE]
-            texts = self.store.worded_for([i for i, _, kept in page if kept])
-            missing = [i for i, _, kept in page if not kept or i not in texts]
-            if missing:
-                from .output import json_text
-                store = self.full()
-                mark = store.advice_mark()
-                made = {rec["case_id"]: json_text(rec, indent=None)
-                        for rec in _records(store, missing, self.now, self.playbook)}
-                store.save_worded(made, mark)
-                texts.update(made)
-            yield from (texts[i] for i, _, _ in page if i in texts)
+    def worded(self, entries: Iterable[tuple[int, int, str | None]]) -> Iterator[str]:
+        """The `advice --json` entries of these (case id, stalled, kept entry or None) rows,
+        in order, a page at a time; the cases without one are worded now and kept, best
+        effort."""
+        entries = iter(entries)
+        while page := list(islice(entries, PAGE)):
+            missing = [i for i, _, text in page if text is None]
+            if not missing:
+                yield from (text for _, _, text in page)
+                continue
+            from .output import json_text
+            store = self.full()
+            mark = store.advice_mark()
+            made = {rec["case_id"]: json_text(rec, indent=None)
+                    for rec in _records(store, missing, self.now, self.playbook)}
+            store.save_worded(made, mark)
+            yield from (text or made[i] for i, _, text in page if text or i in made)
 
 
 def _records(store, ids: list[int], now, playbook) -> Iterator[dict]:
@@ -122,23 +125,18 @@ def _records(store, ids: list[int], now, playbook) -> Iterator[dict]:
 
 def _write_json(texts: Iterable[str], lines: bool) -> None:
     """One document on one line, as json.dumps writes the list, or with `lines` one object
-    per line; written a page at a time as the entries come."""
-    opened, page = False, []
-    for text in texts:
-        page.append(text)
-        if len(page) == PAGE:
-            opened = _echo_page(page, opened, lines)
-            page = []
-    opened = _echo_page(page, opened, lines)
+    per line; written a page at a time as the entries come. Written as they are: JSON
+    escapes every control character, so there is nothing for click.echo to strip."""
+    out = sys.stdout
+    texts = iter(texts)
+    opened = False
+    while page := list(islice(texts, PAGE)):
+        out.write("\n".join(page) + "\n" if lines else ("[" if not opened else ", ")
+                  + ", ".join(page))
+        opened = True
     if not lines:
-        click.echo("]" if opened else "[]")
-
-
-def _echo_page(page: list[str], opened: bool, lines: bool) -> bool:
-    if page:
-        click.echo("\n".join(page) if lines else ("[" if not opened else ", ")
-                   + ", ".join(page), nl=lines)
-    return opened or bool(page)
+        out.write("]\n" if opened else "[]\n")
+    out.flush()
 
 
 # -- the text ---------------------------------------------------------------------------------
@@ -175,11 +173,11 @@ def _echo_stalled(adv: Advising, limit: int | None) -> bool:
     store = adv.kept()
     if store is not None:
         import json
-        entries = store.ranked_ids(stalled_only=True, limit=limit)
-        records = (json.loads(t) for t in adv.worded(entries))
-        total = (len(entries) if limit is None or len(entries) < limit
-                 else store.count_advice(stalled_only=True))
+        records = (json.loads(t) for t in adv.worded(
+            store.ranked_worded(stalled_only=True, limit=limit)))
         # adv.store, not store: wording a case may have opened the full store since.
+        total = lambda shown: (shown if limit is None or shown < limit  # noqa: E731
+                               else adv.store.count_advice(stalled_only=True))
         count_active = lambda: adv.store.count_advice(stalled_only=False)  # noqa: E731
     else:
         records, total, count_active = _stalled_unkept(adv, limit)
@@ -188,6 +186,7 @@ def _echo_stalled(adv: Advising, limit: int | None) -> bool:
         _echo_case(rec)
         click.echo("")
         shown += 1
+    total = total(shown)
     if total > shown:
         left = total - shown
         click.echo(f"{left:,} more stalled {'case' if left == 1 else 'cases'} not shown: "
@@ -211,34 +210,25 @@ def _stalled_unkept(adv: Advising, limit: int | None):
                             if r.case_id not in renewed] + [r for r in fresh if r.stalled],
                            adv.iso)
     records = _records(store, [r.case_id for r in rows[:limit]], adv.now, adv.playbook)
-    return records, len(rows), lambda: len(renewed) + sum(
+    return records, lambda shown: len(rows), lambda: len(renewed) + sum(
         1 for r in store.ranked_advice() if r.case_id not in renewed)
 
 
 def _json_all(adv: Advising, limit: int | None, lines: bool) -> bool:
     """Every open or waiting case (the first `limit`) in the attention order, from the kept
-    entries (the missing ones worded now); whether any is stalled."""
+    entries (the missing ones worded now); whether any is stalled (they come first)."""
     store = adv.kept()
     if store is not None:
-        entries = store.ranked_ids(limit=limit, now=adv.iso)
-        _write_json(adv.worded(entries), lines)
-        return bool(entries) and entries[0][1]
+        _write_json(adv.worded(store.ranked_worded(limit=limit, now=adv.iso)), lines)
+        return adv.store.any_stalled()    # adv.store: wording may have opened the full one
     from ..advice import attention_order
     from .output import json_text
     renewed = {r.case_id for r in adv.fresh}
     rows = attention_order([r for r in adv.store.ranked_advice(now=adv.iso)
                             if r.case_id not in renewed] + adv.fresh, adv.iso)
-    ids = [r.case_id for r in rows[:limit]]
-    first: list[bool] = []
-
-    def texts() -> Iterator[str]:
-        for rec in _records(adv.store, ids, adv.now, adv.playbook):
-            if not first:
-                first.append(rec["stalled"])     # stalled cases come first
-            yield json_text(rec, indent=None)
-
-    _write_json(texts(), lines)
-    return bool(first) and first[0]
+    _write_json((json_text(rec, indent=None) for rec in _records(
+        adv.store, [r.case_id for r in rows[:limit]], adv.now, adv.playbook)), lines)
+    return bool(rows) and rows[0].stalled
 
 
 @click.command()

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable, Iterable
+from itertools import islice
+from typing import Callable, Iterable, Iterator
 
 from .chunks import by_ids
 from .times import from_iso, to_iso
@@ -92,41 +93,38 @@ class KeptReads:
         score (then the longest untouched, then id); then the others due within `horizon`
         of `now` (default: the store's clock), soonest first; then the rest, the most
         recently active first. Only fresh rows are in it: rank (tui.advice) refreshes first."""
-        return [_row(r) for r in self._ranked(_SELECT, stalled_only, limit, offset, company,
-                                              status, now, horizon)]
+        return [_row(r) for r in islice(self._ranked(_SELECT, stalled_only, limit, offset,
+                                                     company, status, now, horizon),
+                                        offset, None)]
 
-    def ranked_ids(self, stalled_only: bool = False, limit: int | None = None,
-                   now: str | None = None) -> list[tuple[int, bool, bool]]:
-        """(case id, stalled, whether its worded entry is kept) in ranked_advice's order:
-        what `advice` prints, read without building rows."""
-        return [(i, bool(stalled), bool(kept)) for i, stalled, kept in self._ranked(
-            "a.case_id, a.stalled, w.case_id IS NOT NULL", stalled_only, limit, 0, None, None,
-            now, timedelta(days=HORIZON_DAYS), "LEFT JOIN case_words w ON w.case_id = a.case_id")]
-
-    def worded_for(self, case_ids: Iterable[int]) -> dict[int, str]:
-        """The kept `advice --json` entries of these cases (those that have one)."""
-        ids = list(case_ids)
-        if not ids:
-            return {}
-        return dict(by_ids(self.conn, "SELECT case_id, worded FROM case_words "
-                           "WHERE case_id IN ({marks})", ids))
+    def ranked_worded(self, stalled_only: bool = False, limit: int | None = None,
+                      now: str | None = None) -> Iterator[tuple[int, bool, str | None]]:
+        """(case id, stalled, its kept `advice --json` entry or None) in ranked_advice's
+        order, read as they are wanted: what `advice` prints, without building rows or
+        holding every entry at once."""
+        return self._ranked("a.case_id, a.stalled, w.worded", stalled_only, limit, 0, None,
+                            None, now, timedelta(days=HORIZON_DAYS),
+                            "LEFT JOIN case_words w ON w.case_id = a.case_id")
 
     def _ranked(self, select: str, stalled_only: bool, limit: int | None, offset: int,
                 company: str | None, status: str | None, now: str | None,
-                horizon: timedelta, words: str = "") -> list[tuple]:
+                horizon: timedelta, words: str = "") -> Iterator[tuple]:
+        """The first offset + limit rows of the attention order (the caller skips the
+        offset), each part's read as it is iterated."""
         join, where, params = self._advice_filters(False, company, status)
         start = from_iso(now or self.now())
         params["edge"] = to_iso(start + horizon)
         need = None if limit is None else offset + limit
-        out: list[tuple] = []
+        given = 0
         for term, order in _PARTS[:1] if stalled_only else _PARTS:
-            if need is not None and len(out) >= need:
-                break
-            params["limit"] = -1 if need is None else need - len(out)
+            if need is not None and given >= need:
+                return
+            params["limit"] = -1 if need is None else need - given
             cond = f"{where} AND {term}" if where else f"WHERE {term}"
-            out += self.conn.execute(f"SELECT {select} FROM case_advice a {join} {words} {cond} "
-                                     f"ORDER BY {order} LIMIT :limit", params).fetchall()
-        return out[offset:]
+            for row in self.conn.execute(f"SELECT {select} FROM case_advice a {join} {words} "
+                                         f"{cond} ORDER BY {order} LIMIT :limit", params):
+                given += 1
+                yield row
 
     def attention_listing(self, **filters) -> list[tuple[tuple, float]]:
         """ranked_advice's rows as a listing shows them: ((id, status, company, contacts,
