@@ -5,6 +5,7 @@ line of user text passes through `for_terminal` (tui.clean_text) on its way to a
 from __future__ import annotations
 
 import sys
+from itertools import islice
 from typing import Any, Iterable, Sequence
 
 import click
@@ -40,18 +41,19 @@ TABLE_SAMPLE = 1000  # rows that set the column widths; later ones are printed a
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """A plain aligned table; the last column takes what is left. The widths come from the
-    first TABLE_SAMPLE rows, so a listing of every case is printed without holding it."""
+    first TABLE_SAMPLE rows, so a listing of every case is printed without holding it; each
+    TABLE_SAMPLE rows go out in one write."""
     rows = iter(rows)
     cells = lambda r: [clean(str(c)) for c in r]
-    first = [cells(r) for _, r in zip(range(TABLE_SAMPLE), rows)]
+    first = [cells(r) for r in islice(rows, TABLE_SAMPLE)]
     widths = [max([len(h)] + [len(r[i]) for r in first]) for i, h in enumerate(headers)]
     widths[-1] = 0
-    line = lambda cs: "  ".join(c.ljust(w) if w else c for c, w in zip(cs, widths))
-    click.echo(click.style(line(headers).rstrip(), bold=True))
-    for r in first:
-        click.echo(line(r).rstrip())
-    for r in rows:
-        click.echo(line(cells(r)).rstrip())
+    line = lambda cs: "  ".join(c.ljust(w) if w else c for c, w in zip(cs, widths)).rstrip()
+    click.echo(click.style(line(headers), bold=True))
+    page = [line(r) for r in first]
+    while page:
+        click.echo("\n".join(page))
+        page = [line(cells(r)) for r in islice(rows, TABLE_SAMPLE)]
 
 
 def snippet(text: str) -> str:
