@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 from .chunks import MAX_IDS, by_ids, marks
 from .companies import load_companies
 from .records import DEAD_END_OUTCOMES, CaseDetail, Company, Ref
-from .kept import AdviceRow  # noqa: F401 - the advice layer reads it here too
+from .advice_row import AdviceRow  # noqa: F401 - the advice layer reads it here too
 
 
 @dataclass(slots=True)

@@ -10,13 +10,15 @@ case's worded `advice --json` entry (case_words), which goes with it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from itertools import islice
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .chunks import by_ids
 from .times import from_iso, to_iso
+
+if TYPE_CHECKING:   # the rows are built only by the reads that return them
+    from .advice_row import AdviceRow
 
 ENGINE_KEY = "advice_engine"
 # "<source>=<engine fingerprint>": the files (tui.advice.source) the engine's playbook was
@@ -45,33 +47,6 @@ _PARTS = (("a.stalled = 1", _STALLED_ORDER),
            "a.last_activity_at DESC, a.case_id"))
 
 
-@dataclass(frozen=True, slots=True)
-class AdviceRow:
-    """A case's kept assessment, as lists and --fail-on-stall read it (the case_advice row)."""
-
-    case_id: int
-    score: float
-    stalled: bool
-    snoozed: bool
-    turn: str                   # theirs | yours | nobody
-    rung: str
-    rule: str | None            # the top finding's rule
-    headline: str
-    move: str                   # the next move as one line
-    who: str                    # you | them | nobody
-    channel: str | None
-    due: str | None             # ISO UTC
-    last_activity_at: str
-    changes_at: str | None      # the clock alone changes the assessment then (None: never)
-    company_rev: int
-
-
-def _row(values: tuple) -> AdviceRow:
-    case_id, score, stalled, snoozed, *rest = values
-    return AdviceRow(case_id, score, bool(stalled), bool(snoozed), *rest)
-
-
-
 class KeptReads:
     """The kept rows' reads, over `self.conn`; mixed into Store (through SummaryOps) and
     KeptReader."""
@@ -93,9 +68,9 @@ class KeptReads:
         score (then the longest untouched, then id); then the others due within `horizon`
         of `now` (default: the store's clock), soonest first; then the rest, the most
         recently active first. Only fresh rows are in it: rank (tui.advice) refreshes first."""
-        return [_row(r) for r in islice(self._ranked(_SELECT, stalled_only, limit, offset,
-                                                     company, status, now, horizon),
-                                        offset, None)]
+        from .advice_row import advice_row
+        rows = self._ranked(_SELECT, stalled_only, limit, offset, company, status, now, horizon)
+        return [advice_row(r) for r in islice(rows, offset, None)]
 
     def ranked_worded(self, stalled_only: bool = False, limit: int | None = None,
                       now: str | None = None) -> Iterator[tuple[int, bool, str | None]]:

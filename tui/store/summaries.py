@@ -11,7 +11,8 @@ from typing import Iterable, Mapping
 from .db import busy_timeout_ms
 from .errors import StoreError
 from .chunks import MAX_IDS, marks
-from .kept import _ACTIVE, _COLUMNS, _STALE_SQL, ENGINE_KEY, SOURCE_KEY, AdviceRow, KeptReads
+from .advice_row import AdviceRow
+from .kept import _ACTIVE, _COLUMNS, _STALE_SQL, ENGINE_KEY, SOURCE_KEY, KeptReads
 
 SAVE_BUSY_MS = 200   # saving is best effort: a busy notebook is not worth waiting for
 # A row's column values in order (dataclasses.astuple deep-copies every value).
