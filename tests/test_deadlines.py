@@ -215,6 +215,23 @@ def test_the_kept_rows_change_at_the_warning_and_follow_the_jurisdictions(book, 
     assert rows[cid].rule is None
 
 
+def test_the_source_fingerprint_follows_every_byte_of_the_config(tmp_path):
+    """A checksum, not a cryptographic hash: it must still see an edit that keeps the
+    length (a digit changed, two characters swapped) and stay put when nothing changed."""
+    config = tmp_path / "config.toml"
+    config.write_text("[thresholds]\nsilence_days = 7\n")
+    before = source_fingerprint(config)
+    assert source_fingerprint(config) == before
+    seen = {before}
+    for text in ("[thresholds]\nsilence_days = 8\n", "[thresholds]\nsilence_dyas = 7\n",
+                 "[thresholds]\nsilence_days = 7\n\n"):
+        config.write_text(text)
+        seen.add(source_fingerprint(config))
+    assert len(seen) == 4
+    config.write_text("[thresholds]\nsilence_days = 7\n")
+    assert source_fingerprint(config) == before
+
+
 def test_the_source_fingerprint_reads_rules_toml_beside_the_config(tmp_path):
     config = tmp_path / "config.toml"
     before = source_fingerprint(config)

@@ -1,13 +1,13 @@
 """What the advice is made from, as bytes: the engine version, the packaged playbook file,
 the rules pack, the user's config file (the jurisdictions are in it) and rules.toml beside
-it, and the local time zone. Hashing them tells a command that the kept
-rows are fresh without parsing any TOML (store.advice_fresh)."""
+it, and the local time zone. Their checksum tells a command that the kept rows are fresh
+without parsing any TOML (store.advice_fresh)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
+import zlib
 
 # Bump when a change to the rules changes what they decide or say (the cache's fingerprint).
 ENGINE_VERSION = "13.2"
@@ -21,21 +21,24 @@ def local_zone() -> str:
 
 
 def source_fingerprint(config_path: os.PathLike | str | None) -> str:
-    """The hash of what the advice is made from (os.path, not pathlib: the light commands
-    call it on every start)."""
+    """A checksum of what the advice is made from (os.path, not pathlib: the light commands
+    call it on every start). It detects a change, which is all it is for: the files are the
+    user's own and ours. zlib's CRC-32 and Adler-32 with the length, not hashlib, whose
+    OpenSSL takes longer to load than the rest of `advice --fail-on-stall`'s own work."""
     here = os.path.dirname(os.path.abspath(__file__))
-    h = hashlib.sha256(f"{ENGINE_VERSION}\0{local_zone()}\0".encode())
-    h.update(_read(os.path.join(here, PLAYBOOK_FILE)))   # as playbook.py reads it
+    parts = [f"{ENGINE_VERSION}\0{local_zone()}\0".encode(),
+             _read(os.path.join(here, PLAYBOOK_FILE))]   # as playbook.py reads it
     packs = os.path.join(os.path.dirname(here), "rules")
     for name in sorted(n for n in os.listdir(packs) if n.endswith(".toml")):
-        h.update(b"\0pack\0" + name.encode() + b"\0" + _read(os.path.join(packs, name)))
+        parts.append(b"\0pack\0" + name.encode() + b"\0" + _read(os.path.join(packs, name)))
     if config_path:
         config_path = os.fspath(config_path)
-        _file(h, b"config", config_path)
-        _file(h, b"rules", os.path.join(os.path.dirname(config_path), RULES_FILE))
+        parts.append(_file(b"config", config_path))
+        parts.append(_file(b"rules", os.path.join(os.path.dirname(config_path), RULES_FILE)))
     else:
-        h.update(b"\0none")
-    return h.hexdigest()[:24]
+        parts.append(b"\0none")
+    data = b"".join(parts)
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}{len(data):x}"
 
 
 def _read(name: str) -> bytes:
@@ -43,11 +46,11 @@ def _read(name: str) -> bytes:
         return f.read()
 
 
-def _file(h, label: bytes, name: str) -> None:
+def _file(label: bytes, name: str) -> bytes:
     try:
-        h.update(b"\0" + label + b"\0" + _read(name))
+        return b"\0" + label + b"\0" + _read(name)
     except FileNotFoundError:
-        h.update(b"\0" + label + b"\0none")
+        return b"\0" + label + b"\0none"
     except OSError:
-        h.update(b"\0unreadable")   # never fresh by bytes: the loader says what is wrong
-        h.update(str(time.time_ns()).encode())
+        # Never fresh by bytes: the loader says what is wrong.
+        return b"\0unreadable" + str(time.time_ns()).encode()
