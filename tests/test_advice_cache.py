@@ -189,6 +189,9 @@ def test_the_attention_order(store):
     # the most recent activity.
     assert order == [ids[1], ids[2], ids[0], ids[4], ids[3], ids[6], ids[5]]
     assert [r.case_id for r in store.ranked_advice(stalled_only=True)] == [ids[1], ids[2], ids[0]]
+    # What the app holds: the stalled ones' scores in the same order, and rows by id.
+    assert list(store.stalled_scores().items()) == [(ids[1], 5.0), (ids[2], 2.0), (ids[0], 2.0)]
+    assert store.advice_rows([ids[4], ids[1], 10_000]) == {ids[1]: rows[1], ids[4]: rows[4]}
     assert [r.case_id for r in store.ranked_advice(now=NOW_ISO, limit=2, offset=2)] == \
         [ids[0], ids[4]]
     acme = [r.case_id for r in store.ranked_advice(now=NOW_ISO, company="acme")]

@@ -165,6 +165,12 @@ async def test_a_read_only_notebook_still_ranks_the_attention_list(app_factory, 
             table = app.screen.query_one("#cases")
             assert app.store.read_only and app.ranked is not None   # ranked in memory
             assert keys(table)[0] == ids["bank"] and len(keys(table)) == 3
+            await pilot.press("2")     # Open: the score and move come from the held ranking
+            await settle(pilot)
+            row = {k: table.get_row_at(i) for i, k in enumerate(keys(table))}[ids["telco"]]
+            assert row[0].plain.strip() and row[4].plain.startswith("Try Telco by chat")
+            await pilot.press("1")
+            await settle(pilot)
             app.screen.query_one("#channel-filter", Select).value = "email"
             await settle(pilot)
             assert keys(table) == [ids["shop"]]

@@ -45,11 +45,10 @@ class Advisor:
         from .advice import refresh
         fresh, saved = refresh(store, now, self.playbook)
         if saved:       # kept: the lists page through the cache
-            stalled = store.ranked_advice(stalled_only=True)
-            return Ranked({r.case_id: r for r in stalled}, None, bool(fresh))
+            return Ranked(store.stalled_scores(), None, bool(fresh))
         return _unkept(store, now, fresh)
 
-    def update(self, store: Store, now: datetime, stalled: dict[int, AdviceRow],
+    def update(self, store: Store, now: datetime, stalled: dict[int, float],
                case_id: int) -> Ranked:
         """After a write to `case_id`: the cases whose kept assessment it (or the clock)
         made stale are assessed again and change `stalled`; the rest stands."""
@@ -61,7 +60,7 @@ class Advisor:
         stalled.pop(case_id, None)      # closed or deleted: it has no kept row any more
         for row in fresh:
             if row.stalled:
-                stalled[row.case_id] = row
+                stalled[row.case_id] = row.score
             else:
                 stalled.pop(row.case_id, None)
         return Ranked(stalled, None, True)
@@ -74,7 +73,9 @@ class Advisor:
 class Ranked(NamedTuple):
     """The attention order as the app holds it."""
 
-    stalled: dict[int, AdviceRow]     # the stalled cases' rows, most urgent first
+    # Stalled case id -> score, most urgent first: plain numbers, not 20k rows held for the
+    # app's life (the lists read their rows a page at a time).
+    stalled: dict[int, float]
     rows: list[AdviceRow] | None      # every row when the cache could not keep them
     changed: bool                     # whether the order may differ from the kept one
 
@@ -84,4 +85,4 @@ def _unkept(store: Store, now: datetime, fresh: list[AdviceRow]) -> Ranked:
     with the kept ones from the refresh just made, not from another."""
     from .advice import ranked
     rows = ranked(store, now, fresh, False)
-    return Ranked({r.case_id: r for r in rows if r.stalled}, rows, True)
+    return Ranked({r.case_id: r.score for r in rows if r.stalled}, rows, True)

@@ -76,8 +76,8 @@ class SupportlogApp(FitsTerminal, App[None]):
 
     # Bumped after every write; screens watch it and reload what they show.
     data_version: var[int] = var(0)
-    # Stalled cases (id -> their kept assessment), most urgent first; None until ranked.
-    stalled: var[dict[int, AdviceRow] | None] = var(None)
+    # Stalled cases (id -> score), most urgent first; None until ranked.
+    stalled: var[dict[int, float] | None] = var(None)
     # Bumped after each ranking: the attention list reads the new order.
     advice_version: var[int] = var(0)
 
@@ -272,7 +272,7 @@ class SupportlogApp(FitsTerminal, App[None]):
                     title=for_terminal(title), markup=False)
 
     # -- startup -------------------------------------------------------------------------
-    async def _rank(self, case_id: int | None = None) -> dict[int, AdviceRow]:
+    async def _rank(self, case_id: int | None = None) -> dict[int, float]:
         now, stalled = self.now(), self.stalled
         if case_id is None or stalled is None or self.ranked is not None:
             ranked = await self.read(lambda s: self.advisor.rank(s, now))

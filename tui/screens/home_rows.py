@@ -36,12 +36,13 @@ class RowSource:
     """Pages of CaseRows for one tab and filter. Not thread-safe: one page at a time.
 
     With `tail`, the same list is walked from its end: each page holds the rows before the
-    previous one, last row first (the table puts them above what it has). `stalled` gives
-    the other tabs their score and next move; `ranked`, when given, is the attention order
-    itself (every active case's row), read instead of the cache."""
+    previous one, last row first (the table puts them above what it has). `stalled` (case
+    id -> score) gives the other tabs their stalled cases' scores, and their next moves are
+    read with the page; `ranked`, when given, is the attention order itself (every active
+    case's row), read instead of the cache."""
 
     def __init__(self, tab: str, *, company: str | None, channel: str | None,
-                 stalled: dict[int, AdviceRow], now: datetime, tail: bool = False,
+                 stalled: dict[int, float], now: datetime, tail: bool = False,
                  ranked: list[AdviceRow] | None = None):
         self.tab, self.company, self.channel = tab, company, channel
         self.stalled, self.now, self.tail, self.ranked = stalled, now, tail, ranked
@@ -50,6 +51,7 @@ class RowSource:
         self._offset = 0              # the next advice row forward
         self._in_stalled = True       # forward, still among the stalled cases
         self._end: int | None = None  # from the end: the advice rows not walked yet
+        self._ranked_by_id: dict[int, AdviceRow] | None = None   # `ranked` by case id
 
     def next_page(self, store: Store, limit: int = 60) -> list[CaseRow]:
         rows: list[CaseRow] = []
@@ -123,11 +125,21 @@ class RowSource:
                                 after=self._after, limit=limit, reverse=self.tail)
         self._after = page.after
         self.done = page.after is None
+        advice = self._stalled_rows(store, [c.id for c in page.items])
         rows = []
         for case in page.items:
-            advice = self.stalled.get(case.id)
-            why, style = move_line(advice)
-            rows.append(CaseRow(case, advice.score if advice else None,
+            why, style = move_line(advice.get(case.id))
+            rows.append(CaseRow(case, self.stalled.get(case.id),
                                 why or plural(case.contacts, "contact"), style,
                                 ago(case.last_activity_at, self.now)))
         return rows
+
+    def _stalled_rows(self, store: Store, case_ids: list[int]) -> dict[int, AdviceRow]:
+        """The rows of this page's stalled cases (their next move), from the ranking the
+        app holds when the notebook could not keep it, else from the kept ones."""
+        wanted = [i for i in case_ids if i in self.stalled]
+        if self.ranked is not None:
+            if self._ranked_by_id is None:
+                self._ranked_by_id = {r.case_id: r for r in self.ranked}
+            return {i: self._ranked_by_id[i] for i in wanted if i in self._ranked_by_id}
+        return store.advice_rows(wanted) if wanted else {}

@@ -72,6 +72,21 @@ class KeptReads:
         rows = self._ranked(_SELECT, stalled_only, limit, offset, company, status, now, horizon)
         return [advice_row(r) for r in islice(rows, offset, None)]
 
+    def stalled_scores(self) -> dict[int, float]:
+        """Stalled case id -> score, most urgent first: what the app holds of the ranking
+        (plain numbers, read by the rank index; the rows themselves are read a page at a
+        time)."""
+        return dict(self.conn.execute(
+            f"SELECT a.case_id, a.score FROM case_advice a WHERE a.stalled = 1 "
+            f"ORDER BY {_STALLED_ORDER}"))
+
+    def advice_rows(self, case_ids: Iterable[int]) -> dict[int, AdviceRow]:
+        """case id -> its kept AdviceRow, for the cases that have one (a page of a list)."""
+        from .advice_row import advice_row
+        return {values[0]: advice_row(values) for values in by_ids(
+            self.conn, f"SELECT {_SELECT} FROM case_advice a WHERE a.case_id IN ({{marks}})",
+            sorted(set(case_ids)))}
+
     def ranked_worded(self, stalled_only: bool = False, limit: int | None = None,
                       now: str | None = None) -> Iterator[tuple[int, bool, str | None]]:
         """(case id, stalled, its kept `advice --json` entry or None) in ranked_advice's
