@@ -33,6 +33,20 @@ async def test_text_typed_right_after_n_lands_in_the_company_field(app_factory, 
 
 
 @ui
+async def test_the_forms_styles_are_ready_before_the_first_form(app_factory, seeded):
+    """Once start-up is done, opening a form adds no stylesheet to parse (the home screen
+    has no button, label or text area; the new-case form has all three)."""
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = set(app.stylesheet.source)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseForm)
+        assert set(app.stylesheet.source) - before == set()
+
+
+@ui
 async def test_text_typed_right_after_edit_on_the_case_screen_lands_in_the_form(
         app_factory, seeded):
     app = app_factory()

@@ -325,8 +325,9 @@ class SupportlogApp(FitsTerminal, App[None]):
             self.write_soon(lambda s: s.meta_set(STALLED_META, json.dumps(current)),
                             quiet=True)
         # The forms load now, once start-up is done and off the event loop, so the first n
-        # or l does not wait on it.
+        # or l does not wait on it; then the stylesheets of what they show and home does not.
         await asyncio.to_thread(_import_forms)
+        _add_form_styles(self)
 
     # -- navigation used by several screens ----------------------------------------------
     def open_case(self, case_id: int, interaction_id: int | None = None) -> None:
@@ -422,3 +423,16 @@ SupportlogApp.COMMANDS = App.COMMANDS | {lambda: _palette_providers()[0],
 
 def _import_forms() -> None:
     from .screens import case_form, contact_form  # noqa: F401
+
+
+def _add_form_styles(app: App) -> None:
+    """The default CSS of the widget types the forms have and the home screen lacks (their
+    buttons, labels and text areas), added and parsed at rest: the first form would parse
+    it as it opens. As Textual adds a widget's own when one is first mounted
+    (Widget._post_register, Textual 8.x)."""
+    from textual.widgets import Button, Label, TextArea
+    for widget in (Button(), Label(), TextArea()):
+        for read_from, css, tie_breaker, scope in widget._get_default_css():
+            app.stylesheet.add_source(css, read_from=read_from, is_default_css=True,
+                                      tie_breaker=tie_breaker, scope=scope)
+    app.stylesheet.parse()      # now, not by the first form's styling
