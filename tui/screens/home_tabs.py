@@ -54,7 +54,8 @@ class TabbedScreen(Screen):
                 # Mounted when first wanted: its button's stylesheet is a good part of the
                 # start of a notebook that has cases.
                 from .welcome import Welcome
-                await switcher.mount(Welcome(id="welcome"))
+                # Hidden as it mounts (a plain mount would show it beside the list).
+                await switcher.add_content(Welcome(id="welcome"))
             switcher.current = "welcome"
             self.query_one(CasePreview).clear("Your notebook is empty.")
         elif switcher.current == "welcome":
