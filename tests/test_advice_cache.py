@@ -231,7 +231,7 @@ def test_saving_over_a_kept_row_replaces_every_column_and_its_words(two):
                     None, r)
     assert store.save_advice([new], FP)
     assert [x for x in store.ranked_advice(now=NOW_ISO) if x.case_id == a] == [new]
-    assert {i: w for i, _, w in store.ranked_worded(now=NOW_ISO) if w} == {b: '{"id": 2}'}
+    assert {i: w for i, w in store.ranked_worded(now=NOW_ISO) if w} == {b: '{"id": 2}'}
     assert store.count_advice() == 2
 
 

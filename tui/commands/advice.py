@@ -3,7 +3,6 @@ its reasons; `supportlog snooze`: quiet a case's findings until a date."""
 
 from __future__ import annotations
 
-import sys
 from itertools import islice
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -95,15 +94,15 @@ class Advising:
             self.full()
         return self.store if self.saved else None
 
-    def worded(self, entries: Iterable[tuple[int, int, str | None]]) -> Iterator[str]:
-        """The `advice --json` entries of these (case id, stalled, kept entry or None) rows,
-        in order, a page at a time; the cases without one are worded now and kept, best
+    def worded(self, entries: Iterable[tuple[int, str | None]]) -> Iterator[str]:
+        """The `advice --json` entries of these (case id, kept entry or None) rows, in
+        order, a page at a time; the cases without one are worded now and kept, best
         effort."""
         entries = iter(entries)
         while page := list(islice(entries, PAGE)):
-            missing = [i for i, _, text in page if text is None]
+            missing = [i for i, text in page if text is None]
             if not missing:
-                yield from (text for _, _, text in page)
+                yield from (text for _, text in page)
                 continue
             from .output import json_text
             store = self.full()
@@ -111,7 +110,7 @@ class Advising:
             made = {rec["case_id"]: json_text(rec, indent=None)
                     for rec in _records(store, missing, self.now, self.playbook)}
             store.save_worded(made, mark)
-            yield from (text or made[i] for i, _, text in page if text or i in made)
+            yield from (text or made[i] for i, text in page if text or i in made)
 
 
 def _records(store, ids: list[int], now, playbook) -> Iterator[dict]:
@@ -125,18 +124,16 @@ def _records(store, ids: list[int], now, playbook) -> Iterator[dict]:
 
 def _write_json(texts: Iterable[str], lines: bool) -> None:
     """One document on one line, as json.dumps writes the list, or with `lines` one object
-    per line; written a page at a time as the entries come. Written as they are: JSON
-    escapes every control character, so there is nothing for click.echo to strip."""
-    out = sys.stdout
+    per line; written a page at a time as the entries come. color=True: JSON escapes every
+    control character, so click.echo need not look for styles to strip."""
     texts = iter(texts)
     opened = False
     while page := list(islice(texts, PAGE)):
-        out.write("\n".join(page) + "\n" if lines else ("[" if not opened else ", ")
-                  + ", ".join(page))
+        click.echo("\n".join(page) + "\n" if lines else ("[" if not opened else ", ")
+                   + ", ".join(page), nl=False, color=True)
         opened = True
     if not lines:
-        out.write("]\n" if opened else "[]\n")
-    out.flush()
+        click.echo("]" if opened else "[]", color=True)
 
 
 # -- the text ---------------------------------------------------------------------------------
@@ -176,7 +173,7 @@ def _echo_stalled(adv: Advising, limit: int | None) -> bool:
         records = (json.loads(t) for t in adv.worded(
             store.ranked_worded(stalled_only=True, limit=limit)))
         # adv.store, not store: wording a case may have opened the full store since.
-        total = lambda shown: (shown if limit is None or shown < limit  # noqa: E731
+        total = lambda shown: (shown if limit is None  # noqa: E731
                                else adv.store.count_advice(stalled_only=True))
         count_active = lambda: adv.store.count_advice(stalled_only=False)  # noqa: E731
     else:

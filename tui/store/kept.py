@@ -5,7 +5,7 @@ bare reader connection (reader.py), without the Store; summaries.py adds the wri
 
 Triggers in schema.sql delete a case's row whenever the case or its company changes, so the
 table holds active cases only; a row is also stale once the clock passes its `changes_at`, or
-when the meta key `advice_engine` names another engine (see AdviceRow). A row may have its
+when the meta key `advice_engine` names another engine (see summaries.py). A row may have its
 case's worded `advice --json` entry (case_words), which goes with it."""
 
 from __future__ import annotations
@@ -88,11 +88,11 @@ class KeptReads:
             sorted(set(case_ids)))}
 
     def ranked_worded(self, stalled_only: bool = False, limit: int | None = None,
-                      now: str | None = None) -> Iterator[tuple[int, bool, str | None]]:
-        """(case id, stalled, its kept `advice --json` entry or None) in ranked_advice's
-        order, read as they are wanted: what `advice` prints, without building rows or
-        holding every entry at once."""
-        return self._ranked("a.case_id, a.stalled, w.worded", stalled_only, limit, 0, None,
+                      now: str | None = None) -> Iterator[tuple[int, str | None]]:
+        """(case id, its kept `advice --json` entry or None) in ranked_advice's order, read
+        as they are wanted: what `advice` prints, without building rows or holding every
+        entry at once."""
+        return self._ranked("a.case_id, w.worded", stalled_only, limit, 0, None,
                             None, now, timedelta(days=HORIZON_DAYS),
                             "LEFT JOIN case_words w ON w.case_id = a.case_id")
 
