@@ -24,7 +24,10 @@ def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
     (id = err-name) under it."""
     widget.id = name
     if hasattr(widget, "compact"):
-        widget.compact = True
+        # As the constructor's compact=True would, without the restyle a toggled class asks
+        # for: the widget is not mounted yet, so its first styling sees the class.
+        widget.set_reactive(type(widget).compact, True)
+        widget.add_class("-textual-compact", update=False)
     if isinstance(widget, Input) and widget.highlighter is None:
         widget.highlighter = ControlsShown()   # an escape sequence typed is shown, not obeyed
     children: list[Widget] = [Horizontal(Label(label, classes="field-label", markup=False),
