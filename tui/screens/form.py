@@ -60,6 +60,7 @@ class FormScreen(StyledOnce, ModalScreen):
         self.saving = False
         self.rest: ComposeResult | None = None     # the fields mounted after the first frame
         self.whole = False          # every field mounted (see _mount_rest)
+        self._resting = False       # _mount_rest has begun
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
 
@@ -69,9 +70,7 @@ class FormScreen(StyledOnce, ModalScreen):
             yield Static("", id="err-form", classes="field-error")
             with VerticalScroll(id="form-fields", can_focus=False):
                 yield from self._first_field(iter(self.fields()))
-            with Horizontal(id="form-buttons"):
-                yield Button(f"{self.SAVE_LABEL} (ctrl+s)", id="form-save", variant="primary")
-                yield Button("Cancel (esc)", id="form-cancel")
+            yield Horizontal(id="form-buttons")    # its buttons come with the rest
 
     def _first_field(self, fields: Iterator[Widget]) -> ComposeResult:
         """The first field and what follows it up to the next one (a hint of its own); the
@@ -93,9 +92,18 @@ class FormScreen(StyledOnce, ModalScreen):
         self.call_after_refresh(self._mount_rest)
 
     async def _mount_rest(self) -> None:
+        if self._resting:      # subclasses' on_mount call this one's too (and Textual does)
+            return
+        self._resting = True
         rest, self.rest = self.rest, None
-        if rest is not None:
+        if rest is not None and self.is_attached:
             await self.query_one("#form-fields").mount_compose(rest)
+        if self.is_attached:       # not if the form closed before its first refresh
+            # After the first frame too: a Button's variant and flat watchers restyle it
+            # as it mounts, which the first frame need not wait for.
+            await self.query_one("#form-buttons").mount(
+                Button(f"{self.SAVE_LABEL} (ctrl+s)", id="form-save", variant="primary"),
+                Button("Cancel (esc)", id="form-cancel"))
         self.call_after_refresh(self._became_whole)
 
     def _became_whole(self) -> None:
