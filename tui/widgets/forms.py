@@ -4,7 +4,7 @@ tui/screens/form.py)."""
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -19,15 +19,24 @@ FIELD_ALIASES = {"at": "started_at", "start": "started_at", "end": "duration",
                  "note": "notes", "transcript": "transcript_ref", "asked-due": "asked_due"}
 
 
+W = TypeVar("W", bound=Widget)
+
+
+def compact(widget: W) -> W:
+    """`widget` (not mounted yet) made compact as its constructor's compact=True leaves it,
+    without the restyle the reactive's toggled class asks for: its first styling sees the
+    class anyway."""
+    widget.set_reactive(type(widget).compact, True)
+    widget.add_class("-textual-compact", update=False)
+    return widget
+
+
 def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
     """One line: the label, then the widget (id = name, compact); a hint and an error line
     (id = err-name) under it."""
     widget.id = name
     if hasattr(widget, "compact"):
-        # As the constructor's compact=True would, without the restyle a toggled class asks
-        # for: the widget is not mounted yet, so its first styling sees the class.
-        widget.set_reactive(type(widget).compact, True)
-        widget.add_class("-textual-compact", update=False)
+        compact(widget)
     if isinstance(widget, Input) and widget.highlighter is None:
         widget.highlighter = ControlsShown()   # an escape sequence typed is shown, not obeyed
     children: list[Widget] = [Horizontal(Label(label, classes="field-label", markup=False),
