@@ -47,6 +47,29 @@ async def test_the_forms_styles_are_ready_before_the_first_form(app_factory, see
 
 
 @ui
+async def test_a_form_over_a_screen_leaves_that_screens_footer_as_it_was(app_factory, seeded):
+    """The screen under a form keeps its footer's keys (they are not drawn again while
+    the form is up) and shows them again, the same, once it is closed."""
+    from textual.widgets._footer import FooterKey
+    from tui.screens.contact_form import ContactForm
+    from tui.widgets.footer import Footer
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        case = await open_case(app, pilot, seeded.quiet)
+        footer = case.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        shown = [(k.key, k.description) for k in keys]
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm)
+        assert list(footer.query(FooterKey)) == keys        # the same widgets: not recomposed
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is case
+        assert [(k.key, k.description) for k in footer.query(FooterKey)] == shown
+
+
+@ui
 async def test_text_typed_right_after_edit_on_the_case_screen_lands_in_the_form(
         app_factory, seeded):
     app = app_factory()

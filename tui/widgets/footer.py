@@ -14,6 +14,14 @@ class Footer(TextualFooter):
     times; here a bound key starts with the footer's value (the palette key, unbound,
     stays compact as Textual draws it)."""
 
+    def bindings_changed(self, screen) -> None:
+        # Under another screen (a form pushed over this one) the keys need not be drawn
+        # again: they still stand for this screen, and its resume refreshes its bindings.
+        if screen is not self.app.screen:
+            self._bindings_ready = True
+            return
+        super().bindings_changed(screen)
+
     def compose(self):
         for widget in super().compose():
             if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
