@@ -1,8 +1,8 @@
 """The modal form every form screen is: labelled fields (widgets/forms.py), a save that
 writes through the app's writer with ValidationError shown next to the field it names, and
 never losing what was typed (a failed save keeps the form open; Esc on a changed form asks
-first). It opens at once: the first field and the buttons are painted first, the other
-fields are mounted just after that first frame."""
+first). It opens at once: the first field is painted first, the other fields and the
+buttons are mounted just after that first frame."""
 
 from __future__ import annotations
 

@@ -15,10 +15,10 @@ class Footer(TextualFooter):
     stays compact as Textual draws it)."""
 
     def bindings_changed(self, screen) -> None:
-        # Under another screen (a form pushed over this one) the keys need not be drawn
-        # again: they still stand for this screen, and its resume refreshes its bindings.
-        if screen is not self.app.screen:
-            self._bindings_ready = True
+        # Under another screen (a form pushed over this one) keys already drawn need not be
+        # drawn again: they still stand for this screen, and its resume refreshes its
+        # bindings. A footer with none yet draws them (they show through the form's veil).
+        if screen is not self.app.screen and self._bindings_ready:
             return
         super().bindings_changed(screen)
 
