@@ -428,11 +428,9 @@ def _import_forms() -> None:
 def _add_form_styles(app: App) -> None:
     """The default CSS of the widget types the forms have and the home screen lacks (their
     buttons, labels and text areas), added and parsed at rest: the first form would parse
-    it as it opens. As Textual adds a widget's own when one is first mounted
-    (Widget._post_register, Textual 8.x)."""
+    it as it opens. Widget._post_register (Textual 8.x) is the step that adds a widget's
+    own when one is first mounted."""
     from textual.widgets import Button, Label, TextArea
     for widget in (Button(), Label(), TextArea()):
-        for read_from, css, tie_breaker, scope in widget._get_default_css():
-            app.stylesheet.add_source(css, read_from=read_from, is_default_css=True,
-                                      tie_breaker=tie_breaker, scope=scope)
+        widget._post_register(app)
     app.stylesheet.parse()      # now, not by the first form's styling

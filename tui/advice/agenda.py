@@ -233,7 +233,8 @@ def collect(store, now: datetime, days: int = DEFAULT_DAYS, clocks: Sequence[Clo
     newer = {row.case_id: (row.move, row.turn) for row in fresh}
 
     def moves(ids: list[int]) -> dict[int, tuple[str, str]]:
-        return {**store.advice_moves(i for i in ids if i not in newer),
+        kept = store.advice_rows(i for i in ids if i not in newer)
+        return {**{i: (r.move, r.turn) for i, r in kept.items()},
                 **{i: newer[i] for i in ids if i in newer}}
 
     commitments = (pair for page in store.iter_commitments_due(until_iso(now, days))

@@ -101,16 +101,18 @@ class Advising:
         entries = iter(entries)
         while page := list(islice(entries, PAGE)):
             missing = [i for i, text in page if text is None]
-            if not missing:
-                yield from (text for _, text in page)
-                continue
-            from .output import json_text
-            store = self.full()
-            mark = store.advice_mark()
-            made = {rec["case_id"]: json_text(rec, indent=None)
-                    for rec in _records(store, missing, self.now, self.playbook)}
-            store.save_worded(made, mark)
+            made = self._word(missing) if missing else {}
             yield from (text or made[i] for i, text in page if text or i in made)
+
+    def _word(self, ids: list[int]) -> dict[int, str]:
+        """These cases' `advice --json` entries made now, and kept, best effort."""
+        from .output import json_text
+        store = self.full()
+        mark = store.advice_mark()
+        made = {rec["case_id"]: json_text(rec, indent=None)
+                for rec in _records(store, ids, self.now, self.playbook)}
+        store.save_worded(made, mark)
+        return made
 
 
 def _records(store, ids: list[int], now, playbook) -> Iterator[dict]:
@@ -173,17 +175,16 @@ def _echo_stalled(adv: Advising, limit: int | None) -> bool:
         records = (json.loads(t) for t in adv.worded(
             store.ranked_worded(stalled_only=True, limit=limit)))
         # adv.store, not store: wording a case may have opened the full store since.
-        total = lambda shown: (shown if limit is None  # noqa: E731
-                               else adv.store.count_advice(stalled_only=True))
+        count_stalled = lambda: adv.store.count_advice(stalled_only=True)  # noqa: E731
         count_active = lambda: adv.store.count_advice(stalled_only=False)  # noqa: E731
     else:
-        records, total, count_active = _stalled_unkept(adv, limit)
+        records, count_stalled, count_active = _stalled_unkept(adv, limit)
     shown = 0
     for rec in records:
         _echo_case(rec)
         click.echo("")
         shown += 1
-    total = total(shown)
+    total = shown if limit is None else count_stalled()   # every one shown, or how many
     if total > shown:
         left = total - shown
         click.echo(f"{left:,} more stalled {'case' if left == 1 else 'cases'} not shown: "
@@ -207,7 +208,7 @@ def _stalled_unkept(adv: Advising, limit: int | None):
                             if r.case_id not in renewed] + [r for r in fresh if r.stalled],
                            adv.iso)
     records = _records(store, [r.case_id for r in rows[:limit]], adv.now, adv.playbook)
-    return records, lambda shown: len(rows), lambda: len(renewed) + sum(
+    return records, lambda: len(rows), lambda: len(renewed) + sum(
         1 for r in store.ranked_advice() if r.case_id not in renewed)
 
 

@@ -94,8 +94,7 @@ class CaseForm(FormScreen):
             placeholder="kind:value, e.g. order:112-3345"),
             "Enter adds it; Delete removes the highlighted one above")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:   # FormScreen's runs after it (Textual calls each class's)
         self.query_one("#company", Input).focus()
 
     @on(Input.Submitted, "#ref-new")

@@ -79,8 +79,7 @@ class ContactForm(FormScreen):
         suggester = agent_suggester(self.app, lambda: None) if f.name == "agent" else None
         return Input(value or "", placeholder=f.placeholder, suggester=suggester)
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:   # FormScreen's runs after it (Textual calls each class's)
         self.load_company()
 
     @work(exclusive=True, group="contact-company")

@@ -216,8 +216,7 @@ class AttachForm(FormScreen):
                     "its path: ~ is your home folder; the file is copied into the notebook")
         yield field("note", "Note", Input(placeholder="what it shows (optional)"))
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:   # FormScreen's runs after it (Textual calls each class's)
         self.query_one("#path", Input).focus()
 
     @on(Input.Submitted)

@@ -60,7 +60,6 @@ class FormScreen(StyledOnce, ModalScreen):
         self.saving = False
         self.rest: ComposeResult | None = None     # the fields mounted after the first frame
         self.whole = False          # every field mounted (see _mount_rest)
-        self._resting = False       # _mount_rest has begun
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
 
@@ -92,9 +91,6 @@ class FormScreen(StyledOnce, ModalScreen):
         self.call_after_refresh(self._mount_rest)
 
     async def _mount_rest(self) -> None:
-        if self._resting:      # subclasses' on_mount call this one's too (and Textual does)
-            return
-        self._resting = True
         rest, self.rest = self.rest, None
         if rest is not None and self.is_attached:
             await self.query_one("#form-fields").mount_compose(rest)

@@ -11,7 +11,6 @@ case's worded `advice --json` entry (case_words), which goes with it."""
 from __future__ import annotations
 
 from datetime import timedelta
-from itertools import islice
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from .chunks import by_ids
@@ -69,8 +68,8 @@ class KeptReads:
         of `now` (default: the store's clock), soonest first; then the rest, the most
         recently active first. Only fresh rows are in it: rank (tui.advice) refreshes first."""
         from .advice_row import advice_row
-        rows = self._ranked(_SELECT, stalled_only, limit, offset, company, status, now, horizon)
-        return [advice_row(r) for r in islice(rows, offset, None)]
+        return [advice_row(r) for r in self._ranked(_SELECT, stalled_only, limit, offset,
+                                                    company, status, now, horizon)]
 
     def stalled_scores(self) -> dict[int, float]:
         """Stalled case id -> score, most urgent first: what the app holds of the ranking
@@ -99,8 +98,8 @@ class KeptReads:
     def _ranked(self, select: str, stalled_only: bool, limit: int | None, offset: int,
                 company: str | None, status: str | None, now: str | None,
                 horizon: timedelta, words: str = "") -> Iterator[tuple]:
-        """The first offset + limit rows of the attention order (the caller skips the
-        offset), each part's read as it is iterated."""
+        """Rows offset to offset + limit of the attention order, each part's read as it is
+        iterated."""
         join, where, params = self._advice_filters(False, company, status)
         start = from_iso(now or self.now())
         params["edge"] = to_iso(start + horizon)
@@ -114,7 +113,8 @@ class KeptReads:
             for row in self.conn.execute(f"SELECT {select} FROM case_advice a {join} {words} "
                                          f"{cond} ORDER BY {order} LIMIT :limit", params):
                 given += 1
-                yield row
+                if given > offset:
+                    yield row
 
     def attention_listing(self, **filters) -> list[tuple[tuple, float]]:
         """ranked_advice's rows as a listing shows them: ((id, status, company, contacts,
@@ -126,14 +126,6 @@ class KeptReads:
             "FROM cases c JOIN companies co ON co.id = c.company_id WHERE c.id IN ({marks})",
             ids)}
         return [(cases[r.case_id], r.score) for r in ranked if r.case_id in cases]
-
-    def advice_moves(self, case_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-        """case id -> (the kept next-move line, whose turn) for the cases that have a kept
-        assessment."""
-        ids = sorted(set(case_ids))
-        return {case_id: (move, turn) for case_id, move, turn in by_ids(
-            self.conn, "SELECT case_id, move, turn FROM case_advice WHERE case_id IN ({marks})",
-            ids)}
 
     def count_active(self) -> int:
         """How many cases are open or waiting (each has, or needs, a kept row)."""
