@@ -62,3 +62,48 @@ def test_bare_supportlog_on_a_bad_file_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["--db", str(missing)])
     assert result.exit_code == 3 and "does not exist" in result.stderr
     assert not missing.parent.exists()
+
+
+@ui
+async def test_a_read_landing_on_a_screen_being_removed_stops_its_worker(app_factory, seeded):
+    """The screen closes (or the app exits) while a read is in flight: Textual removes the
+    screen's children before it cancels the screen's workers, so the worker must stop at
+    the await rather than go on to query widgets that are going or gone."""
+    import time
+
+    from textual import work
+    from textual.screen import Screen
+    from textual.widgets import Static
+    from textual.worker import WorkerState
+
+    went_on = []
+
+    class SlowToGo(Static):
+        async def on_unmount(self) -> None:
+            await asyncio.sleep(0.5)
+
+    class Probe(Screen):
+        def compose(self):
+            yield SlowToGo(id="probe")
+
+        @work(group="probe")
+        async def load(self) -> None:
+            def fn(store):
+                child, deadline = self.query_one(SlowToGo), time.monotonic() + 10
+                while not child._closing and time.monotonic() < deadline:
+                    time.sleep(0.01)        # the read returns while the removal is under way
+                return store.get_case(seeded.quiet)
+            await self.app.read(fn)
+            went_on.append(self.query("#probe").first())
+
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        probe = Probe()
+        await app.push_screen(probe)
+        worker = probe.load()
+        await pilot.pause()
+        app.pop_screen()
+        await settle(pilot)
+        assert not isinstance(app.screen, Probe)
+        assert worker.state == WorkerState.CANCELLED and not went_on

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, NamedTuple, TypeVar
 
 from textual import work
+from textual.worker import NoActiveWorker, get_current_worker
 from textual.app import App
 from textual.binding import Binding
 from textual.reactive import var
@@ -46,6 +47,18 @@ T = TypeVar("T")
 WATCH_SECONDS = 1.0
 STALLED_META = "stalled_ids"
 THEME_META = "theme"
+
+
+def _caller_going(app: App) -> bool:
+    """True when the worker awaiting a read belongs to a screen or widget being removed
+    (a closed screen, the app shutting down): its children may already be gone, so what
+    follows the await must not run. Textual marks every node of a removal `_pruning` at
+    once, before it removes any of them."""
+    try:
+        node = get_current_worker().node
+    except NoActiveWorker:
+        return not app.is_running
+    return not app.is_running or node._pruning or node._closing or not node.is_attached
 
 
 class CaseView(NamedTuple):
@@ -168,15 +181,18 @@ class SupportlogApp(FitsTerminal, App[None]):
 
         The cancel convention: a failure (StoreError, sqlite3 or OS error, a bug) is said
         here in one line and the await raises CancelledError, so the calling worker stops
-        quietly. Callers therefore never catch read errors; what follows the await runs only
+        quietly; so does a read that lands after the caller's screen began to close. Callers therefore never catch read errors; what follows the await runs only
         with a result (use `try/finally` for what must happen either way)."""
         def run() -> T:
             with self.readers.borrow() as store:
                 return self.notebook_watch.run(store, lambda: fn(store))
         try:
-            return await asyncio.to_thread(run)
+            result = await asyncio.to_thread(run)
         except Exception as exc:  # noqa: BLE001 - a bug must not take the notebook down
             self._read_failed(exc)
+        else:
+            if not _caller_going(self):
+                return result
         raise asyncio.CancelledError
 
     def read_now(self, fn: Callable[[Store], T]) -> T | None:
