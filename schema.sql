@@ -1,4 +1,4 @@
--- supportlog schema, version 10: the one source of the schema.
+-- supportlog schema, version 11: the one source of the schema.
 -- Applied in one BEGIN IMMEDIATE transaction to a new notebook. Upgrades from older versions
 -- live in tui/store/schema.py, one version step per transaction.
 -- Times are ISO 8601 UTC text ("2026-11-25T14:03:00Z"); calendar dates are "YYYY-MM-DD".
@@ -7,7 +7,7 @@
 -- every write path checks it there, so a new word needs no table rebuild here.
 
 PRAGMA application_id = 1399876711;  -- 0x53706C67, "Splg": marks the file as a supportlog notebook
-PRAGMA user_version = 10;
+PRAGMA user_version = 11;
 
 CREATE TABLE companies (
     id         INTEGER PRIMARY KEY,
@@ -101,8 +101,8 @@ CREATE INDEX cases_active_activity ON cases(last_activity_at, id)
     WHERE status IN ('open', 'waiting');
 CREATE INDEX cases_active_opened ON cases(opened_at, id) WHERE status IN ('open', 'waiting');
 CREATE INDEX cases_active ON cases(id) WHERE status IN ('open', 'waiting');  -- advice's pages
--- Each company's open or waiting cases, counted for the company list (its total is
--- company_figures.cases).
+-- Each company's open or waiting cases (the company list reads their count from
+-- company_figures.active).
 CREATE INDEX cases_active_company ON cases(company_id) WHERE status IN ('open', 'waiting');
 
 CREATE TABLE case_refs (
@@ -761,7 +761,14 @@ CREATE TABLE company_figures (
     resolved_contacts INTEGER NOT NULL DEFAULT 0,
     kept              INTEGER NOT NULL DEFAULT 0,
     broken            INTEGER NOT NULL DEFAULT 0,
-    pending           INTEGER NOT NULL DEFAULT 0
+    pending           INTEGER NOT NULL DEFAULT 0,
+    -- Kept from the rows of channel_figures and company_channels, and the open or waiting
+    -- cases (channel_totals below).
+    active            INTEGER NOT NULL DEFAULT 0,
+    contacts          INTEGER NOT NULL DEFAULT 0,
+    progress          INTEGER NOT NULL DEFAULT 0,
+    hold_total        INTEGER NOT NULL DEFAULT 0,
+    hold_max          INTEGER NOT NULL DEFAULT 0
 );
 
 CREATE TRIGGER cases_figures_ai AFTER INSERT ON cases BEGIN
@@ -1027,6 +1034,106 @@ WHEN old.party = 'company' BEGIN
         broken = broken - (old.status = 'broken'), pending = pending - (old.status = 'pending')
     WHERE (company_id, channel) = (SELECT c.company_id, i.channel FROM interactions i
         JOIN cases c ON c.id = i.case_id WHERE i.id = old.interaction_id);
+END;
+
+-- Totals over the rows above, kept by the triggers below so that the statistics of every
+-- company and every channel read a row each: per company its contacts, their hold and
+-- progress, and its open or waiting cases (the company list's count); per channel the sums
+-- over every company. channel_figures and company_channels rows keep their key once made.
+CREATE TABLE channel_totals (
+    channel    TEXT PRIMARY KEY,
+    contacts   INTEGER NOT NULL DEFAULT 0,
+    progress   INTEGER NOT NULL DEFAULT 0,
+    cases      INTEGER NOT NULL DEFAULT 0,
+    hold_total INTEGER NOT NULL DEFAULT 0,
+    hold_max   INTEGER NOT NULL DEFAULT 0,
+    kept       INTEGER NOT NULL DEFAULT 0,
+    broken     INTEGER NOT NULL DEFAULT 0,
+    pending    INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TRIGGER channel_figures_totals_ai AFTER INSERT ON channel_figures BEGIN
+    INSERT INTO company_figures (company_id, contacts, hold_total, hold_max)
+    VALUES (new.company_id, new.contacts, new.hold_total, new.hold_max)
+    ON CONFLICT (company_id) DO UPDATE SET contacts = contacts + excluded.contacts,
+        hold_total = hold_total + excluded.hold_total,
+        hold_max = max(hold_max, excluded.hold_max);
+    INSERT INTO channel_totals (channel, contacts, cases, hold_total, hold_max, kept, broken,
+        pending)
+    VALUES (new.channel, new.contacts, new.cases, new.hold_total, new.hold_max, new.kept,
+        new.broken, new.pending)
+    ON CONFLICT (channel) DO UPDATE SET contacts = contacts + excluded.contacts,
+        cases = cases + excluded.cases, hold_total = hold_total + excluded.hold_total,
+        hold_max = max(hold_max, excluded.hold_max), kept = kept + excluded.kept,
+        broken = broken + excluded.broken, pending = pending + excluded.pending;
+END;
+-- The largest hold is found again only when the row that held it went down.
+CREATE TRIGGER channel_figures_totals_au AFTER UPDATE ON channel_figures BEGIN
+    UPDATE company_figures SET contacts = contacts - old.contacts + new.contacts,
+        hold_total = hold_total - old.hold_total + new.hold_total,
+        hold_max = CASE WHEN new.hold_max >= hold_max THEN new.hold_max
+            WHEN old.hold_max < hold_max THEN hold_max
+            ELSE (SELECT max(hold_max) FROM channel_figures
+                WHERE company_id = new.company_id) END
+    WHERE company_id = new.company_id;
+    UPDATE channel_totals SET contacts = contacts - old.contacts + new.contacts,
+        cases = cases - old.cases + new.cases,
+        hold_total = hold_total - old.hold_total + new.hold_total,
+        hold_max = CASE WHEN new.hold_max >= hold_max THEN new.hold_max
+            WHEN old.hold_max < hold_max THEN hold_max
+            ELSE (SELECT max(hold_max) FROM channel_figures WHERE channel = new.channel) END,
+        kept = kept - old.kept + new.kept, broken = broken - old.broken + new.broken,
+        pending = pending - old.pending + new.pending
+    WHERE channel = new.channel;
+END;
+CREATE TRIGGER channel_figures_totals_ad AFTER DELETE ON channel_figures BEGIN
+    UPDATE company_figures SET contacts = contacts - old.contacts,
+        hold_total = hold_total - old.hold_total,
+        hold_max = coalesce((SELECT max(hold_max) FROM channel_figures
+            WHERE company_id = old.company_id), 0)
+    WHERE company_id = old.company_id;
+    UPDATE channel_totals SET contacts = contacts - old.contacts, cases = cases - old.cases,
+        hold_total = hold_total - old.hold_total,
+        hold_max = coalesce((SELECT max(hold_max) FROM channel_figures
+            WHERE channel = old.channel), 0),
+        kept = kept - old.kept, broken = broken - old.broken, pending = pending - old.pending
+    WHERE channel = old.channel;
+END;
+CREATE TRIGGER company_channels_totals_ai AFTER INSERT ON company_channels BEGIN
+    INSERT INTO company_figures (company_id, progress) VALUES (new.company_id, new.progress)
+    ON CONFLICT (company_id) DO UPDATE SET progress = progress + excluded.progress;
+    INSERT INTO channel_totals (channel, progress) VALUES (new.channel, new.progress)
+    ON CONFLICT (channel) DO UPDATE SET progress = progress + excluded.progress;
+END;
+CREATE TRIGGER company_channels_totals_au AFTER UPDATE OF progress ON company_channels
+WHEN old.progress IS NOT new.progress BEGIN
+    UPDATE company_figures SET progress = progress - old.progress + new.progress
+    WHERE company_id = new.company_id;
+    UPDATE channel_totals SET progress = progress - old.progress + new.progress
+    WHERE channel = new.channel;
+END;
+CREATE TRIGGER company_channels_totals_ad AFTER DELETE ON company_channels BEGIN
+    UPDATE company_figures SET progress = progress - old.progress
+    WHERE company_id = old.company_id;
+    UPDATE channel_totals SET progress = progress - old.progress WHERE channel = old.channel;
+END;
+CREATE TRIGGER cases_active_ai AFTER INSERT ON cases
+WHEN new.status IN ('open', 'waiting') BEGIN
+    INSERT INTO company_figures (company_id, active) VALUES (new.company_id, 1)
+    ON CONFLICT (company_id) DO UPDATE SET active = active + 1;
+END;
+CREATE TRIGGER cases_active_au AFTER UPDATE OF company_id, status ON cases
+WHEN old.company_id IS NOT new.company_id
+    OR (old.status IN ('open', 'waiting')) IS NOT (new.status IN ('open', 'waiting')) BEGIN
+    UPDATE company_figures SET active = active - 1
+    WHERE company_id = old.company_id AND old.status IN ('open', 'waiting');
+    INSERT INTO company_figures (company_id, active)
+    SELECT new.company_id, 1 WHERE new.status IN ('open', 'waiting')
+    ON CONFLICT (company_id) DO UPDATE SET active = active + 1;
+END;
+CREATE TRIGGER cases_active_ad AFTER DELETE ON cases
+WHEN old.status IN ('open', 'waiting') BEGIN
+    UPDATE company_figures SET active = active - 1 WHERE company_id = old.company_id;
 END;
 
 -- Views for other tools (sqlite-utils, Datasette, a spreadsheet): plain SQL, read-only.

@@ -21,7 +21,7 @@ def test_created_from_schema_sql(db_path):
     Store(db_path).close()
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == schema.APPLICATION_ID
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 10
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.schema_version() == 11
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     expected = {s.split()[2] for s in split_sql(schema.schema_sql()) if s.startswith("CREATE")

@@ -1,6 +1,7 @@
 """Stats read kept counters (issue 15 item 2): whatever writes come in, in whatever order, the
-figures the triggers keep are the ones a scan of every contact gives; the upgrade to schema 7
-fills them from the data; and the stats screen reads them off the UI thread."""
+figures the triggers keep are the ones a scan of every contact gives, and so are the totals
+over them (schema 11) and each company's open cases; the upgrades to schemas 7 and 11 fill
+them from the data; and the stats screen reads them off the UI thread."""
 
 from __future__ import annotations
 
@@ -104,6 +105,11 @@ FIGURES_KEPT = ("SELECT company_id, channel, contacts, cases, hold_total, hold_m
                 "OR hold_max OR kept OR broken OR pending ORDER BY 1, 2")
 
 
+ACTIVE_KEPT = "SELECT company_id, active FROM company_figures WHERE active != 0 ORDER BY 1"
+ACTIVE_SCAN = ("SELECT company_id, count(*) FROM cases WHERE status IN ('open', 'waiting') "
+               "GROUP BY company_id ORDER BY 1")
+
+
 def plain(rows: list[StatRow]) -> list[dict]:
     """Rows as dicts, the averages rounded: a sum of milliseconds against an avg of days."""
     out = []
@@ -124,9 +130,16 @@ def assert_counters_match_the_scan(store: Store) -> None:
     for (name,) in conn.execute("SELECT name FROM companies"):
         assert plain(store.company_stats(name)) == plain(scan_company_stats(conn, name))
         assert plain(store.channel_stats_all(name)) == plain(scan_channel_stats(conn, name))
+    # The open or waiting cases the company list shows, and no total left over where its
+    # rows are gone (stats only show the rows with contacts).
+    assert conn.execute(ACTIVE_KEPT).fetchall() == conn.execute(ACTIVE_SCAN).fetchall()
+    assert conn.execute("SELECT count(*) FROM channel_totals WHERE contacts = 0 AND (cases OR "
+                        "progress OR hold_total OR hold_max OR kept OR broken OR pending)"
+                        ).fetchone()[0] == 0
     # Nothing kept goes below zero on the way.
     assert conn.execute("SELECT count(*) FROM company_figures WHERE min(cases, resolved, timed, "
-                        "resolved_contacts, kept, broken, pending) < 0").fetchone()[0] == 0
+                        "resolved_contacts, kept, broken, pending, active, contacts, progress, "
+                        "hold_total, hold_max) < 0").fetchone()[0] == 0
 
 
 # -- random writes -----------------------------------------------------------------------------
@@ -318,7 +331,7 @@ def test_a_bulk_load_and_an_import_into_a_full_notebook_keep_them(tmp_path):
 
 
 # -- the upgrade fills them --------------------------------------------------------------------
-@pytest.mark.parametrize("fixture", ["notebook-v3.db", "notebook-v5.db"])
+@pytest.mark.parametrize("fixture", ["notebook-v3.db", "notebook-v5.db", "notebook-v10.db"])
 def test_the_upgrade_fills_the_counters_from_the_data(tmp_path, fixture):
     path = tmp_path / fixture
     shutil.copy(FIXTURES / fixture, path)

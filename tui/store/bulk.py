@@ -30,6 +30,7 @@ from .db import split_sql
 from .errors import StoreError
 from .fields import CASE_NAMES
 from .schema_v7 import FILL_FIGURES
+from .schema_v11 import FILL_TOTALS
 
 # Row layouts: each iterable yields tuples in this column order. Ids are given explicitly so
 # the rows can point at each other without asking SQLite for every new id.
@@ -55,8 +56,11 @@ BULK_CACHE_KIB = 512 * 1024
 # The insert triggers of schema.sql whose work is done below in one statement each.
 LIFTED_TRIGGERS = ("cases_ai", "case_refs_ai", "interactions_ai", "transcripts_ai",
                    "interactions_digest_ai", "interactions_channels_ai", "promises_progress_ai")
-# The stats figures, filled once from the loaded rows (schema_v7.FILL_FIGURES).
-FIGURES_LIFTED = ("cases_figures_ai", "interactions_figures_ai", "promises_figures_ai")
+# The stats figures and their totals, filled once from the loaded rows (schema_v7's
+# FILL_FIGURES, then schema_v11's FILL_TOTALS once company_channels is filled too).
+FIGURES_LIFTED = ("cases_figures_ai", "interactions_figures_ai", "promises_figures_ai",
+                  "cases_active_ai", "channel_figures_totals_ai", "channel_figures_totals_au",
+                  "company_channels_totals_ai")
 # A new notebook has no kept assessments to invalidate; an import keeps these triggers.
 ADVICE_LIFTED = ("interactions_advice_ai", "promises_advice_ai", "status_events_advice_ai",
                  "case_refs_advice_ai")
@@ -150,6 +154,8 @@ def bulk_insert(store, companies: Iterable[tuple], cases: Iterable[tuple],
             for sql in (INDEX_CASES_SQL, INDEX_INTERACTIONS_SQL, COUNTERS_SQL, DIGEST_SQL,
                         CHANNELS_SQL):
                 conn.execute(sql.format(where=""))
+            for statement in split_sql(FILL_TOTALS):
+                conn.execute(statement)
             timeline.rederive(conn)
             restore(conn, triggers)
     finally:

@@ -39,8 +39,6 @@ def directory_rows(conn: sqlite3.Connection, prefix: str = ""
 
 
 def case_counts(conn: sqlite3.Connection) -> dict[int, tuple[int, int]]:
-    """company id -> (cases, open or waiting cases): the kept total and an index count."""
+    """company id -> (cases, open or waiting cases), both kept by triggers."""
     return {cid: (n, active) for cid, n, active in conn.execute(
-        "SELECT company_id, cases, (SELECT count(*) FROM cases c "
-        "INDEXED BY cases_active_company WHERE c.company_id = f.company_id "
-        "AND c.status IN ('open', 'waiting')) FROM company_figures f WHERE cases > 0")}
+        "SELECT company_id, cases, active FROM company_figures WHERE cases > 0")}

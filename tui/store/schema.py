@@ -9,6 +9,7 @@ from .schema_v6 import TO_V6
 from .schema_v7 import TO_V7
 from .schema_v8 import TO_V8, drop_vocabulary_checks
 from .schema_v9 import TO_V9
+from .schema_v11 import TO_V11
 
 
 # UPGRADES[n] takes a notebook from schema version n to n + 1; each runs in its own
@@ -281,6 +282,9 @@ GROUP BY c.company_id, i.channel;
     9: """
 CREATE INDEX cases_active_company ON cases(company_id) WHERE status IN ('open', 'waiting');
 """,
+    # 11: totals over the stats figures (company_figures' contacts, progress and holds, each
+    # company's open or waiting cases, channel_totals), kept by triggers, filled from them.
+    10: TO_V11,
 }
 
 

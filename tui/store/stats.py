@@ -1,6 +1,7 @@
 """Statistics over the whole history, per company and per channel: read from the figures the
-schema's triggers keep (company_figures, channel_figures, company_channels), never by
-reading the contacts themselves."""
+schema's triggers keep (company_figures and channel_totals, a row per company or channel;
+one company's channels from channel_figures and company_channels), never by reading the
+contacts themselves."""
 
 from __future__ import annotations
 
@@ -58,34 +59,29 @@ class StatsOps:
         rows = []
         for (name, n, progress, hold, hold_max, cases, resolved, timed, ms, resolved_contacts,
              kept, broken, pending) in self.conn.execute(
-                "SELECT co.name, coalesce(ch.contacts, 0), coalesce(ch.progress, 0), "
-                "coalesce(ch.hold_total, 0), coalesce(ch.hold_max, 0), f.cases, f.resolved, "
-                "f.timed, f.resolution_ms, f.resolved_contacts, f.kept, f.broken, f.pending "
-                "FROM company_figures f JOIN companies co ON co.id = f.company_id "
-                "LEFT JOIN (SELECT cf.company_id, sum(cf.contacts) AS contacts, "
-                "total(cc.progress) AS progress, sum(cf.hold_total) AS hold_total, "
-                "max(cf.hold_max) AS hold_max FROM channel_figures cf "
-                "LEFT JOIN company_channels cc USING (company_id, channel) "
-                "GROUP BY cf.company_id) ch ON ch.company_id = f.company_id "
+                "SELECT co.name, f.contacts, f.progress, f.hold_total, f.hold_max, f.cases, "
+                "f.resolved, f.timed, f.resolution_ms, f.resolved_contacts, f.kept, f.broken, "
+                "f.pending FROM company_figures f JOIN companies co ON co.id = f.company_id "
                 f"WHERE f.cases > 0 {where}", args):
-            rows.append(StatRow(name, n, int(progress), hold, hold_max, cases, resolved,
+            rows.append(StatRow(name, n, progress, hold, hold_max, cases, resolved,
                                 ms / MS_PER_DAY / timed if timed else None,
                                 resolved_contacts / resolved if resolved else None,
                                 kept, broken, pending))
         return sorted(rows, key=lambda r: (-r.contacts, r.name.lower()))
 
     def channel_stats_all(self, company: str | None = None) -> list[StatRow]:
-        join, where, args = "", "", []
         if company:
-            join = "JOIN companies co ON co.id = cf.company_id"
-            where, args = "AND co.name = ?", [company]
-        out = [StatRow(channel, n, int(progress), hold, hold_max, cases, 0, None, None,
+            found = self.conn.execute(
+                "SELECT cf.channel, cf.contacts, coalesce(cc.progress, 0), cf.hold_total, "
+                "cf.hold_max, cf.cases, cf.kept, cf.broken, cf.pending FROM channel_figures cf "
+                "JOIN companies co ON co.id = cf.company_id "
+                "LEFT JOIN company_channels cc USING (company_id, channel) "
+                "WHERE cf.contacts > 0 AND co.name = ?", (company,))
+        else:
+            found = self.conn.execute(
+                "SELECT channel, contacts, progress, hold_total, hold_max, cases, kept, broken, "
+                "pending FROM channel_totals WHERE contacts > 0")
+        out = [StatRow(channel, n, progress, hold, hold_max, cases, 0, None, None,
                        kept, broken, pending)
-               for channel, n, progress, hold, hold_max, cases, kept, broken, pending
-               in self.conn.execute(
-                   "SELECT cf.channel, sum(cf.contacts), total(cc.progress), "
-                   "sum(cf.hold_total), max(cf.hold_max), sum(cf.cases), sum(cf.kept), "
-                   "sum(cf.broken), sum(cf.pending) FROM channel_figures cf "
-                   f"LEFT JOIN company_channels cc USING (company_id, channel) {join} "
-                   f"WHERE cf.contacts > 0 {where} GROUP BY cf.channel", args)]
+               for channel, n, progress, hold, hold_max, cases, kept, broken, pending in found]
         return sorted(out, key=lambda r: (-r.contacts, r.name))
