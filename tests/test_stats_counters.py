@@ -9,7 +9,6 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -114,7 +113,7 @@ def plain(rows: list[StatRow]) -> list[dict]:
     """Rows as dicts, the averages rounded: a sum of milliseconds against an avg of days."""
     out = []
     for r in rows:
-        d = asdict(r)
+        d = {k: getattr(r, k) for k in StatRow.__slots__}
         for k in ("days_to_resolution", "contacts_per_resolved"):
             if d[k] is not None:
                 d[k] = round(d[k], 6)
