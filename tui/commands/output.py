@@ -44,11 +44,12 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     first TABLE_SAMPLE rows, so a listing of every case is printed without holding it; each
     TABLE_SAMPLE rows go out in one write."""
     rows = iter(rows)
-    cells = lambda r: [clean(str(c)) for c in r]
+    cells = lambda r: [for_terminal(c) for c in r]
     first = [cells(r) for r in islice(rows, TABLE_SAMPLE)]
-    widths = [max([len(h)] + [len(r[i]) for r in first]) for i, h in enumerate(headers)]
+    widths = [max(len(h), *(len(r[i]) for r in first)) if first else len(h)
+              for i, h in enumerate(headers)]
     widths[-1] = 0
-    line = lambda cs: "  ".join(c.ljust(w) if w else c for c, w in zip(cs, widths)).rstrip()
+    line = lambda cs: "  ".join([c.ljust(w) for c, w in zip(cs, widths)]).rstrip()
     click.echo(click.style(line(headers), bold=True))
     page = [line(r) for r in first]
     while page:
