@@ -181,8 +181,9 @@ class SupportlogApp(FitsTerminal, App[None]):
 
         The cancel convention: a failure (StoreError, sqlite3 or OS error, a bug) is said
         here in one line and the await raises CancelledError, so the calling worker stops
-        quietly; so does a read that lands after the caller's screen began to close. Callers therefore never catch read errors; what follows the await runs only
-        with a result (use `try/finally` for what must happen either way)."""
+        quietly; so does a read that lands after the caller's screen began to close.
+        Callers therefore never catch read errors; what follows the await runs only with a
+        result (use `try/finally` for what must happen either way)."""
         def run() -> T:
             with self.readers.borrow() as store:
                 return self.notebook_watch.run(store, lambda: fn(store))
