@@ -80,7 +80,9 @@ class ContactForm(FormScreen):
         return Input(value or "", placeholder=f.placeholder, suggester=suggester)
 
     def on_mount(self) -> None:   # FormScreen's runs after it (Textual calls each class's)
-        self.load_company()
+        # Its hint is mounted with the rest: the read waits for them, so that its thread
+        # does not take turns with the first frame.
+        self.when_whole(self.load_company)
 
     @work(exclusive=True, group="contact-company")
     async def load_company(self) -> None:
@@ -92,6 +94,9 @@ class ContactForm(FormScreen):
 
     @on(Select.Changed, "#channel")
     def _show_route(self) -> None:
+        if not self.whole:      # the hint under the channel is mounted with the rest
+            self.when_whole(self._show_route)
+            return
         from ..advice.channels import routes_line
         company = self.company
         hint = self.query_one("#channel-route", Static)

@@ -1,12 +1,11 @@
 """The modal form every form screen is: labelled fields (widgets/forms.py), a save that
 writes through the app's writer with ValidationError shown next to the field it names, and
 never losing what was typed (a failed save keeps the form open; Esc on a changed form asks
-first). It opens at once: the first field is painted first, the other fields and the
-buttons are mounted just after that first frame."""
+first). It opens at once: the first field is painted first, the other fields, the error
+lines and the buttons are mounted just after that first frame."""
 
 from __future__ import annotations
 
-from itertools import chain
 from typing import Any, Callable, Iterator
 
 from textual import events, on, work
@@ -19,7 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ..store import Store, StoreError, ValidationError
-from ..widgets.forms import clear_errors, show_error
+from ..widgets.forms import FieldBox, clear_errors, show_error
 from .sizing import StyledOnce
 
 # A form's write: run on the writer thread with its Store, it returns what the form gives.
@@ -62,44 +61,57 @@ class FormScreen(StyledOnce, ModalScreen):
         self.whole = False          # every field mounted (see _mount_rest)
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
+        self.first: FieldBox | None = None     # the first field, its error line to come
 
     def compose(self) -> ComposeResult:
+        # The form's error line and its buttons are mounted with the rest (see _mount_rest):
+        # hidden or empty, the first frame need not wait for them.
         with Vertical(id="form", classes="form"):
             yield Static(Content.styled(self.TITLE, "bold"), id="form-title")
-            yield Static("", id="err-form", classes="field-error")
             with VerticalScroll(id="form-fields", can_focus=False):
                 yield from self._first_field(iter(self.fields()))
-            yield Horizontal(id="form-buttons")    # its buttons come with the rest
 
     def _first_field(self, fields: Iterator[Widget]) -> ComposeResult:
-        """The first field and what follows it up to the next one (a hint of its own); the
+        """What comes before the first field, and that field without its error line; the
         rest of `fields` is kept in `self.rest` for after the first frame."""
-        seen = False
         for item in fields:
-            if item.has_class("field"):
-                if seen:
-                    self.rest = chain((item,), fields)
-                    return
-                seen = True
             yield item
+            if item.has_class("field"):
+                if isinstance(item, FieldBox):
+                    item.error_later = True
+                    self.first = item
+                    focus_from_the_start(item.control)
+                self.rest = fields
+                return
 
     def on_mount(self) -> None:
         first = self.query("#form-fields Input, #form-fields Select, #form-fields TextArea")
-        if first:
-            first.first().focus()
-            self.prefilled = (first.first(), current(first.first()))
+        target = first.first() if first else None
+        if target is not None:
+            target.focus()
+            self.prefilled = (target, current(target))
+        control = self.first.control if self.first else None
+        if control is not None and control is not target and control.has_focus:
+            control.has_focus = False   # styled as focused, but focus goes elsewhere
         self.call_after_refresh(self._mount_rest)
 
     async def _mount_rest(self) -> None:
         rest, self.rest = self.rest, None
-        if rest is not None and self.is_attached:
-            await self.query_one("#form-fields").mount_compose(rest)
         if self.is_attached:       # not if the form closed before its first refresh
-            # After the first frame too: a Button's variant and flat watchers restyle it
-            # as it mounts, which the first frame need not wait for.
-            await self.query_one("#form-buttons").mount(
+            form, fields = self.query_one("#form"), self.query_one("#form-fields")
+            # The buttons after the first frame too: a Button's variant and flat watchers
+            # restyle it as it mounts, which the first frame need not wait for.
+            mounting = [form.mount(Static("", id="err-form", classes="field-error"),
+                                   before=fields)]
+            if self.first is not None:
+                mounting.append(self.first.mount(self.first.error_line()))
+            if rest is not None:
+                mounting.append(fields.mount_compose(rest))
+            mounting.append(form.mount(Horizontal(
                 Button(f"{self.SAVE_LABEL} (ctrl+s)", id="form-save", variant="primary"),
-                Button("Cancel (esc)", id="form-cancel"))
+                Button("Cancel (esc)", id="form-cancel"), id="form-buttons")))
+            for mounted in mounting:
+                await mounted
         self.call_after_refresh(self._became_whole)
 
     def _became_whole(self) -> None:
@@ -222,6 +234,15 @@ class FormScreen(StyledOnce, ModalScreen):
     @on(Button.Pressed, "#form-cancel")
     def _cancel_pressed(self) -> None:
         self.action_cancel()
+
+
+def focus_from_the_start(control: Widget) -> None:
+    """Style `control` (not mounted yet) as focused from its first styling: the form focuses
+    it before its first frame, and focus landing on a field already styled restyles it and
+    every part of it (a Select has six)."""
+    if isinstance(control, (Input, Select, TextArea)) and control.can_focus \
+            and not control.disabled:
+        control.set_reactive(Widget.has_focus, True)
 
 
 def current(widget: Widget) -> Any:

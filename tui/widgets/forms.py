@@ -9,7 +9,8 @@ from typing import Iterable, TypeVar
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, OptionList, Select, Static
+from textual.widgets._select import SelectCurrent
 
 from .text import ControlsShown, lit
 
@@ -31,7 +32,26 @@ def compact(widget: W) -> W:
     return widget
 
 
-def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
+class FieldBox(Vertical):
+    """One field of a form: its row (label and widget), any preview and hint, and its error
+    line last. The error line shows only after a failed save, so a form may leave it out of
+    its first frame (`error_later`) and mount `error_line()` just after."""
+
+    def __init__(self, *children: Widget, name: str, control: Widget) -> None:
+        super().__init__(*children, classes="field", id=f"field-{name}")
+        self.field_name = name
+        self.control = control      # the widget that holds the value (id = name)
+        self.error_later = False
+
+    def error_line(self) -> Static:
+        return Static("", id=f"err-{self.field_name}", classes="field-error")
+
+    def compose(self):
+        if not self.error_later:
+            yield self.error_line()
+
+
+def field(name: str, label: str, widget: Widget, hint: str = "") -> FieldBox:
     """One line: the label, then the widget (id = name, compact); a hint and an error line
     (id = err-name) under it."""
     widget.id = name
@@ -45,8 +65,7 @@ def field(name: str, label: str, widget: Widget, hint: str = "") -> Vertical:
         children.append(widget.preview)
     if hint:
         children.append(Static(Content.styled(hint, "dim"), classes="field-hint"))
-    children.append(Static("", id=f"err-{name}", classes="field-error"))
-    return Vertical(*children, classes="field", id=f"field-{name}")
+    return FieldBox(*children, name=name, control=widget)
 
 
 def clear_errors(screen: Widget) -> None:
@@ -66,8 +85,24 @@ def show_error(screen: Widget, field_name: str, message: str) -> Static:
     return target
 
 
+class FormSelect(Select):
+    """A Select whose parts are made as its mount leaves them: the list it drops down
+    compact like itself, and the line showing the choice marked as holding one when it
+    will. Textual's Select sets both once its parts are styled, and so styles them again."""
+
+    def compose(self):
+        holds_value = self._value is not Select.NULL or not self._allow_blank
+        for part in super().compose():
+            if isinstance(part, OptionList) and self.compact:
+                compact(part)
+            elif isinstance(part, SelectCurrent) and holds_value:
+                part.set_reactive(SelectCurrent.has_value, True)
+                part.add_class("-has-value", update=False)
+            yield part
+
+
 def select(options: Iterable[str], value: str | None = None, blank: bool = False,
            prompt: str = "choose…", labels: dict[str, str] | None = None) -> Select:
     choices = [((labels or {}).get(o, o.replace("_", " ")), o) for o in options]
-    return Select(choices, value=value if value else Select.NULL, allow_blank=blank or not value,
-                  prompt=prompt)
+    return FormSelect(choices, value=value if value else Select.NULL,
+                      allow_blank=blank or not value, prompt=prompt)
