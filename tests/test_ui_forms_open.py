@@ -70,6 +70,40 @@ async def test_a_form_over_a_screen_leaves_that_screens_footer_as_it_was(app_fac
 
 
 @ui
+async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_factory, seeded):
+    """A screen settling (its data in, focus moving) changes its bindings several times in
+    a row: one recompose draws them, and one still due when a form opens waits for the
+    screen to come back (it used to run under the form, twice)."""
+    from textual.widgets._footer import FooterKey
+    from tui.screens.contact_form import ContactForm
+    from tui.widgets.footer import Footer
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        case = await open_case(app, pilot, seeded.quiet)
+        footer = case.query_one(Footer)
+        drawn = []
+        recompose = footer.recompose
+
+        async def counted():
+            drawn.append(app.screen)
+            await recompose()
+        footer.recompose = counted
+        # On the footer's own loop, as the screen's bindings signal calls it.
+        footer.call_later(lambda: [footer.bindings_changed(case) for _ in range(3)])
+        await settle(pilot)
+        assert drawn == [case]
+        keys = list(footer.query(FooterKey))
+        footer.call_later(lambda: (footer.bindings_changed(case),   # due after a refresh...
+                                   app.push_screen(ContactForm(case_id=seeded.quiet))))
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm)
+        assert drawn == [case] and list(footer.query(FooterKey)) == keys
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is case and drawn[1:] and all(s is case for s in drawn)
+
+
+@ui
 async def test_text_typed_right_after_edit_on_the_case_screen_lands_in_the_form(
         app_factory, seeded):
     app = app_factory()

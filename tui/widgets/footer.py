@@ -14,13 +14,26 @@ class Footer(TextualFooter):
     times; here a bound key starts with the footer's value (the palette key, unbound,
     stays compact as Textual draws it)."""
 
+    _recompose_due = False
+
     def bindings_changed(self, screen) -> None:
         # Under another screen (a form pushed over this one) keys already drawn need not be
         # drawn again: they still stand for this screen, and its resume refreshes its
         # bindings. A footer with none yet draws them (they show through the form's veil).
         if screen is not self.app.screen and self._bindings_ready:
             return
-        super().bindings_changed(screen)
+        self._bindings_ready = True
+        # As Textual's, but changes that come before the next refresh share one recompose.
+        if screen.app.app_focus and self.is_attached and screen is self.screen \
+                and not self._recompose_due:
+            self._recompose_due = True
+            self.call_after_refresh(self._recompose_when_due)
+
+    async def _recompose_when_due(self) -> None:
+        self._recompose_due = False
+        if self.screen is not self.app.screen and self.children:
+            return      # a screen pushed since: as above, the resume draws them
+        await self.recompose()
 
     def compose(self):
         for widget in super().compose():
