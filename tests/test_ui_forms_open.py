@@ -73,7 +73,7 @@ async def test_a_form_over_a_screen_leaves_that_screens_footer_as_it_was(app_fac
 async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_factory, seeded):
     """A screen settling (its data in, focus moving) changes its bindings several times in
     a row: one recompose draws them, and one still due when a form opens waits for the
-    screen to come back (it used to run under the form, twice)."""
+    screen to come back (it used to run under the form, twice), even with no key drawn."""
     from textual.widgets._footer import FooterKey
     from tui.screens.contact_form import ContactForm
     from tui.widgets.footer import Footer
@@ -101,6 +101,16 @@ async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_f
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is case and drawn[1:] and all(s is case for s in drawn)
+        # A form over a screen whose keys were not drawn yet: they come when it is back.
+        await footer.remove_children()
+        footer.call_later(lambda: (footer.bindings_changed(case),
+                                   app.push_screen(ContactForm(case_id=seeded.quiet))))
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm) and not footer.query(FooterKey)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert [(k.key, k.description) for k in footer.query(FooterKey)] == \
+            [(k.key, k.description) for k in keys]
 
 
 @ui

@@ -17,9 +17,9 @@ class Footer(TextualFooter):
     _recompose_due = False
 
     def bindings_changed(self, screen) -> None:
-        # Under another screen (a form pushed over this one) keys already drawn need not be
-        # drawn again: they still stand for this screen, and its resume refreshes its
-        # bindings. A footer with none yet draws them (they show through the form's veil).
+        # Under another screen (a form pushed over this one) the keys wait: its resume
+        # refreshes its bindings, and until then those drawn still stand for this screen
+        # (none yet: the form's veil shows an empty line, which the first key fills).
         if screen is not self.app.screen and self._bindings_ready:
             return
         self._bindings_ready = True
@@ -31,7 +31,7 @@ class Footer(TextualFooter):
 
     async def _recompose_when_due(self) -> None:
         self._recompose_due = False
-        if self.screen is not self.app.screen and self.children:
+        if self.screen is not self.app.screen:
             return      # a screen pushed since: as above, the resume draws them
         await self.recompose()
 
