@@ -114,6 +114,26 @@ async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_f
 
 
 @ui
+async def test_l_typed_right_after_enter_logs_on_the_case_it_opened(app_factory, seeded):
+    """Enter on the home list opens the case at once: an `l` typed straight after it opens
+    the contact form over that case (it used to open over home, under the case screen)."""
+    from tui.screens.case import CaseScreen
+    from tui.screens.contact_form import ContactForm
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        opened = int(app.screen.query_one("#cases").highlighted_key)
+        app.post_message(events.Key("enter", "\r"))       # as a terminal delivers them
+        burst(app, "l")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactForm) and app.screen.case_id == opened
+        assert isinstance(app.screen_stack[-2], CaseScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == opened
+
+
+@ui
 async def test_text_typed_right_after_edit_on_the_case_screen_lands_in_the_form(
         app_factory, seeded):
     app = app_factory()

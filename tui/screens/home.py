@@ -88,8 +88,8 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
                     id="search", classes="hidden")
         with Horizontal(id="home-body"):
             with ContentSwitcher(initial="cases", id="lists"):
-                yield CaseTable(id="cases")
-                yield HitTable(id="hits")      # and the Welcome, mounted when wanted
+                yield CaseTable(id="cases", opens=self._open_key)
+                yield HitTable(id="hits", opens=self._open_key)   # the Welcome: when wanted
             yield CasePreview(id="preview")
         yield Static(id="home-reason")
         yield Footer()

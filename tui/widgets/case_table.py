@@ -4,7 +4,7 @@ are Rich Text objects (never markup), keyed by case id so selection survives rel
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 from rich.text import Text
 from textual.binding import Binding
@@ -63,12 +63,22 @@ class FitTable(DataTable):
 
     COLUMNS: tuple[ColumnSpec, ...] = ()
 
-    def __init__(self, columns: tuple[ColumnSpec, ...] | None = None, **kwargs) -> None:
+    def __init__(self, columns: tuple[ColumnSpec, ...] | None = None, *,
+                 opens: Callable[[str | None], None] | None = None, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         if columns is not None:
             self.COLUMNS = columns
+        self.opens = opens      # what Enter opens, given the highlighted row's key
         self._widest: dict[str, int] = {}   # column -> its widest cell so far
         self._fit_due = False
+
+    def action_select_cursor(self) -> None:
+        # Enter opens at once, not through RowSelected a message later: keys typed right
+        # after it (Enter, then `l`) go to what it opened, not to the list's screen.
+        if self.opens is not None:
+            self.opens(self.highlighted_key)
+        else:
+            super().action_select_cursor()
 
     def on_mount(self) -> None:
         for key, label, width, _ in self.COLUMNS:
