@@ -35,7 +35,7 @@ class Clocks:
     from, the ombudsman doors (the ombudsman rule's period) and each company's policies."""
 
     __slots__ = ("clocks", "doors", "events", "_policies", "_spans", "_days", "_at",
-                 "_plan_of")
+                 "_plan_of", "_base_plans", "_base_dates", "_by_dates")
 
     def __init__(self, rules: Rules):
         active = rules.active
@@ -49,6 +49,15 @@ class Clocks:
         self._days: dict[tuple[str, int], str] = {}
         self._at: tuple | None = None
         self._plan_of: dict[int, tuple] = {}
+        # The plans of a company without policies of its own: most cases of a pass.
+        self._base_plans = self._plans(self.clocks)
+        # When none of them filters, their spans follow from the case's dates alone, so a
+        # pass works them out once per distinct set of dates (a getter of them all).
+        names = [FACT_EVENTS[e] for plan in self._base_plans
+                 for e in (*plan[0].starts, *plan[0].sooner_on)]
+        self._base_dates = attrgetter(*names) if names and not any(
+            plan[3] for plan in self._base_plans) else None
+        self._by_dates: dict[object, list[tuple[Clock, ClockInstance]]] = {}
 
     def _of(self, company: Company | None) -> tuple[tuple[Clock, ...], frozenset]:
         if company is None or not company.policies:
@@ -62,7 +71,8 @@ class Clocks:
 
     def _plans(self, clocks: tuple[Clock, ...]) -> tuple[tuple, ...]:
         """For each enabled clock: (clock, a getter of its start and sooner-on dates off a
-        CaseFacts, how many of them are starts, whether it has filters to apply)."""
+        CaseFacts, how many of them are starts, whether it has filters to apply, whether the
+        getter gives one date rather than a tuple)."""
         found = self._plan_of.get(id(clocks))
         if found is None or found[0] is not clocks:
             plans = []
@@ -70,10 +80,10 @@ class Clocks:
                 if not clock.enabled:
                     continue
                 names = [FACT_EVENTS[e] for e in (*clock.starts, *clock.sooner_on)]
-                get = attrgetter(*names) if len(names) > 1 else _one(names[0])
                 a = clock.applies
-                plans.append((clock, get, len(clock.starts),
-                              bool(a.categories or a.wants or a.channels or a.companies)))
+                plans.append((clock, attrgetter(*names), len(clock.starts),
+                              bool(a.categories or a.wants or a.channels or a.companies),
+                              len(names) == 1 == len(clock.starts)))
             found = self._plan_of[id(clocks)] = (clocks, tuple(plans))
         return found[1]
 
@@ -82,17 +92,45 @@ class Clocks:
         """The clocks running on the case, soonest end first. Each clock's span is worked
         out once per distinct set of start dates in a pass (most cases share their purchase
         day with others), then only named for the case."""
+        return [ClockInstance(clock, f.id, span.starts_at, span.ends_at, span.days_left,
+                              span.state) for clock, span in self.spans(f, company, now,
+                                                                        warn_days)]
+
+    def spans(self, f: CaseFacts, company: Company | None, now: datetime,
+              warn_days: int) -> list[tuple[Clock, ClockInstance]]:
+        """`running`'s clocks as (clock, its span shared by every case with the same start
+        dates), so a pass names a span for the case only when it becomes a finding. The list
+        may be shared with other cases: read it, do not change it."""
         at = self._at
         if at is None or at[0] is not now or at[1] != warn_days:
             if at is None or at != (now, warn_days):
                 self._spans.clear()
+                self._by_dates.clear()
             self._at = (now, warn_days)
+        if company is not None and company.policies:
+            return self._spans_of(self._plans(self._of(company)[0]), f, now, warn_days)
+        if self._base_dates is None:
+            return self._spans_of(self._base_plans, f, now, warn_days)
+        dates = self._base_dates(f)
+        found = self._by_dates.get(dates)
+        if found is None:
+            found = self._by_dates[dates] = self._spans_of(self._base_plans, f, now, warn_days)
+        return found
+
+    def _spans_of(self, plans: tuple[tuple, ...], f: CaseFacts, now: datetime,
+                  warn_days: int) -> list[tuple[Clock, ClockInstance]]:
         out = []
         channels = None
-        for clock, get, starts, filtered in self._plans(self._of(company)[0]):
-            values = get(f)
-            if not any(values[:starts]):
-                continue
+        for clock, get, starts, filtered, single in plans:
+            if single:
+                value = get(f)
+                if not value:
+                    continue
+                values = (value,)
+            else:
+                values = get(f)
+                if not any(values[:starts]):
+                    continue
             if filtered:
                 if channels is None:
                     channels = (f.last_channel,) if f.last_channel else ()
@@ -108,10 +146,9 @@ class Clocks:
                                         company=f.company, warn_days=warn_days)
                 span = self._spans[key] = found[0] if found else None
             if span is not None:
-                out.append(ClockInstance(clock, f.id, span.starts_at, span.ends_at,
-                                         span.days_left, span.state))
+                out.append((clock, span))
         if len(out) > 1:
-            out.sort(key=lambda i: (i.ends_at, i.clock.key))
+            out.sort(key=lambda e: (e[1].ends_at, e[0].key))
         return out
 
     def warn_start(self, iso: str, warn_days: int) -> str:
@@ -131,13 +168,6 @@ class Clocks:
                                 case_id=f.id, category=f.category, want=f.want,
                                 company=f.company)
         return found[0] if found else None
-
-
-def _one(name: str):
-    """A getter of one attribute that gives a 1-tuple, as attrgetter of several does."""
-    def get(f) -> tuple:
-        return (getattr(f, name),)
-    return get
 
 
 def day_start(local_day: str | date) -> str:
@@ -171,27 +201,26 @@ def deadline_items(f: CaseFacts, company: Company | None, asks: Iterable, clocks
     """(kind, clock instance or ask, days left) for each clock that warns, has just closed
     or has opened, and each ask about to fall due; adds when that changes to `soon`."""
     items: list[tuple[str, object, int]] = []
-    for inst in clocks.running(f, company, now, warn):
-        clock = inst.clock
+    for clock, span in clocks.spans(f, company, now, warn):
         if clock.kind == "opens":
-            opens = door_opens(inst)
+            opens = door_opens(span)
             if opens <= iso:
-                items.append(("opened", inst, inst.days_left))
+                items.append(("opened", _named(clock, f, span), span.days_left))
             else:
                 soon.append(opens)
-        elif inst.state == "open":
-            soon.append(clocks.warn_start(inst.ends_at, warn))
-        elif inst.state == "closing":
-            soon.extend((tomorrow, inst.ends_at))
+        elif span.state == "open":
+            soon.append(clocks.warn_start(span.ends_at, warn))
+        elif span.state == "closing":
+            soon.extend((tomorrow, span.ends_at))
             if clock.party == "me" or clock is DUE_CLOCK:
-                items.append(("warn", inst, inst.days_left))
+                items.append(("warn", _named(clock, f, span), span.days_left))
         else:
-            until = plus(inst.ends_at, after_days * DAY)
-            if iso < until and not (f.last_at and f.last_at > inst.ends_at):
+            until = plus(span.ends_at, after_days * DAY)
+            if iso < until and not (f.last_at and f.last_at > span.ends_at):
                 soon.append(until)
                 kind = "missed" if clock.party == "company" and clock is not DUE_CLOCK \
                     else "closed"
-                items.append((kind, inst, inst.days_left))
+                items.append((kind, _named(clock, f, span), span.days_left))
     for x in asks:
         if x.due_at and x.due_at > iso:
             days = (local_date(x.due_at) - today).days
@@ -200,5 +229,11 @@ def deadline_items(f: CaseFacts, company: Company | None, asks: Iterable, clocks
                 items.append(("ask", x, days))
             else:
                 soon.append(clocks.warn_start(x.due_at, warn))
-    items.sort(key=lambda e: (KIND_ORDER[e[0]], e[2]))
+    if len(items) > 1:
+        items.sort(key=lambda e: (KIND_ORDER[e[0]], e[2]))
     return items
+
+
+def _named(clock: Clock, f: CaseFacts, span: ClockInstance) -> ClockInstance:
+    """A shared span as the instance of its clock on this case."""
+    return ClockInstance(clock, f.id, span.starts_at, span.ends_at, span.days_left, span.state)

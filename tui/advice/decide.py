@@ -192,7 +192,7 @@ def decide(f: CaseFacts, p: Pass) -> Decision:
                 hits.insert(0, lead)
         _climb(d)
         _party_and_channel(d, p)
-    d.score = 0.0 if d.snoozed else round(sum(h.score for h in d.hits), 2)
+    d.score = 0.0 if d.snoozed else round(sum([h.score for h in d.hits]), 2)
     future = [s for s in soon if s > iso]
     d.changes_at = min(future) if future else None
     return d

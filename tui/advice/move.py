@@ -18,7 +18,8 @@ def move_line(d: Decision, p: Pass) -> tuple[str, str, str | None, str | None]:
     """What the ranking keeps of the move: (its line, who, channel, due); nothing else is
     worded or built."""
     kind, who, due, line_values, _ = _choose(d, p, None)
-    line = p.playbook.move(kind + "_line", **line_values)
+    # The values are this call's own dict, so the template reads them as they are.
+    line = p.playbook.moves[kind + "_line"].format_map(line_values)
     return line, who, d.channel if who != "nobody" else None, due
 
 

@@ -106,6 +106,11 @@ def plus(iso: str, seconds: float) -> str:
             moved = _SHIFTED[key] = (date.fromisoformat(iso[:10])
                                      + timedelta(days=days)).isoformat()
         return moved + iso[10:]
+    if days == 0 and rest == int(rest) and len(iso) == 20 and iso[16] == ":" \
+            and iso[19] == "Z" and iso[17:19].isdigit() and int(iso[17:19]) + rest < 60:
+        # A few seconds that stay within the minute (a due time's next second) move only
+        # the seconds field, as parsing and formatting the whole time would.
+        return f"{iso[:17]}{int(iso[17:19]) + int(rest):02d}Z"
     return (datetime.fromisoformat(iso[:19]) + timedelta(seconds=seconds)).isoformat() + "Z"
 
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a pass from nothing makes a row per active case, and a frozen class sets each
+# field through object.__setattr__ (nothing assigns to a row after it is made).
+@dataclass(slots=True)
 class AdviceRow:
     """A case's kept assessment, as lists and --fail-on-stall read it (the case_advice row)."""
 

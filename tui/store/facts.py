@@ -145,7 +145,7 @@ _PROMISES_SQL = ("SELECT p.case_id, p.id, p.party, p.text, p.status, p.due_at, "
 # The pending and broken commitments alone (promises_unsettled serves it): what a pass reads
 # when no clock in force counts from a refund promise.
 _UNSETTLED_SQL = ("SELECT p.case_id, p.id, p.party, p.text, p.status, p.due_at, "
-                  "coalesce(i.started_at, p.created_at), p.settled_at, p.interaction_id, 0 "
+                  "coalesce(i.started_at, p.created_at), p.settled_at, p.interaction_id "
                   "FROM promises p "
                   "LEFT JOIN interactions i ON i.id = p.interaction_id AND i.case_id = p.case_id "
                   "WHERE p.case_id IN ({marks}) AND p.status IN ('pending', 'broken') "
@@ -194,20 +194,28 @@ class FactsOps:
     def _facts_page(self, rows: list[tuple], hold_since: str, min_hold: int,
                     min_total_hold: int, with_refunds: bool = True) -> list[CaseFacts]:
         ids = [r[0] for r in rows]
-        sql = _PROMISES_SQL if with_refunds else _UNSETTLED_SQL
         promises: dict[int, list[PromiseFact]] = {}
         refunds: dict[int, str] = {}
-        for row in self.conn.execute(sql.format(marks=marks(ids)), ids):
-            case_id, at = row[0], row[6]
-            if row[9] and at and REFUND.search(row[3]) \
-                    and (case_id not in refunds or at < refunds[case_id]):
-                refunds[case_id] = at
-            if row[4] == "pending" or row[4] == "broken":
-                fact = PromiseFact(*row[1:9])
+        if with_refunds:
+            for row in self.conn.execute(_PROMISES_SQL.format(marks=marks(ids)), ids):
+                case_id, at = row[0], row[6]
+                if row[9] and at and REFUND.search(row[3]) \
+                        and (case_id not in refunds or at < refunds[case_id]):
+                    refunds[case_id] = at
+                if row[4] == "pending" or row[4] == "broken":
+                    fact = PromiseFact(*row[1:9])
+                    if case_id in promises:
+                        promises[case_id].append(fact)
+                    else:
+                        promises[case_id] = [fact]
+        else:
+            # Every row is a pending or broken commitment: nothing to sort out but its case.
+            for case_id, *values in self.conn.execute(_UNSETTLED_SQL.format(marks=marks(ids)),
+                                                      ids):
                 if case_id in promises:
-                    promises[case_id].append(fact)
+                    promises[case_id].append(PromiseFact(*values))
                 else:
-                    promises[case_id] = [fact]
+                    promises[case_id] = [PromiseFact(*values)]
         total, longest = _FACT_FIELDS.index("hold_total"), _FACT_FIELDS.index("hold_max")
         held = [r[0] for r in rows if r[longest] >= min_hold or r[total] >= min_total_hold]
         holds: dict[int, list[HoldFact]] = {}
