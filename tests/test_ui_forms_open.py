@@ -114,6 +114,36 @@ async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_f
 
 
 @ui
+async def test_a_form_closed_at_once_leaves_the_footer_able_to_redraw(app_factory, seeded):
+    """A binding change, then a form pushed and closed before any refresh: the recompose
+    asked for is not lost with the form, and later changes still redraw the footer."""
+    from tui.screens.contact_form import ContactForm
+    from tui.widgets.footer import Footer
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        case = await open_case(app, pilot, seeded.quiet)
+        footer = case.query_one(Footer)
+        drawn = []
+        recompose = footer.recompose
+
+        async def counted():
+            drawn.append(app.screen)
+            await recompose()
+        footer.recompose = counted
+
+        def change_then_form():
+            footer.bindings_changed(case)
+            app.push_screen(ContactForm(case_id=seeded.quiet))
+            footer.call_later(app.pop_screen)
+        footer.call_later(change_then_form)
+        await settle(pilot)
+        assert app.screen is case
+        footer.call_later(lambda: footer.bindings_changed(case))
+        await settle(pilot)
+        assert drawn and drawn[-1] is case and not footer._recompose_due
+
+
+@ui
 async def test_l_typed_right_after_enter_logs_on_the_case_it_opened(app_factory, seeded):
     """Enter on the home list opens the case at once: an `l` typed straight after it opens
     the contact form over that case (it used to open over home, under the case screen)."""

@@ -23,11 +23,13 @@ class Footer(TextualFooter):
         if screen is not self.app.screen and self._bindings_ready:
             return
         self._bindings_ready = True
-        # As Textual's, but changes that come before the next refresh share one recompose.
+        # As Textual's, but changes that come before the footer gets to it share one
+        # recompose. On the footer's own queue, not after a refresh: Textual hands those
+        # callbacks to the top screen, and they are lost if that screen closes first.
         if screen.app.app_focus and self.is_attached and screen is self.screen \
                 and not self._recompose_due:
             self._recompose_due = True
-            self.call_after_refresh(self._recompose_when_due)
+            self.call_later(self._recompose_when_due)
 
     async def _recompose_when_due(self) -> None:
         self._recompose_due = False
