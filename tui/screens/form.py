@@ -62,6 +62,7 @@ class FormScreen(StyledOnce, ModalScreen):
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
         self.first: FieldBox | None = None     # the first field, its error line to come
+        self._save_waiting = False  # a save asked for before every field was mounted
 
     def compose(self) -> ComposeResult:
         # The form's error line and its buttons are mounted with the rest (see _mount_rest):
@@ -97,7 +98,9 @@ class FormScreen(StyledOnce, ModalScreen):
 
     async def _mount_rest(self) -> None:
         rest, self.rest = self.rest, None
-        if self.is_attached:       # not if the form closed before its first refresh
+        # Not if the form closed before its first refresh (while a screen is being removed
+        # it is still attached, its children already gone).
+        if self.is_attached and not (self._pruning or self._closing):
             form, fields = self.query_one("#form"), self.query_one("#form-fields")
             # The buttons after the first frame too: a Button's variant and flat watchers
             # restyle it as it mounts, which the first frame need not wait for.
@@ -117,8 +120,9 @@ class FormScreen(StyledOnce, ModalScreen):
     def _became_whole(self) -> None:
         self.whole = True
         waiting, self._when_whole = self._when_whole, []
-        for fn in waiting:
-            fn()
+        if self.is_attached and not (self._pruning or self._closing):   # not if it closed
+            for fn in waiting:
+                fn()
 
     def when_whole(self, fn: Callable[[], object]) -> None:
         """`fn()` now if every field is mounted, else as soon as they are (a key pressed in
@@ -177,7 +181,8 @@ class FormScreen(StyledOnce, ModalScreen):
         """Save once the form is whole and the keys typed before ctrl+s are in their field:
         a priority binding runs before the focused field has taken the keys queued for it,
         so the save is queued behind them."""
-        self.when_whole(lambda: (self.focused or self).call_later(self._save))
+        self._save_waiting = True
+        self.when_whole(self._save_when_whole)
 
     def _save(self) -> None:
         if self.saving:
@@ -214,8 +219,13 @@ class FormScreen(StyledOnce, ModalScreen):
         if self.is_current:     # dismiss() pops the top screen, whichever it is
             self.dismiss(result)
 
+    def _save_when_whole(self) -> None:
+        if self._save_waiting:
+            self._save_waiting = False
+            (self.focused or self).call_later(self._save)
+
     def action_cancel(self) -> None:
-        self._when_whole.clear()    # a save asked for in the first frame is called off too
+        self._save_waiting = False  # a save asked for in the first frame is called off too
         if self.saving:
             self.app.say("Still saving: the form closes once the notebook takes it.")
             return
@@ -240,7 +250,8 @@ def focus_from_the_start(control: Widget) -> None:
     """Style `control` (not mounted yet) as focused from its first styling: the form focuses
     it before its first frame, and focus landing on a field already styled restyles it and
     every part of it (a Select has six)."""
-    if isinstance(control, (Input, Select, TextArea)) and control.can_focus \
+    # Not a TextArea: its has_focus watcher shows the cursor, which focus must then run.
+    if isinstance(control, (Input, Select)) and control.can_focus \
             and not control.disabled:
         control.set_reactive(Widget.has_focus, True)
 
