@@ -7,6 +7,7 @@ import asyncio
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from tui.cli import cli
@@ -64,8 +65,10 @@ def test_bare_supportlog_on_a_bad_file_is_one_line(tmp_path):
     assert not missing.parent.exists()
 
 
+@pytest.mark.parametrize("wait", ["read", "pause"])
 @ui
-async def test_a_read_landing_on_a_screen_being_removed_stops_its_worker(app_factory, seeded):
+async def test_a_read_landing_on_a_screen_being_removed_stops_its_worker(app_factory, seeded,
+                                                                         wait):
     """The screen closes (or the app exits) while a read is in flight: Textual removes the
     screen's children before it cancels the screen's workers, so the worker must stop at
     the await rather than go on to query widgets that are going or gone."""
@@ -93,7 +96,10 @@ async def test_a_read_landing_on_a_screen_being_removed_stops_its_worker(app_fac
                 while not child._closing and time.monotonic() < deadline:
                     time.sleep(0.01)        # the read returns while the removal is under way
                 return store.get_case(seeded.quiet)
-            await self.app.read(fn)
+            if wait == "read":
+                await self.app.read(fn)
+            else:       # a debounce that ends while the removal is under way
+                await self.app.pause(0.2)
             went_on.append(self.query("#probe").first())
 
     app = app_factory()

@@ -196,6 +196,13 @@ class SupportlogApp(FitsTerminal, App[None]):
                 return result
         raise asyncio.CancelledError
 
+    async def pause(self, seconds: float) -> None:
+        """A worker's debounce: like asyncio.sleep, but raising CancelledError (the worker
+        stops quietly) when its screen began to close meanwhile, as read() does."""
+        await asyncio.sleep(seconds)
+        if _caller_going(self):
+            raise asyncio.CancelledError
+
     def read_now(self, fn: Callable[[Store], T]) -> T | None:
         """`fn(store)` on the UI thread, for the few reads bounded whatever the notebook's
         size (one keyset page); None after telling the user what failed."""

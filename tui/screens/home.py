@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -319,7 +318,7 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
     @work(exclusive=True, group="preview")
     async def load_preview(self, case_id: int) -> None:
         # A held arrow key should not load every row, nor every key typed into the search.
-        await asyncio.sleep(PREVIEW_DEBOUNCE + self.typing_pause())
+        await self.app.pause(PREVIEW_DEBOUNCE + self.typing_pause())
         view = await self.app.load_case(case_id)
         preview = self.query_one(CasePreview)
         if view is None:

@@ -4,7 +4,6 @@ view, and an older query's answer never shown over a newer one."""
 
 from __future__ import annotations
 
-import asyncio
 
 from textual import work
 
@@ -103,7 +102,7 @@ class HitSearch:
     async def _search(self, query: str, seq: int, debounce: bool, full: bool, keep: bool,
                       to_end: bool) -> None:
         if debounce:
-            await asyncio.sleep(SEARCH_DEBOUNCE)  # typing cancels this worker; last one runs
+            await self.app.pause(SEARCH_DEBOUNCE)  # typing cancels it; the last one runs
         company = self.company
         words = as_you_type(query)
         table = self.query_one("#hits", HitTable)
