@@ -19,6 +19,17 @@ def burst(app, keys: str) -> None:
         app.post_message(events.Key(key, key))
 
 
+def recomposes_of(footer) -> list:
+    """The top screen at each recompose of `footer` from now on."""
+    drawn, recompose = [], footer.recompose
+
+    async def counted():
+        drawn.append(footer.app.screen)
+        await recompose()
+    footer.recompose = counted
+    return drawn
+
+
 @ui
 async def test_text_typed_right_after_n_lands_in_the_company_field(app_factory, seeded):
     app = app_factory()
@@ -81,13 +92,7 @@ async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_f
     async with app.run_test(size=SIZE) as pilot:
         case = await open_case(app, pilot, seeded.quiet)
         footer = case.query_one(Footer)
-        drawn = []
-        recompose = footer.recompose
-
-        async def counted():
-            drawn.append(app.screen)
-            await recompose()
-        footer.recompose = counted
+        drawn = recomposes_of(footer)
         # On the footer's own loop, as the screen's bindings signal calls it.
         footer.call_later(lambda: [footer.bindings_changed(case) for _ in range(3)])
         await settle(pilot)
@@ -123,13 +128,7 @@ async def test_a_form_closed_at_once_leaves_the_footer_able_to_redraw(app_factor
     async with app.run_test(size=SIZE) as pilot:
         case = await open_case(app, pilot, seeded.quiet)
         footer = case.query_one(Footer)
-        drawn = []
-        recompose = footer.recompose
-
-        async def counted():
-            drawn.append(app.screen)
-            await recompose()
-        footer.recompose = counted
+        drawn = recomposes_of(footer)
 
         def change_then_form():
             footer.bindings_changed(case)
