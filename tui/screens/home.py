@@ -253,11 +253,8 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
 
     def _put_back(self, place: list) -> None:
         if self._place is place:
-            table = self.query_one("#cases", CaseTable)
-            if place[2] > table.max_scroll_y and not table.exhausted:
-                return      # short of rows to scroll that far yet: the next page tries again
             self._place = None
-            table.scroll_to(y=place[2], animate=False)
+            self.query_one("#cases", CaseTable).scroll_to(y=place[2], animate=False)
 
     @on(PagedTable.NeedMore)
     def _more(self, event: PagedTable.NeedMore) -> None:
