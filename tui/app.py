@@ -36,6 +36,7 @@ from .store.readers import ReaderPool
 from .store.db import translate
 from .store.writer import Writer
 from .store.times import now_utc
+from .widgets.removal import being_removed
 from .undo_stack import UndoStack
 
 if TYPE_CHECKING:  # the advice layer is imported after the first paint (see Advisor)
@@ -52,13 +53,12 @@ THEME_META = "theme"
 def _caller_going(app: App) -> bool:
     """True when the worker awaiting a read belongs to a screen or widget being removed
     (a closed screen, the app shutting down): its children may already be gone, so what
-    follows the await must not run. Textual marks every node of a removal `_pruning` at
-    once, before it removes any of them."""
+    follows the await must not run."""
     try:
         node = get_current_worker().node
     except NoActiveWorker:
         return not app.is_running
-    return not app.is_running or node._pruning or node._closing or not node.is_attached
+    return not app.is_running or being_removed(node)
 
 
 class CaseView(NamedTuple):

@@ -92,9 +92,8 @@ class Clocks:
         """The clocks running on the case, soonest end first. Each clock's span is worked
         out once per distinct set of start dates in a pass (most cases share their purchase
         day with others), then only named for the case."""
-        return [ClockInstance(clock, f.id, span.starts_at, span.ends_at, span.days_left,
-                              span.state) for clock, span in self.spans(f, company, now,
-                                                                        warn_days)]
+        return [_named(clock, f, span) for clock, span in self.spans(f, company, now,
+                                                                    warn_days)]
 
     def spans(self, f: CaseFacts, company: Company | None, now: datetime,
               warn_days: int) -> list[tuple[Clock, ClockInstance]]:

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Select, Static, TextArea
 
 from ..store import Store, StoreError, ValidationError
 from ..widgets.forms import FieldBox, clear_errors, show_error
+from ..widgets.removal import being_removed
 from .sizing import StyledOnce
 
 # A form's write: run on the writer thread with its Store, it returns what the form gives.
@@ -98,9 +99,7 @@ class FormScreen(StyledOnce, ModalScreen):
 
     async def _mount_rest(self) -> None:
         rest, self.rest = self.rest, None
-        # Not if the form closed before its first refresh (while a screen is being removed
-        # it is still attached, its children already gone).
-        if self.is_attached and not (self._pruning or self._closing):
+        if not being_removed(self):     # not if the form closed before its first refresh
             form, fields = self.query_one("#form"), self.query_one("#form-fields")
             # The buttons after the first frame too: a Button's variant and flat watchers
             # restyle it as it mounts, which the first frame need not wait for.
@@ -120,7 +119,7 @@ class FormScreen(StyledOnce, ModalScreen):
     def _became_whole(self) -> None:
         self.whole = True
         waiting, self._when_whole = self._when_whole, []
-        if self.is_attached and not (self._pruning or self._closing):   # not if it closed
+        if not being_removed(self):     # not if it closed meanwhile
             for fn in waiting:
                 fn()
 
