@@ -298,3 +298,36 @@ async def test_prefilled_fields_are_no_edit_but_typing_while_they_mount_is(app_f
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
+
+
+@ui
+async def test_keys_right_after_enter_reach_what_each_list_opened(app_factory, seeded):
+    """Enter on the agenda, the companies and a case's timeline opens at once too: Escape
+    typed straight after it closes what Enter opened (it used to close the list's screen,
+    and what Enter opened then appeared over the screen below)."""
+    from tui.screens.agenda import AgendaScreen
+    from tui.screens.case import CaseScreen
+    from tui.screens.companies import CompaniesScreen
+    from tui.screens.company_form import CompanyForm
+    from tui.screens.interaction import InteractionScreen
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        for open_list, opened in (
+                (lambda: app.push_screen(AgendaScreen()), CaseScreen),
+                (lambda: app.push_screen(CompaniesScreen()), CompanyForm),
+                (lambda: app.open_case(1), InteractionScreen)):
+            await settle(pilot)
+            open_list()
+            await settle(pilot)
+            listing = app.screen
+            app.post_message(events.Key("enter", "\r"))
+            await settle(pilot)
+            assert isinstance(app.screen, opened), type(listing).__name__
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is listing
+            app.post_message(events.Key("enter", "\r"))     # again, Escape in the same burst
+            app.post_message(events.Key("escape", "\x1b"))
+            await settle(pilot)
+            assert app.screen is listing, type(listing).__name__
+            await pilot.press("escape")

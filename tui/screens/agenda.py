@@ -62,7 +62,7 @@ class AgendaScreen(FollowingScreen):
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Agenda", "bold"), id="agenda-title")
         with Vertical(id="agenda-body"):
-            yield VimTable(COLUMNS, id="agenda-list")
+            yield VimTable(COLUMNS, id="agenda-list", opens=lambda _key: self.action_open())
             yield Static(id="agenda-item", classes="panel")
         yield Footer()
 

@@ -96,7 +96,7 @@ class CaseScreen(FollowingScreen):
         with Horizontal(id="case-body"):
             with Vertical(id="case-left"):
                 yield Static(id="case-header", classes="panel")
-                yield FitTable(TIMELINE_COLUMNS, id="timeline")
+                yield FitTable(TIMELINE_COLUMNS, id="timeline", opens=self._open_interaction)
                 yield FitTable(PROMISE_COLUMNS, id="promises")
                 yield FitTable(ASK_COLUMNS, id="asks")
             with VerticalScroll(id="case-right"):
@@ -326,7 +326,10 @@ class CaseScreen(FollowingScreen):
         await deliver_dossier(self.app, self.case_id)
 
     @on(DataTable.RowSelected, "#timeline")
-    def _open_interaction(self, event: DataTable.RowSelected) -> None:
+    def _clicked_interaction(self) -> None:
+        self._open_interaction()
+
+    def _open_interaction(self, _key: str | None = None) -> None:
         interaction = self._interaction()
         if interaction is None:
             return

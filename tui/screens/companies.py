@@ -44,7 +44,7 @@ class CompaniesScreen(FollowingScreen):
         yield Static(Content.styled("Companies", "bold"), id="companies-title")
         yield Input(placeholder="search companies…  (/)", id="company-search", compact=True)
         with Horizontal(id="companies-body"):
-            yield VimTable(LIST_COLUMNS, id="company-list")
+            yield VimTable(LIST_COLUMNS, id="company-list", opens=lambda _key: self.action_edit())
             with VerticalScroll(id="company-detail", can_focus=False):
                 yield Static(id="company-card")
         yield Footer()

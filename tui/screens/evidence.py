@@ -68,7 +68,7 @@ class EvidenceScreen(FollowingScreen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("Loading…", "dim"), id="evidence-title")
-        yield FitTable(COLUMNS, id="evidence-list")
+        yield FitTable(COLUMNS, id="evidence-list", opens=lambda _key: self.action_open())
         yield Static(id="evidence-detail")
         yield Footer()
 
