@@ -301,6 +301,35 @@ async def test_prefilled_fields_are_no_edit_but_typing_while_they_mount_is(app_f
 
 
 @ui
+async def test_a_key_and_escape_in_one_burst_ask_before_discarding(app_factory, seeded):
+    """Escape right behind a typed key (one burst, as the form opens or later) asks first:
+    the binding ran before the field had taken the key, so nothing looked typed and the
+    form closed with the key lost."""
+    from tui.screens.dialogs import ConfirmScreen
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "nA")                                 # as the form opens
+        send(app, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")                      # "Keep editing"
+        await settle(pilot)
+        assert isinstance(app.screen, CaseForm)
+        assert app.screen.query_one("#company", Input).value == "A"
+        await pilot.press("escape", "y")                 # ask again, and discard
+        await settle(pilot)
+        assert not isinstance(app.screen, (CaseForm, ConfirmScreen))
+        burst(app, "n")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseForm) and app.screen.whole
+        burst(app, "b")                                  # once it is whole
+        send(app, "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+
+
+@ui
 async def test_keys_right_after_enter_reach_what_each_list_opened(app_factory, seeded):
     """Enter on the agenda, the companies and a case's timeline opens at once too: Escape
     typed straight after it closes what Enter opened (it used to close the list's screen,

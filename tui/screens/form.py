@@ -62,6 +62,7 @@ class FormScreen(StyledOnce, ModalScreen):
         self.whole = False          # every field mounted (see _mount_rest)
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
         self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
+        self.opened_with: dict[Widget, object] = {}    # each field's value as it opened
         self.first: FieldBox | None = None     # the first field, its error line to come
         self._save_waiting = False  # a save asked for before every field was mounted
 
@@ -92,6 +93,7 @@ class FormScreen(StyledOnce, ModalScreen):
         if target is not None:
             target.focus()
             self.prefilled = (target, current(target))
+            self.opened_with[target] = current(target)
         control = self.first.control if self.first else None
         if control is not None and control is not target and control.has_focus:
             control.has_focus = False   # styled as focused, but focus goes elsewhere
@@ -118,6 +120,8 @@ class FormScreen(StyledOnce, ModalScreen):
 
     def _became_whole(self) -> None:
         self.whole = True
+        for control in self.query("#form-fields Input, #form-fields Select, #form-fields TextArea"):
+            self.opened_with.setdefault(control, current(control))
         waiting, self._when_whole = self._when_whole, []
         if not being_removed(self):     # not if it closed meanwhile
             for fn in waiting:
@@ -225,16 +229,35 @@ class FormScreen(StyledOnce, ModalScreen):
 
     def action_cancel(self) -> None:
         self._save_waiting = False  # a save asked for in the first frame is called off too
+        # Escape's binding runs before the focused field has taken the keys typed just ahead
+        # of it: decide once it has, or those keys would be discarded without asking. The
+        # decision runs on the form's own queue: closing from a field's would wait on itself.
+        (self.focused or self).call_later(self.call_later, self._cancel)
+
+    def _typed(self) -> bool:
+        """Whether the focused field holds other than it opened with (a key it took whose
+        Changed has not reached the form yet)."""
+        focused = self.focused
+        return focused in self.opened_with and current(focused) != self.opened_with[focused]
+
+    def _cancel(self) -> None:
+        if not self.is_current:
+            return      # closed already, or asking (a second Escape in the same burst)
         if self.saving:
             self.app.say("Still saving: the form closes once the notebook takes it.")
             return
-        if not self.dirty:
+        if not (self.dirty or self._typed()):
             self.dismiss(None)
             return
         from .dialogs import ConfirmScreen
         self.app.push_screen(ConfirmScreen(Content("Discard what you typed in this form?"),
                                            yes="Discard", no="Keep editing"),
-                             lambda yes: self.dismiss(None) if yes else None)
+                             self._discard)
+
+    def _discard(self, yes: bool | None) -> None:
+        # Not a lambda: the dismiss it would return must not be awaited on the form's queue.
+        if yes:
+            self.dismiss(None)
 
     @on(Button.Pressed, "#form-save")
     def _save_pressed(self) -> None:
