@@ -110,8 +110,7 @@ async def test_a_cli_write_reaches_home_rows_keeping_cursor_and_scroll(app_facto
                 s.update_case(seeded.quiet, title="Broken toaster, second one")
         await seen_by_app(app, pilot, write)
         assert "Broken toaster, second one" in table_text(table)
-        # Known: under load the scroll comes back one row short (open; see the session note).
-        assert table.highlighted_key == key and abs(table.scroll_y - scroll) <= 1
+        assert table.highlighted_key == key and table.scroll_y == scroll
         assert app.focused is table
 
 

@@ -190,6 +190,31 @@ def test_a_short_column_gives_its_share_to_the_cut_one():
     assert widths["why"] >= 100 - 8 - 5 - 18 - 8 - 2   # all the case column did not need
 
 
+@ui
+async def test_columns_fitted_as_rows_overflow_leave_room_for_the_scrollbar():
+    """Rows past the table's height and the fit in one turn, before the vertical scrollbar
+    shows: the columns fit beside it, so no horizontal scrollbar comes and hides a row (it
+    did at times on home, and a reload then put the scroll back a row short)."""
+    from textual.app import App
+    from tui.widgets.case_table import FitTable
+
+    class One(App):
+        def compose(self):
+            yield FitTable(COLUMNS)
+
+    app = One()
+    async with app.run_test(size=(60, 12)) as pilot:
+        await pilot.pause()
+        table = app.query_one(FitTable)
+        for n in range(40):
+            table.add_row(str(n), f"case {n}", "open", "why " * 20)
+        table.fit_columns()
+        used = sum(c.width for c in table.columns.values()) + 2 * len(COLUMNS)
+        assert used == 60 - table.styles.scrollbar_size_vertical
+        await pilot.pause()
+        assert table.show_vertical_scrollbar and not table.show_horizontal_scrollbar
+
+
 # -- the case's main actions, the live inputs and the filters at 80x24 -------------------------
 
 def _keys(screen) -> dict:

@@ -71,6 +71,7 @@ class FitTable(DataTable):
         self.opens = opens      # what Enter opens, given the highlighted row's key
         self._widest: dict[str, int] = {}   # column -> its widest cell so far
         self._fit_due = False
+        self._fitted_scrolling = False      # whether the last fit left room for a scrollbar
 
     def action_select_cursor(self) -> None:
         # Enter opens at once, not through RowSelected a message later: keys typed right
@@ -89,13 +90,15 @@ class FitTable(DataTable):
 
     def add_row(self, *cells, **kwargs):
         row_key = super().add_row(*cells, **kwargs)
+        wider = False
         for (key, *_), value in zip(self.COLUMNS, cells):
             width = value.cell_len if hasattr(value, "cell_len") else len(str(value))
             if width > self._widest.get(key, 0):
                 self._widest[key] = width
-                if not self._fit_due:   # once for a page of rows, after they are added
-                    self._fit_due = True
-                    self.call_later(self.fit_columns)
+                wider = True
+        if (wider or self._scrolls() != self._fitted_scrolling) and not self._fit_due:
+            self._fit_due = True    # once for a page of rows, after they are added
+            self.call_later(self.fit_columns)
         return row_key
 
     def clear(self, columns: bool = False):
@@ -124,11 +127,24 @@ class FitTable(DataTable):
                 widths.values())   # what rounding left
         return {key: fixed.get(key, widths.get(key, 0)) for key, *_ in self.COLUMNS}
 
+    def _scrolls(self) -> bool:
+        """Whether the rows are more than the table shows (so a vertical scrollbar shows)."""
+        header = self.header_height if self.show_header else 0
+        return self.row_count + header > self.content_region.height
+
+    def fit_width(self) -> int:
+        """The width the columns share: less a vertical scrollbar's when the rows need one,
+        whether or not it shows yet. Fitted before it shows, the columns came out two cells
+        too wide and brought a horizontal scrollbar, which hid a row and moved the scroll."""
+        self._fitted_scrolling = self._scrolls()
+        width = self.content_region.width
+        return width - self.styles.scrollbar_size_vertical if self._fitted_scrolling else width
+
     def fit_columns(self) -> None:
         self._fit_due = False
         if not self.COLUMNS or not self.columns:
             return
-        widths = self.column_widths(self.scrollable_content_region.width)
+        widths = self.column_widths(self.fit_width())
         if all(self.columns[ColumnKey(k)].width == w for k, w in widths.items()):
             return
         for key, width in widths.items():
