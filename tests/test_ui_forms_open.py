@@ -327,6 +327,14 @@ async def test_a_key_and_escape_in_one_burst_ask_before_discarding(app_factory, 
         send(app, "escape")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        burst(app, "n")
+        await settle(pilot)
+        burst(app, "c")                                  # and Tab away in the same burst
+        send(app, "tab", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
 
 
 @ui

@@ -235,10 +235,10 @@ class FormScreen(StyledOnce, ModalScreen):
         (self.focused or self).call_later(self.call_later, self._cancel)
 
     def _typed(self) -> bool:
-        """Whether the focused field holds other than it opened with (a key it took whose
-        Changed has not reached the form yet)."""
-        focused = self.focused
-        return focused in self.opened_with and current(focused) != self.opened_with[focused]
+        """Whether a field holds other than it opened with (a key it took whose Changed has
+        not reached the form yet, or reached it after a Tab in the same burst took focus)."""
+        return any(control.is_attached and current(control) != was
+                   for control, was in self.opened_with.items())
 
     def _cancel(self) -> None:
         if not self.is_current:
@@ -255,7 +255,8 @@ class FormScreen(StyledOnce, ModalScreen):
                              self._discard)
 
     def _discard(self, yes: bool | None) -> None:
-        # Not a lambda: the dismiss it would return must not be awaited on the form's queue.
+        # Not a lambda: Textual refuses to await, on the form's own queue, the dismiss() a
+        # lambda would return.
         if yes:
             self.dismiss(None)
 
