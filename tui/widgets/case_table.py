@@ -77,7 +77,9 @@ class FitTable(DataTable):
         # Enter opens at once, not through RowSelected a message later: keys typed right
         # after it (Enter, then `l`) go to what it opened, not to the list's screen.
         if self.opens is not None:
-            self.opens(self.highlighted_key)
+            self._set_hover_cursor(False)   # as DataTable's own Enter does
+            if self.row_count:
+                self.opens(self.highlighted_key)
         else:
             super().action_select_cursor()
 
@@ -136,14 +138,14 @@ class FitTable(DataTable):
         """The width the columns share: less a vertical scrollbar's when the rows need one,
         whether or not it shows yet. Fitted before it shows, the columns came out two cells
         too wide and brought a horizontal scrollbar, which hid a row and moved the scroll."""
-        self._fitted_scrolling = self._scrolls()
         width = self.content_region.width
-        return width - self.styles.scrollbar_size_vertical if self._fitted_scrolling else width
+        return width - self.styles.scrollbar_size_vertical if self._scrolls() else width
 
     def fit_columns(self) -> None:
         self._fit_due = False
         if not self.COLUMNS or not self.columns:
             return
+        self._fitted_scrolling = self._scrolls()
         widths = self.column_widths(self.fit_width())
         if all(self.columns[ColumnKey(k)].width == w for k, w in widths.items()):
             return
