@@ -368,3 +368,31 @@ async def test_keys_right_after_enter_reach_what_each_list_opened(app_factory, s
             await settle(pilot)
             assert app.screen is listing, type(listing).__name__
             await pilot.press("escape")
+
+
+
+@ui
+async def test_a_click_on_the_highlighted_row_opens_it_once(app_factory, seeded):
+    """A click selects through DataTable's RowSelected rather than Enter's action: the
+    list opens what Enter opens, once."""
+    from tui.screens.agenda import AgendaScreen
+    from tui.screens.case import CaseScreen
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        for open_list in (lambda: None, lambda: app.push_screen(AgendaScreen())):
+            await settle(pilot)
+            open_list()
+            await settle(pilot)
+            listing, table = app.screen, app.focused
+            if isinstance(listing, AgendaScreen):
+                while listing.current() is None:        # past the section headings
+                    await pilot.press("j")
+            inside = table.content_region.offset - table.region.offset   # past a border
+            row_y = inside.y + table.header_height + table.cursor_row - int(table.scroll_y)
+            await pilot.click(table, offset=(inside.x + 3, row_y))
+            await settle(pilot)
+            assert isinstance(app.screen, CaseScreen), type(listing).__name__
+            assert [type(s) for s in app.screen_stack].count(CaseScreen) == 1
+            await pilot.press("escape")
+            await settle(pilot)
+            assert app.screen is listing

@@ -133,10 +133,6 @@ class AgendaScreen(FollowingScreen):
     def _highlighted(self) -> None:
         self.show(self.current())
 
-    @on(DataTable.RowSelected, "#agenda-list")
-    def _selected(self) -> None:
-        self.action_open()
-
     def action_open(self) -> None:
         item = self.current()
         if item is not None:

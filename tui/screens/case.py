@@ -3,7 +3,7 @@ asked of you, the next move with its reasons (press restart up front) and the br
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -324,10 +324,6 @@ class CaseScreen(FollowingScreen):
     async def action_dossier(self) -> None:
         from .letter import deliver_dossier
         await deliver_dossier(self.app, self.case_id)
-
-    @on(DataTable.RowSelected, "#timeline")
-    def _clicked_interaction(self) -> None:
-        self._open_interaction()
 
     def _open_interaction(self, _key: str | None = None) -> None:
         interaction = self._interaction()

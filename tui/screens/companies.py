@@ -106,10 +106,6 @@ class CompaniesScreen(FollowingScreen):
     def _highlighted(self) -> None:
         self.show(self.highlighted())
 
-    @on(DataTable.RowSelected, "#company-list")
-    def _selected(self) -> None:
-        self.action_edit()
-
     @on(Input.Changed, "#company-search")
     def _search_changed(self) -> None:
         self.fill()

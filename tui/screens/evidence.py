@@ -123,7 +123,6 @@ class EvidenceScreen(FollowingScreen):
     def action_back(self) -> None:
         self.dismiss()
 
-    @on(DataTable.RowSelected, "#evidence-list")
     def action_open(self) -> None:
         f = self._selected()
         if f is None:

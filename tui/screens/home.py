@@ -326,10 +326,6 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
             preview.show(view.detail, view.assessment, self.app.now())
 
     # -- opening -------------------------------------------------------------------------
-    @on(DataTable.RowSelected)
-    def _selected(self, event: DataTable.RowSelected) -> None:
-        self._open_key(event.row_key.value)
-
     def _open_key(self, key: str | None) -> None:
         if not key:
             return

@@ -83,6 +83,13 @@ class FitTable(DataTable):
         else:
             super().action_select_cursor()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # A click on the highlighted row selects through the message: it opens what Enter
+        # opens, so the screens need no handler of their own.
+        if self.opens is not None:
+            event.stop()
+            self.opens(event.row_key.value)
+
     def on_mount(self) -> None:
         for key, label, width, _ in self.COLUMNS:
             self.add_column(label, key=key, width=width)
