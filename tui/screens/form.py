@@ -61,7 +61,6 @@ class FormScreen(StyledOnce, ModalScreen):
         self.rest: ComposeResult | None = None     # the fields mounted after the first frame
         self.whole = False          # every field mounted (see _mount_rest)
         self._when_whole: list[Callable[[], object]] = []   # what waits for every field
-        self.prefilled: tuple[Widget, object] | None = None   # the first field, as it opened
         self.opened_with: dict[Widget, object] = {}    # each field's value as it opened
         self.first: FieldBox | None = None     # the first field, its error line to come
         self._save_waiting = False  # a save asked for before every field was mounted
@@ -92,7 +91,6 @@ class FormScreen(StyledOnce, ModalScreen):
         target = first.first() if first else None
         if target is not None:
             target.focus()
-            self.prefilled = (target, current(target))
             self.opened_with[target] = current(target)
         control = self.first.control if self.first else None
         if control is not None and control is not target and control.has_focus:
@@ -166,7 +164,7 @@ class FormScreen(StyledOnce, ModalScreen):
         control = event.control
         if not control.has_focus_within:
             return
-        if self.prefilled and self.prefilled == (control, current(control)):
+        if control in self.opened_with and self.opened_with[control] == current(control):
             return
         self.dirty = True
 
