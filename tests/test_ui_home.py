@@ -79,6 +79,37 @@ async def test_tabs_and_filters(app_factory, seeded):
 
 
 @ui
+async def test_tabs_by_click_and_by_arrows(app_factory, seeded):
+    """The tab bar is one widget drawing every label: a click on a label, or left and right
+    while it has focus, shows that tab, underlined, and the list follows."""
+    from tui.widgets.status_tabs import StatusTabs
+    app = app_factory()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table, tabs = app.screen.query_one("#cases"), app.screen.query_one(StatusTabs)
+        start, end = tabs.spans()["resolved"]
+        await pilot.click(StatusTabs, offset=(end - 2, 0))     # the label's last cell
+        await settle(pilot)
+        assert (app.screen.tab, tabs.active, keys(table)) == ("resolved", "resolved", [seeded.done])
+        bar_color, x, underlined = tabs.get_component_rich_style("status-tabs--bar").color, 0, []
+        for seg in tabs.render_line(1):                          # the bar under the labels
+            if seg.style and seg.style.color == bar_color:
+                underlined += range(x, x + len(seg.text))
+            x += len(seg.text)
+        assert underlined == list(range(start + 1, end - 1))    # under "Resolved 1" alone
+        tabs.focus()
+        await pilot.press("right")                              # Resolved -> All
+        await settle(pilot)
+        assert app.screen.tab == "all" and len(keys(table)) == 3
+        await pilot.press("right", "left", "left")               # wraps to Attention, back
+        await settle(pilot)
+        assert app.screen.tab == "resolved" and keys(table) == [seeded.done]
+        await pilot.click(StatusTabs, offset=(end, 0))          # the next label: All
+        await settle(pilot)
+        assert app.screen.tab == "all"
+
+
+@ui
 async def test_search_as_you_type_highlights_and_opens(app_factory, seeded):
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:

@@ -5,7 +5,9 @@ deliberate change with `pytest tests/test_ui_sizes.py --snapshot-update`, then l
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Tab, Tabs
+from textual.widgets import DataTable
+
+from tui.widgets.status_tabs import StatusTabs
 
 from ui_fixtures import app_factory, clock, debug_errors, seeded, settle, ui  # noqa: F401
 from ui_fixtures import plain, resize
@@ -70,10 +72,15 @@ def _on_screen(widget, width: int) -> bool:
     return widget.display and region.width > 0 and region.right <= width
 
 
-def _tab_whole(tabs, tab, width: int) -> bool:
-    """The tab and its full label inside the tab bar, inside the screen."""
-    return (_on_screen(tab, width) and tab.region.right <= tabs.region.right <= width
-            and tab.region.width >= len(str(tab.label)) + 2)
+def _tabs_whole(tabs, width: int) -> None:
+    """Every tab's full label, as drawn on the tab bar's first line, inside the bar and
+    inside the screen."""
+    assert _on_screen(tabs, width)
+    drawn = "".join(s.text for s in tabs.render_line(0))
+    for tab, (start, end) in tabs.spans().items():
+        label = tabs.labels[tab]
+        assert drawn[start:end].strip() == label, (tab, drawn)
+        assert tabs.region.x + end <= tabs.region.right <= width, (tab, tabs.region)
 
 
 @ui
@@ -81,11 +88,9 @@ async def test_80x24_home_shows_every_tab_count_whole_and_quit_and_help(app_fact
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _home(app, pilot)
-        tabs = screen.query_one(Tabs)
-        for tab in tabs.query(Tab):
-            label = str(tab.label)
-            assert _tab_whole(tabs, tab, 80), label
-        assert str(tabs.query_one("#tab-all", Tab).label) == "All 3"
+        tabs = screen.query_one(StatusTabs)
+        _tabs_whole(tabs, 80)
+        assert tabs.labels["all"] == "All 3"
         keys = {key.key: key for key in screen.query("FooterKey")}
         assert _on_screen(keys["q"], 80) and _on_screen(keys["f1"], 80)
 
@@ -99,10 +104,9 @@ async def test_tab_counts_stay_whole_with_big_numbers(app_factory, seeded, monke
     app = app_factory()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _home(app, pilot)
-        tabs = screen.query_one(Tabs)
-        assert str(tabs.query_one("#tab-all", Tab).label) == "All 100000"
-        for tab in tabs.query(Tab):
-            assert _tab_whole(tabs, tab, 100), str(tab.label)
+        tabs = screen.query_one(StatusTabs)
+        assert tabs.labels["all"] == "All 100000"
+        _tabs_whole(tabs, 100)
 
 
 @ui
@@ -291,16 +295,15 @@ async def test_80x24_filters_go_under_the_tabs_when_the_counts_are_big(app_facto
     app = app_factory()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _home(app, pilot)
-        tabs = screen.query_one(Tabs)
+        tabs = screen.query_one(StatusTabs)
         company, channel = screen.query_one("#company-filter"), screen.query_one("#channel-filter")
         assert company.region.y == tabs.region.y        # small counts: one line for all
         big = {"open": 14848, "waiting": 11991, "resolved": 63094, "abandoned": 10067}
         monkeypatch.setattr(Store, "status_counts", lambda self: dict(big))
         screen.update_counts()
         await settle(pilot)
-        assert str(tabs.query_one("#tab-all", Tab).label) == "All 100000"
-        for tab in tabs.query(Tab):
-            assert _tab_whole(tabs, tab, 80), str(tab.label)
+        assert tabs.labels["all"] == "All 100000"
+        _tabs_whole(tabs, 80)
         for widget, least in ((company, 8), (channel, 15)):
             region = widget.region
             assert region.width >= least and region.right <= 80, widget.id

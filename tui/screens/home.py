@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, DataTable, Input, Select, Static
 
 from ..store.records import CHANNELS
 from ..widgets.case_table import CaseTable, HitTable, PagedTable
@@ -20,6 +20,7 @@ from .home_search import HitSearch, as_you_type  # noqa: F401 - the palette impo
 from .home_tabs import TabbedScreen
 from .sizing import StyledOnce
 from ..widgets.footer import Footer
+from ..widgets.status_tabs import StatusTabs
 
 PREVIEW_DEBOUNCE = 0.08
 PREVIEW_RIGHT = 140  # columns from which the preview sits beside the list
@@ -76,7 +77,7 @@ class HomeScreen(StyledOnce, HitSearch, TabbedScreen):
         yield Static(id="topbar")
         yield Static(id="home-agenda", classes="hidden")
         with Horizontal(id="filters"):
-            yield Tabs(*(Tab(t.title(), id=f"tab-{t}") for t in TABS), id="tabs")
+            yield StatusTabs({t: t.title() for t in TABS}, id="tabs")
             with Horizontal(id="filter-inputs"):
                 yield Input(placeholder="company… (Enter)", id="company-filter", compact=True,
                             suggester=company_suggester(self.app))

@@ -7,9 +7,10 @@ from __future__ import annotations
 from textual import on, work
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Input, Select, Static, Tab, Tabs
+from textual.widgets import ContentSwitcher, Input, Select, Static
 
 from ..widgets.case_views import CasePreview
+from ..widgets.status_tabs import StatusTabs
 from ..widgets.text import lit
 
 
@@ -36,15 +37,14 @@ class TabbedScreen(Screen):
               for status, n in counts.items()),
             lit(self.app.store.path.name, "dim"))
         self.query_one("#topbar", Static).update(bar)
-        tabs = self.query_one(Tabs)
-        labels = {"attention": len(stalled) if stalled is not None else None,
-                  "open": counts["open"], "waiting": counts["waiting"],
-                  "resolved": counts["resolved"], "all": total}
-        for tab, n in labels.items():
-            tabs.query_one(f"#tab-{tab}", Tab).label = (tab.title() if n is None
-                                                        else f"{tab.title()} {n}")
+        tabs = self.query_one(StatusTabs)
+        counted = {"attention": len(stalled) if stalled is not None else None,
+                   "open": counts["open"], "waiting": counts["waiting"],
+                   "resolved": counts["resolved"], "all": total}
+        tabs.set_labels({tab: tab.title() if n is None else f"{tab.title()} {n}"
+                         for tab, n in counted.items()})
         # As wide as the labels with their full counts; the filters get what is left.
-        self.tabs_width = sum(len(str(t.label)) + 2 for t in tabs.query(Tab)) + 1
+        self.tabs_width = tabs.get_content_width(self.size, self.size) + 1
         tabs.styles.width = self.tabs_width
         self.fit_filters()
         switcher = self.query_one(ContentSwitcher)
@@ -68,11 +68,11 @@ class TabbedScreen(Screen):
         self.set_class(self.tabs_width + FILTERS_MIN > width, "-filters-below")
 
     def action_tab(self, tab: str) -> None:
-        self.query_one(Tabs).active = f"tab-{tab}"
+        self.query_one(StatusTabs).choose(tab)
 
-    @on(Tabs.TabActivated)
-    def _tab_changed(self, event: Tabs.TabActivated) -> None:
-        tab = (event.tab.id or "tab-attention").removeprefix("tab-")
+    @on(StatusTabs.Changed)
+    def _tab_changed(self, event: StatusTabs.Changed) -> None:
+        tab = event.tab
         if tab != self.tab:
             self.tab = tab
             self.reload()
