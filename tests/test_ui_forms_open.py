@@ -19,17 +19,6 @@ def burst(app, keys: str) -> None:
         app.post_message(events.Key(key, key))
 
 
-def recomposes_of(footer) -> list:
-    """The top screen at each recompose of `footer` from now on."""
-    drawn, recompose = [], footer.recompose
-
-    async def counted():
-        drawn.append(footer.app.screen)
-        await recompose()
-    footer.recompose = counted
-    return drawn
-
-
 @ui
 async def test_text_typed_right_after_n_lands_in_the_company_field(app_factory, seeded):
     app = app_factory()
@@ -59,87 +48,74 @@ async def test_the_forms_styles_are_ready_before_the_first_form(app_factory, see
 
 @ui
 async def test_a_form_over_a_screen_leaves_that_screens_footer_as_it_was(app_factory, seeded):
-    """The screen under a form keeps its footer's keys (they are not drawn again while
-    the form is up) and shows them again, the same, once it is closed."""
-    from textual.widgets._footer import FooterKey
+    """The screen under a form keeps its footer's keys (the form's are not drawn on it) and
+    shows them again, the same, once it is closed."""
     from tui.screens.contact_form import ContactForm
     from tui.widgets.footer import Footer
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         case = await open_case(app, pilot, seeded.quiet)
         footer = case.query_one(Footer)
-        keys = list(footer.query(FooterKey))
-        shown = [(k.key, k.description) for k in keys]
+        shown = [(k.key, k.description) for k in footer.shown()]
+        assert ("r", "Resolve") in shown and ("ctrl+s", "Save") not in shown
         await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, ContactForm)
-        assert list(footer.query(FooterKey)) == keys        # the same widgets: not recomposed
+        under, _palette = footer.layout_keys(footer.size.width)
+        assert [(k.key, k.description) for k in under] == shown[:len(under)]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is case
-        assert [(k.key, k.description) for k in footer.query(FooterKey)] == shown
+        assert [(k.key, k.description) for k in footer.shown()] == shown
 
 
 @ui
-async def test_binding_changes_before_a_refresh_share_one_footer_recompose(app_factory, seeded):
-    """A screen settling (its data in, focus moving) changes its bindings several times in
-    a row: one recompose draws them, and one still due when a form opens waits for the
-    screen to come back (it used to run under the form, twice), even with no key drawn."""
-    from textual.widgets._footer import FooterKey
+async def test_a_key_map_change_under_a_form_shows_once_the_form_closes(app_factory, seeded):
+    """The footer draws the keys as they are when it paints: keys remapped while a form is
+    up (config.toml's [keys] apply after the first paint) show on the screen below as soon
+    as it is back, each with its new key drawn and a click on it pressing that key."""
     from tui.screens.contact_form import ContactForm
+    from tui.screens.resolve import ResolveDialog
     from tui.widgets.footer import Footer
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
         case = await open_case(app, pilot, seeded.quiet)
         footer = case.query_one(Footer)
-        drawn = recomposes_of(footer)
-        # On the footer's own loop, as the screen's bindings signal calls it.
-        footer.call_later(lambda: [footer.bindings_changed(case) for _ in range(3)])
-        await settle(pilot)
-        assert drawn == [case]
-        keys = list(footer.query(FooterKey))
-        footer.call_later(lambda: (footer.bindings_changed(case),   # due after a refresh...
-                                   app.push_screen(ContactForm(case_id=seeded.quiet))))
+        await pilot.press("l")
         await settle(pilot)
         assert isinstance(app.screen, ContactForm)
-        assert drawn == [case] and list(footer.query(FooterKey)) == keys
+        app.set_keymap({"case.resolve": "ctrl+r"})
+        await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is case and drawn[1:] and all(s is case for s in drawn)
-        # A form over a screen whose keys were not drawn yet: they come when it is back.
-        await footer.remove_children()
-        footer.call_later(lambda: (footer.bindings_changed(case),
-                                   app.push_screen(ContactForm(case_id=seeded.quiet))))
+        assert app.screen is case
+        drawn = "".join(s.text for s in footer.render_line(0))
+        keys = {k.key: k for k in footer.shown()}
+        assert "r" not in keys and keys["ctrl+r"].description == "Resolve"
+        resolve = keys["ctrl+r"]
+        assert drawn[resolve.start:resolve.end] == resolve.key_text + resolve.text
+        assert "^r" in resolve.key_text
+        await pilot.click(Footer, offset=(resolve.start + 1, 0))   # presses ctrl+r: resolve
         await settle(pilot)
-        assert isinstance(app.screen, ContactForm) and not footer.query(FooterKey)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert [(k.key, k.description) for k in footer.query(FooterKey)] == \
-            [(k.key, k.description) for k in keys]
+        assert isinstance(app.screen, ResolveDialog)           # it asks for a resolution note
 
 
 @ui
-async def test_a_form_closed_at_once_leaves_the_footer_able_to_redraw(app_factory, seeded):
-    """A binding change, then a form pushed and closed before any refresh: the recompose
-    asked for is not lost with the form, and later changes still redraw the footer."""
-    from tui.screens.contact_form import ContactForm
+async def test_the_footer_shows_a_keys_tooltip_under_the_mouse(app_factory, seeded):
+    """Hovering a key shows its binding's tooltip, as Textual's footer does; off the keys,
+    none."""
     from tui.widgets.footer import Footer
     app = app_factory()
     async with app.run_test(size=SIZE) as pilot:
-        case = await open_case(app, pilot, seeded.quiet)
-        footer = case.query_one(Footer)
-        drawn = recomposes_of(footer)
-
-        def change_then_form():
-            footer.bindings_changed(case)
-            app.push_screen(ContactForm(case_id=seeded.quiet))
-            footer.call_later(app.pop_screen)
-        footer.call_later(change_then_form)
         await settle(pilot)
-        assert app.screen is case
-        footer.call_later(lambda: footer.bindings_changed(case))
-        await settle(pilot)
-        assert drawn and drawn[-1] is case and not footer._recompose_due
+        footer = app.screen.query_one(Footer)
+        keys = {k.key: k for k in footer.shown()}
+        await pilot.hover(Footer, offset=(keys["l"].start + 1, 0))
+        assert footer.tooltip == "Log a contact on the highlighted case"
+        await pilot.hover(Footer, offset=(keys["l"].end, 0))      # the next key's own
+        assert footer.tooltip == "Start a live contact on the highlighted case"
+        await pilot.hover(Footer, offset=(keys["n"].start, 0))    # a key with none
+        assert footer.tooltip is None
 
 
 @ui
