@@ -41,8 +41,8 @@ class StatusTabs(Widget, can_focus=True):
     COMPONENT_CLASSES = {"status-tabs--tab", "status-tabs--hover", "status-tabs--active",
                          "status-tabs--bar"}
     BINDINGS = [
-        Binding("left", "step(-1)", "Previous tab", show=False),
-        Binding("right", "step(1)", "Next tab", show=False),
+        Binding("left", "step(-1)", "Previous tab", id="tabs.previous", show=False),
+        Binding("right", "step(1)", "Next tab", id="tabs.next", show=False),
     ]
     ALLOW_SELECT = False
 
